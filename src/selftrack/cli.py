@@ -1,0 +1,301 @@
+"""The command line: a thin click layer over the Tracker. Bare `selftrack` opens the TUI."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from selftrack import __version__
+from selftrack.clock import WHEN_HELP
+
+
+class UserError(click.ClickException):
+    """A one-line reason on stderr and exit status 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"selftrack: {self.format_message()}", err=True)
+
+
+def _user_errors(func):
+    """Turn the core's refusals into a one-line message and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from selftrack.clock import WhenError
+        from selftrack.storage.engine import DatabaseError
+        from selftrack.tracker import TrackerError
+
+        try:
+            return func(*args, **kwargs)
+        except (TrackerError, DatabaseError, WhenError) as exc:
+            raise UserError(str(exc)) from None
+
+    return wrapper
+
+
+class Context:
+    """What every command receives: the global options and a lazily built Tracker."""
+
+    def __init__(self, db: str | None, protocols_dir: str | None, profile: str) -> None:
+        self.db = db
+        self.protocols_dir = protocols_dir
+        self.profile = profile
+        self._tracker = None
+
+    @property
+    def tracker(self):
+        if self._tracker is None:
+            from selftrack.tracker import Tracker
+
+            self._tracker = Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
+        return self._tracker
+
+    def close(self) -> None:
+        if self._tracker is not None:
+            self._tracker.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def range_options(func):
+    """--from and --to, read as WHEN words."""
+    func = click.option("--to", "until", metavar="WHEN", help=f"Up to and including: {WHEN_HELP}.")(func)
+    func = click.option("--from", "since", metavar="WHEN", help=f"From: {WHEN_HELP}.")(func)
+    return func
+
+
+def json_option(func):
+    """--json: print machine-readable output instead of a table."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def _side_option(func):
+    return click.option(
+        "--side",
+        type=click.Choice(["left", "right", "both"]),
+        default=None,
+        help="Which side to work on (asked on the start screen when left out).",
+    )(func)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="SELFTRACK_DB",
+    metavar="PATH_OR_URL",
+    help="Database file or SQLAlchemy URL (env SELFTRACK_DB). Default: the user data folder.",
+)
+@click.option(
+    "--protocols-dir",
+    envvar="SELFTRACK_PROTOCOLS_DIR",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Extra folder of *.protocol.toml files (env SELFTRACK_PROTOCOLS_DIR).",
+)
+@click.option(
+    "--profile",
+    envvar="SELFTRACK_PROFILE",
+    default="default",
+    show_default=True,
+    metavar="NAME",
+    help="Whose records to use, when one database holds several people.",
+)
+@click.version_option(__version__, prog_name="selftrack")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: str) -> None:
+    """Log tenderness at named spots during low back and buttock self-massage.
+
+    Run without a command to open the program. selftrack records what you feel; it is not
+    medical advice and does not diagnose anything.
+    """
+    ctx.obj = Context(db, protocols_dir, profile)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        _run_tui(ctx.obj)
+
+
+def _run_tui(obj: Context, **start) -> None:
+    from selftrack.tui.app import run_app
+
+    code = run_app(obj.tracker, **start)
+    if code:
+        sys.exit(code)
+
+
+@cli.command()
+@click.argument("protocol", required=False)
+@_side_option
+@pass_context
+def session(obj: Context, protocol: str | None, side: str | None) -> None:
+    """Open the program straight at the start of a session.
+
+    PROTOCOL is a routine id from `selftrack protocols list`.
+    """
+    if protocol:
+        _user_errors(obj.tracker.protocol)(protocol)
+    _run_tui(obj, protocol=protocol, side=side)
+
+
+# -- protocols ------------------------------------------------------------------------------
+
+
+@cli.group()
+def protocols() -> None:
+    """List, show and check routines (protocol files)."""
+
+
+@protocols.command("list")
+@json_option
+@pass_context
+def protocols_list(obj: Context, as_json: bool) -> None:
+    """List the routines you can walk."""
+    loaded = obj.tracker.load()
+    specs = list(loaded.specs.values())
+    if as_json:
+        data = [
+            {
+                "id": s.id,
+                "version": s.version,
+                "name": s.name,
+                "summary": s.summary,
+                "minutes": s.minutes,
+                "spots": s.spot_count,
+                "routes": len(s.routes),
+                "source": s.source,
+                "content_hash": s.content_hash,
+            }
+            for s in specs
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        width = max((len(s.id) for s in specs), default=2)
+        for s in specs:
+            minutes = f"~{s.minutes} min" if s.minutes else ""
+            click.echo(f"{s.id:<{width}}  {s.spot_count:>3} spots  {minutes:<8}  {s.summary}")
+    for problem in loaded.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@protocols.command("show")
+@click.argument("protocol_id")
+@pass_context
+@_user_errors
+def protocols_show(obj: Context, protocol_id: str) -> None:
+    """Show a routine: its routes, spots and where they are on the body map."""
+    from selftrack.textviews import protocol_text
+
+    spec = obj.tracker.protocol(protocol_id)
+    click.echo(protocol_text(spec))
+
+
+@protocols.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_context
+def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
+    """Check protocol files; every problem is printed as file:line: message (exit 1)."""
+    from selftrack.protocols import check_paths
+
+    problems = check_paths(list(paths), obj.tracker.protocol_folders)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"selftrack: {len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {len(paths)} path(s) checked, no problems", err=True)
+
+
+# -- database -------------------------------------------------------------------------------
+
+
+@cli.group()
+def db() -> None:
+    """Where the database is, and keeping it healthy."""
+
+
+@db.command("path")
+@pass_context
+def db_path(obj: Context) -> None:
+    """Print where the database is."""
+    from selftrack.storage.engine import sqlite_path, to_url
+
+    url = _user_errors(to_url)(obj.tracker.db_location)
+    path = sqlite_path(url)
+    click.echo(str(path) if path else url.render_as_string(hide_password=True))
+
+
+@db.command("check")
+@pass_context
+@_user_errors
+def db_check(obj: Context) -> None:
+    """Check the database's integrity and schema version (exit 1 on a problem)."""
+    from selftrack.storage.maintenance import check_database
+
+    report = check_database(obj.tracker.database)
+    for line in report.lines:
+        click.echo(line)
+    if not report.ok:
+        raise UserError("the database has problems (see above)")
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+@_user_errors
+def db_backup(obj: Context, file: Path) -> None:
+    """Copy the database to FILE (SQLite; created readable by you only)."""
+    from selftrack.storage.maintenance import backup_to
+
+    backup_to(obj.tracker.database, file)
+    click.echo(f"backed up to {file}", err=True)
+
+
+@db.command("upgrade")
+@pass_context
+@_user_errors
+def db_upgrade(obj: Context) -> None:
+    """Bring the database schema up to date (a backup is made first)."""
+    from selftrack.storage.maintenance import upgrade_database
+
+    click.echo(upgrade_database(obj.tracker.db_location), err=True)
+
+
+# -- sample data ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--days", default=120, show_default=True, type=click.IntRange(1, 36500), help="How many days of history.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same data).")
+@click.option("--force", is_flag=True, help="Write even into a database that holds real sessions.")
+@pass_context
+@_user_errors
+def demo(obj: Context, days: int, seed: int, force: bool) -> None:
+    """Write a realistic sample history, to try the program with months of data."""
+    from selftrack.demo import write_demo
+
+    progress = _progress_printer("demo") if sys.stderr.isatty() else None
+    result = write_demo(obj.tracker, days=days, seed=seed, force=force, progress=progress)
+    click.echo(
+        f"wrote {result.sessions} sample sessions with {result.ratings} ratings "
+        f"over {days} days into {obj.tracker.database.display}",
+        err=True,
+    )
+
+
+def _progress_printer(label: str):
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{label}: {done * 100 // max(total, 1):3d}%", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="selftrack")

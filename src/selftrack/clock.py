@@ -1,0 +1,98 @@
+"""The one place that knows what time it is, and reads WHEN words (`today`, `30d`, …)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+WHEN_HELP = "a date (2026-10-01), today, yesterday, or an age: 30d, 2w, 6m, 1y"
+_AGE = re.compile(r"^(\d+)\s*([dwmy])$")
+
+
+class WhenError(ValueError):
+    """A WHEN word that could not be read."""
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Gives the current time (UTC) and the user's time zone; tests pass a fixed one."""
+
+    fixed: datetime | None = None
+    tz_name: str | None = None
+
+    def now(self) -> datetime:
+        """The current moment, timezone-aware in UTC."""
+        if self.fixed is not None:
+            return self.fixed.astimezone(timezone.utc)
+        return datetime.now(timezone.utc)
+
+    @property
+    def tz(self):
+        """The local time zone (pendulum), used for day bounds and display."""
+        import pendulum
+
+        return pendulum.timezone(self.tz_name) if self.tz_name else pendulum.local_timezone()
+
+    def local(self, moment: datetime) -> datetime:
+        """`moment` in the user's time zone."""
+        import pendulum
+
+        return pendulum.instance(moment).in_timezone(self.tz)
+
+    def parse_when(self, text: str, *, end: bool = False) -> datetime:
+        """Read a WHEN word as a UTC moment: the start of that local day, or its end if `end`."""
+        import pendulum
+
+        word = text.strip().lower()
+        today = pendulum.instance(self.now()).in_timezone(self.tz).start_of("day")
+        if word == "today":
+            day = today
+        elif word == "yesterday":
+            day = today.subtract(days=1)
+        elif match := _AGE.match(word):
+            count, unit = int(match.group(1)), match.group(2)
+            delta = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[unit]
+            day = today.subtract(**{delta: count})
+        else:
+            try:
+                parsed = datetime.strptime(word, "%Y-%m-%d")
+            except ValueError:
+                raise WhenError(f"cannot read {text!r} as a date: use {WHEN_HELP}") from None
+            day = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=self.tz)
+        if end:
+            day = day.end_of("day")
+        return day.in_timezone("UTC")
+
+    def human(self, moment: datetime) -> str:
+        """`moment` as a person says it: 'just now', '3 days ago', 'yesterday'."""
+        seconds = (self.now() - moment).total_seconds()
+        if seconds < 0:
+            return "in the future"
+        days = (self.local(self.now()).date() - self.local(moment).date()).days
+        if seconds < 60:
+            return "just now"
+        if seconds < 3600:
+            return _plural(int(seconds // 60), "minute") + " ago"
+        if days == 0:
+            return _plural(int(seconds // 3600), "hour") + " ago"
+        if days == 1:
+            return "yesterday"
+        if days < 14:
+            return f"{days} days ago"
+        if days < 60:
+            return f"{days // 7} weeks ago"
+        if days < 730:
+            return f"{days // 30} months ago"
+        return f"{days // 365} years ago"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def utc(moment: datetime) -> datetime:
+    """A timezone-aware datetime converted to UTC; naive ones are refused."""
+    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
+        raise ValueError("naive datetime refused: give a timezone-aware moment")
+    return moment.astimezone(timezone.utc)

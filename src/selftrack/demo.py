@@ -1,0 +1,216 @@
+"""A realistic sample history: tender spots that slowly improve, with noise, flares and gaps."""
+
+from __future__ import annotations
+
+import math
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from selftrack.domain import ProtocolSpec, SessionStatus
+from selftrack.tracker import Tracker, TrackerError
+
+# (protocol id, sides, tool, weight): what a person does on an ordinary day.
+_ROUTINES = (
+    ("quick-check", "both", "ball", 5),
+    ("perfect-spots", "both", "ball", 4),
+    ("low-back-lines", "both", "cane", 2),
+    ("glute-arcs", "both", "ball", 2),
+    ("deep-and-distant", "both", "hands", 1),
+)
+_BATCH_SESSIONS = 200
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    sessions: int
+    ratings: int
+
+
+def write_demo(
+    tracker: Tracker,
+    *,
+    days: int = 120,
+    seed: int = 1,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoResult:
+    """Write `days` days of sample sessions ending today, in one transaction per batch."""
+    from sqlalchemy import func, insert, select
+
+    from selftrack.storage import repo
+    from selftrack.storage.models import RatingRow, SessionRow
+
+    specs = [tracker.protocol(pid) for pid, *_ in _ROUTINES if pid in tracker.load().specs]
+    if not specs:
+        raise TrackerError("no built-in protocols found to build sample data from")
+    database = tracker.database
+    with database.reading() as db:
+        profile = tracker._profile(db)
+        real = db.scalar(
+            select(func.count())
+            .select_from(SessionRow)
+            .where(SessionRow.profile_id == profile, SessionRow.origin != "demo")
+        )
+    if real and not force:
+        raise TrackerError(
+            f"this database holds {real} real session(s); sample data would mix into them "
+            "(use --force to do it anyway, or --db to choose another database)"
+        )
+    rng = random.Random(seed)
+    with database.writing() as db:
+        profile = tracker._profile(db)
+        def_ids: dict[str, int] = {}
+        for spec in specs:
+            def_ids |= repo.store_spot_definitions(db, spec.spots.values())
+    plans = {spec.id: _plan(spec, def_ids) for spec in specs}
+    model = _PainModel(rng, days)
+    end_day = tracker.clock.local(tracker.clock.now()).start_of("day")
+    sessions = _schedule(rng, days, {s.id for s in specs})
+    total = len(sessions)
+    written_sessions = written_ratings = 0
+    for start in range(0, total, _BATCH_SESSIONS):
+        session_rows: list[dict] = []
+        rating_rows: list[dict] = []
+        for day, hour, pid, sides, tool in sessions[start : start + _BATCH_SESSIONS]:
+            spec = next(s for s in specs if s.id == pid)
+            steps, plan_json = plans[pid]
+            began = end_day.subtract(days=days - 1 - day).add(hours=hour, minutes=rng.randint(0, 50))
+            began = began.in_timezone("UTC")
+            session_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            moment = began
+            level = []
+            for index, (route_id, spot_id, side, def_id) in enumerate(steps):
+                moment = moment + timedelta(seconds=rng.randint(15, 60))
+                value = model.tenderness(spot_id, side, day)
+                skipped = rng.random() < 0.03
+                nerve = not skipped and value >= 5 and rng.random() < 0.01
+                recognised = not skipped and value >= 5 and rng.random() < 0.35
+                referred = not skipped and value >= 6 and rng.random() < 0.2
+                if not skipped:
+                    level.append(value)
+                rating_rows.append(
+                    dict(
+                        session_id=session_id,
+                        step_index=index,
+                        route_id=route_id,
+                        spot_id=spot_id,
+                        spot_def_id=def_id,
+                        side=side,
+                        tenderness=None if skipped else value,
+                        skipped=skipped,
+                        recognised=recognised,
+                        referred=referred,
+                        referred_to="down the back of the thigh" if referred else "",
+                        nerve=nerve,
+                        note="",
+                        rated_at=moment,
+                    )
+                )
+            mean = sum(level) / len(level) if level else 0
+            before = max(0, min(10, round(mean * 0.9 + model.flare(day) + rng.gauss(0, 0.8))))
+            after = max(0, min(10, before - rng.choice((0, 1, 1, 2, 2, 3))))
+            session_rows.append(
+                dict(
+                    id=session_id,
+                    profile_id=profile,
+                    protocol_id=spec.id,
+                    protocol_version=spec.version,
+                    protocol_hash=spec.content_hash,
+                    protocol_name=spec.name,
+                    sides=sides,
+                    tool=tool,
+                    pain_before=before,
+                    pain_after=after,
+                    notes=rng.choice(_NOTES) if rng.random() < 0.08 else "",
+                    started_at=began,
+                    ended_at=moment + timedelta(seconds=30),
+                    status=SessionStatus.FINISHED.value,
+                    plan=plan_json,
+                    origin="demo",
+                )
+            )
+        with database.writing() as db:
+            db.execute(insert(SessionRow), session_rows)
+            db.execute(insert(RatingRow), rating_rows)
+        written_sessions += len(session_rows)
+        written_ratings += len(rating_rows)
+        if progress:
+            progress(written_sessions, total)
+    return DemoResult(written_sessions, written_ratings)
+
+
+_NOTES = (
+    "Long day at the desk; lower back stiff before starting.",
+    "Slept badly. Left side worse this morning.",
+    "After a long drive.",
+    "Felt loose afterwards, walked for 30 minutes.",
+    "Gardening yesterday; glutes sore.",
+    "Pressure eased the ache around the dimple quickly.",
+)
+
+
+def _plan(spec: ProtocolSpec, def_ids: dict[str, int]):
+    from selftrack.storage.repo import encode_plan
+
+    steps = spec.steps("both")
+    plan_json = encode_plan(steps, {r.id: r.name for r in spec.routes}, def_ids)
+    return [(s.route_id, s.spot_id, s.side, def_ids[s.spot_id]) for s in steps], plan_json
+
+
+def _schedule(rng: random.Random, days: int, available: set[str]) -> list[tuple]:
+    """(day, hour, protocol, sides, tool) for each sample session, oldest first."""
+    routines = [r for r in _ROUTINES if r[0] in available]
+    weights = [r[3] for r in routines]
+    out: list[tuple] = []
+    skipping = 0
+    for day in range(days):
+        if skipping:
+            skipping -= 1
+            continue
+        if rng.random() < 0.02:
+            skipping = rng.randint(2, 9)  # a holiday or a busy week
+            continue
+        if rng.random() < 0.18:
+            continue
+        pid, sides, tool, _w = rng.choices(routines, weights)[0]
+        out.append((day, rng.choice((7, 8, 19, 20, 21)), pid, sides, tool))
+        if rng.random() < 0.5 and day > 0:
+            pid, sides, tool, _w = rng.choices(routines, weights)[0]
+            out.append((day, 21, pid, sides, tool))
+    return out
+
+
+class _PainModel:
+    """Per (spot, side) tenderness: a starting level that eases over months, plus flares."""
+
+    def __init__(self, rng: random.Random, days: int) -> None:
+        self.rng = rng
+        self.days = days
+        self.levels: dict[tuple[str, str], tuple[float, float, float]] = {}
+        self.flares = sorted(rng.sample(range(days), k=min(days, max(1, days // 45))))
+
+    def flare(self, day: int) -> float:
+        """Extra pain on the days after a flare begins."""
+        extra = 0.0
+        for start in self.flares:
+            if 0 <= day - start < 6:
+                extra = max(extra, 2.5 * (1 - (day - start) / 6))
+        return extra
+
+    def tenderness(self, spot_id: str, side: str, day: int) -> int:
+        key = (spot_id, side)
+        if key not in self.levels:
+            hot = self.rng.random() < 0.35
+            start = self.rng.uniform(4.5, 8) if hot else self.rng.uniform(0.5, 3)
+            floor = self.rng.uniform(0.5, 2.5) if hot else self.rng.uniform(0, 1)
+            pace = self.rng.uniform(60, 400)  # days to ease about two thirds of the way
+            if side == "left":
+                start = min(9.5, start + 0.8)  # a mild, lasting left-sided asymmetry
+            self.levels[key] = (start, floor, pace)
+        start, floor, pace = self.levels[key]
+        level = floor + (start - floor) * math.exp(-day / pace)
+        value = level + self.flare(day) + self.rng.gauss(0, 0.9)
+        return max(0, min(10, round(value)))

@@ -1,0 +1,77 @@
+"""Where selftrack keeps its files; computed on demand, never created at import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "selftrack"
+DB_ENV = "SELFTRACK_DB"
+PROTOCOLS_ENV = "SELFTRACK_PROTOCOLS_DIR"
+DB_FILENAME = "selftrack.db"
+
+
+def data_dir() -> Path:
+    """The user data folder (platformdirs), e.g. ~/.local/share/selftrack."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The user config folder (platformdirs), e.g. ~/.config/selftrack."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """The SQLite file used when neither --db nor SELFTRACK_DB is given."""
+    return data_dir() / DB_FILENAME
+
+
+def user_protocols_dir() -> Path:
+    """Where a user's own protocol files live."""
+    return config_dir() / "protocols"
+
+
+def builtin_protocols_dir() -> Path:
+    """The protocols shipped with the program (inside the wheel, or the repo root)."""
+    packaged = Path(__file__).parent / "builtin_protocols"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "protocols"
+
+
+def protocol_folders(extra: str | Path | None = None) -> list[Path]:
+    """Folders protocols are read from: built-in, the user's, then --protocols-dir or env."""
+    extra = extra or os.environ.get(PROTOCOLS_ENV)
+    folders = [builtin_protocols_dir(), user_protocols_dir()]
+    if extra:
+        folders.append(Path(extra).expanduser())
+    return folders
+
+
+def resolve_db(value: str | None) -> str:
+    """The database location: the --db value, else SELFTRACK_DB, else the default file."""
+    return value or os.environ.get(DB_ENV) or str(default_db_path())
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and missing parents) readable by the owner only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by the owner only; an existing file is left alone."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def open_private(path: Path, mode: str = "w", **kwargs):
+    """Open a file for writing, created owner-only (0600) from the first byte."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(path, flags, 0o600)
+    os.chmod(path, 0o600)
+    return os.fdopen(fd, mode, **kwargs)

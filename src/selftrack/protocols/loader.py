@@ -1,0 +1,335 @@
+"""Find, parse and validate protocol files; report every problem as `file:line: message`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selftrack.domain import ProtocolSpec, RouteSpec, SpotSpec
+
+PROTOCOL_SUFFIX = ".protocol.toml"
+CATALOGUE_SUFFIX = ".spots.toml"
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in a protocol file, with where it is."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class LoadResult:
+    """Loaded protocols by id, the spot catalogue, and problems found on the way."""
+
+    specs: dict[str, ProtocolSpec] = field(default_factory=dict)
+    catalogue: dict[str, SpotSpec] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def discover(folders: Iterable[Path], suffix: str) -> list[Path]:
+    """Files ending in `suffix` in each existing folder, sorted by name within a folder."""
+    found: list[Path] = []
+    for folder in folders:
+        if folder.is_dir():
+            found.extend(sorted(p for p in folder.iterdir() if p.name.endswith(suffix)))
+        elif folder.is_file() and folder.name.endswith(suffix):
+            found.append(folder)
+    return found
+
+
+def load_protocols(folders: Sequence[Path]) -> LoadResult:
+    """Load all catalogues, then all protocols, from `folders` in order; never raises."""
+    result = LoadResult()
+    sources: dict[str, str] = {}
+    for path in discover(folders, CATALOGUE_SUFFIX):
+        _load_catalogue(path, result, sources)
+    for path in discover(folders, PROTOCOL_SUFFIX):
+        _load_protocol(path, result)
+    return result
+
+
+def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]:
+    """Problems in `paths` (files or folders), resolved against the catalogues in `folders`."""
+    problems: list[Problem] = []
+    base = load_protocols([f for f in folders if f not in paths])
+    checked = LoadResult(catalogue=dict(base.catalogue))
+    sources: dict[str, str] = {}
+    targets: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem(str(path), None, "no such file or folder"))
+            continue
+        picked = discover([path], CATALOGUE_SUFFIX) + discover([path], PROTOCOL_SUFFIX)
+        if path.is_file() and not picked:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    f"not a protocol file: the name must end in {PROTOCOL_SUFFIX} "
+                    f"or {CATALOGUE_SUFFIX}",
+                )
+            )
+        targets.extend(picked)
+    for path in targets:
+        if path.name.endswith(CATALOGUE_SUFFIX):
+            _load_catalogue(path, checked, sources)
+    for path in targets:
+        if path.name.endswith(PROTOCOL_SUFFIX):
+            _load_protocol(path, checked)
+    return problems + checked.problems
+
+
+def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        result.problems.append(Problem(str(path), None, f"cannot read the file: {exc}"))
+        return None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_LINE.search(message)
+        line = int(match.group(1)) if match else None
+        message = _TOML_LINE.sub("", message).strip()
+        result.problems.append(Problem(str(path), line, f"not valid TOML: {message}"))
+        return None
+
+
+def _validate(model, data: dict, text: str, path: Path, result: LoadResult):
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        found = [
+            Problem(str(path), locate(text, tuple(e["loc"])), f"{_dotted(tuple(e['loc']))}: {e['msg']}")
+            for e in exc.errors()
+        ]
+        result.problems.extend(sorted(found, key=lambda p: p.line or 0))
+        return None
+
+
+def _dotted(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item + 1}]"] if parts else [f"[{item + 1}]"]
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "file"
+
+
+def _load_catalogue(path: Path, result: LoadResult, sources: dict[str, str]) -> None:
+    from selftrack.protocols.schema import CatalogueModel
+
+    read = _read(path, result)
+    if read is None:
+        return
+    text, data = read
+    model = _validate(CatalogueModel, data, text, path, result)
+    if model is None:
+        return
+    for index, spot in enumerate(model.spots):
+        if spot.id in result.catalogue:
+            result.problems.append(
+                Problem(
+                    str(path),
+                    locate(text, ("spots", index, "id")),
+                    f"spot id {spot.id!r} is already defined in {sources[spot.id]}",
+                )
+            )
+            continue
+        result.catalogue[spot.id] = _spot(spot)
+        sources[spot.id] = str(path)
+
+
+def _load_protocol(path: Path, result: LoadResult) -> None:
+    from selftrack.protocols.schema import ProtocolModel
+
+    read = _read(path, result)
+    if read is None:
+        return
+    text, data = read
+    model = _validate(ProtocolModel, data, text, path, result)
+    if model is None:
+        return
+    problems: list[Problem] = []
+
+    def problem(loc: tuple, message: str) -> None:
+        problems.append(Problem(str(path), locate(text, loc), message))
+
+    if model.id in result.specs:
+        problem(("id",), f"protocol id {model.id!r} is already used by {result.specs[model.id].source}")
+    spots: dict[str, SpotSpec] = {}
+    for index, spot in enumerate(model.spots):
+        if spot.id in spots or spot.id in result.catalogue:
+            problem(("spots", index, "id"), f"spot id {spot.id!r} is defined twice")
+        spots[spot.id] = _spot(spot)
+    routes: list[RouteSpec] = []
+    route_ids: set[str] = set()
+    for index, route in enumerate(model.routes):
+        if route.id in route_ids:
+            problem(("routes", index, "id"), f"route id {route.id!r} is used twice")
+        route_ids.add(route.id)
+        if route.along is not None:
+            generated = generate_along(route.along)
+            for spot in generated:
+                if spot.id in spots or spot.id in result.catalogue:
+                    problem(
+                        ("routes", index, "along", "id_prefix"),
+                        f"generated spot id {spot.id!r} is defined twice",
+                    )
+                spots[spot.id] = spot
+            spot_ids = tuple(s.id for s in generated)
+        else:
+            spot_ids = tuple(route.spots or ())
+            for sid in spot_ids:
+                if sid in spots:
+                    continue
+                if sid in result.catalogue:
+                    spots[sid] = result.catalogue[sid]
+                else:
+                    problem(("routes", index, "spots"), f"unknown spot id {sid!r}")
+        routes.append(RouteSpec(route.id, route.name, route.kind, spot_ids, route.note))
+    if problems:
+        result.problems.extend(problems)
+        return
+    used = {sid for r in routes for sid in r.spot_ids}
+    spec_spots = {sid: spot for sid, spot in spots.items() if sid in used}
+    result.specs[model.id] = ProtocolSpec(
+        id=model.id,
+        version=model.version,
+        name=model.name,
+        summary=model.summary,
+        routes=tuple(routes),
+        spots=spec_spots,
+        about=model.about,
+        minutes=model.minutes,
+        cautions=tuple(model.cautions),
+        source=str(path),
+        content_hash=content_hash(model.id, model.version, routes, spec_spots),
+    )
+
+
+def content_hash(pid: str, version: int, routes: Sequence[RouteSpec], spots: dict) -> str:
+    """A stable hash of what a routine asks the user to do (routes and spot definitions)."""
+    payload = {
+        "id": pid,
+        "version": version,
+        "routes": [[r.id, r.name, r.kind, list(r.spot_ids)] for r in routes],
+        "spots": {sid: spots[sid].to_dict() for sid in sorted(spots)},
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _spot(model) -> SpotSpec:
+    return SpotSpec(
+        id=model.id,
+        name=model.name,
+        region=model.region,
+        x=model.x,
+        y=model.y,
+        view=model.view,
+        muscles=tuple(model.muscles),
+        find=model.find,
+        feel=model.feel,
+        refers=model.refers,
+        cautions=tuple(model.cautions),
+        tools=tuple(model.tools),
+        pressure=model.pressure,
+        sided=model.sided,
+    )
+
+
+def generate_along(along) -> list[SpotSpec]:
+    """Spots spaced evenly by distance along `along.path`, first and last on its ends."""
+    points = [tuple(p) for p in along.path]
+    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
+    total = sum(lengths)
+    spots: list[SpotSpec] = []
+    for n in range(1, along.count + 1):
+        target = total * (n - 1) / (along.count - 1)
+        x, y = _point_at(points, lengths, target)
+        fill = {"n": n, "count": along.count}
+        spots.append(
+            SpotSpec(
+                id=f"{along.id_prefix}-{n}",
+                name=_fill(along.name, fill),
+                region=along.region,
+                x=round(x, 4),
+                y=round(y, 4),
+                view=along.view,
+                muscles=tuple(along.muscles),
+                find=_fill(along.find, fill),
+                feel=_fill(along.feel, fill),
+                refers=_fill(along.refers, fill),
+                cautions=tuple(_fill(c, fill) for c in along.cautions),
+                tools=tuple(along.tools),
+                pressure=_fill(along.pressure, fill),
+                sided=along.sided,
+            )
+        )
+    return spots
+
+
+def _point_at(points, lengths, target: float) -> tuple[float, float]:
+    for (a, b), length in zip(zip(points, points[1:]), lengths):
+        if target <= length or length == 0 and target <= 0:
+            t = 0.0 if length == 0 else target / length
+            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        target -= length
+    return points[-1]
+
+
+def _fill(template: str, values: dict) -> str:
+    return template.replace("{n}", str(values["n"])).replace("{count}", str(values["count"]))
+
+
+def locate(text: str, loc: tuple) -> int | None:
+    """The 1-based line in TOML `text` that holds the value at pydantic `loc`, as near as known."""
+    lines = text.splitlines()
+    table: tuple = ()
+    counts: dict[str, int] = {}
+    positions: dict[tuple, int] = {}
+    for number, line in enumerate(lines, start=1):
+        header = _HEADER.match(line)
+        if header:
+            name = header.group(2)
+            if header.group(1) == "[[":
+                index = counts.get(name, -1) + 1
+                counts[name] = index
+                table = (*name.split("."), index)
+            else:
+                parent = name.split(".")
+                if len(parent) > 1 and parent[0] in counts:
+                    table = (parent[0], counts[parent[0]], *parent[1:])
+                else:
+                    table = tuple(parent)
+            positions.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            positions.setdefault((*table, key.group(1)), number)
+    for cut in range(len(loc), 0, -1):
+        prefix = tuple(loc[:cut])
+        if prefix in positions:
+            return positions[prefix]
+    return 1 if lines else None

@@ -1,0 +1,97 @@
+"""Database chores: integrity check, backup, explicit upgrade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+
+from selftrack.storage.engine import (
+    HEAD_REVISION,
+    KNOWN_REVISIONS,
+    Database,
+    DatabaseError,
+    backup_sqlite,
+    make_engine,
+    migrate,
+    read_revision,
+    sqlite_path,
+    to_url,
+)
+
+
+@dataclass
+class CheckReport:
+    """The result of `selftrack db check`: readable lines and a verdict."""
+
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+
+
+def check_database(database: Database) -> CheckReport:
+    """Run SQLite's integrity and foreign-key checks and report the schema version."""
+    report = CheckReport()
+    revision, _ = read_revision(database.engine)
+    report.lines.append(f"database: {database.display}")
+    report.lines.append(f"schema: {revision} (this selftrack expects {HEAD_REVISION})")
+    with database.engine.connect() as conn:
+        if database.is_sqlite:
+            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                report.ok = False
+                report.lines += [f"integrity: {line}" for line in integrity[:20]]
+            else:
+                report.lines.append("integrity: ok")
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                report.ok = False
+                report.lines.append(f"references: {len(broken)} broken")
+            else:
+                report.lines.append("references: ok")
+        counts = {
+            table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("profiles", "sessions", "ratings")
+        }
+    report.lines.append(
+        f"contents: {counts['profiles']} profile(s), {counts['sessions']} session(s), "
+        f"{counts['ratings']} rating(s)"
+    )
+    return report
+
+
+def backup_to(database: Database, target: Path) -> None:
+    """Copy a SQLite database to `target`, never overwriting an existing file."""
+    if not database.is_sqlite or database.path is None:
+        raise DatabaseError("backup works on SQLite files; for PostgreSQL use pg_dump")
+    target = target.expanduser()
+    if target.exists():
+        raise DatabaseError(f"{target} already exists; choose a new file name")
+    if not target.parent.is_dir():
+        raise DatabaseError(f"cannot write {target}: folder {target.parent} does not exist")
+    try:
+        backup_sqlite(database.path, target)
+    except OSError as exc:
+        raise DatabaseError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def upgrade_database(location: str) -> str:
+    """Upgrade the schema at `location` to this version's; says what it did."""
+    from selftrack.storage.engine import open_database
+
+    url = to_url(location)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise DatabaseError(f"no database at {path}")
+    engine = make_engine(url)
+    try:
+        revision, _ = read_revision(engine)
+    finally:
+        engine.dispose()
+    if revision == HEAD_REVISION:
+        return f"already up to date (schema {HEAD_REVISION})"
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        open_database(location)  # raises the newer-schema message
+    report = migrate(url, revision)
+    backup = f"; backup at {report.backup}" if report.backup else ""
+    return f"upgraded schema {report.before} -> {report.after}{backup}"

@@ -1,0 +1,145 @@
+"""Database tables (SQLAlchemy 2 typed models). Row classes end in `Row`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC; naive datetimes are refused, results come back aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+            raise ValueError("naive datetime refused: store timezone-aware moments")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ProfileRow(Base):
+    """A person whose sessions the database holds (one, `default`, unless a clinic adds more)."""
+
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SpotDefinitionRow(Base):
+    """One version of a spot's definition, stored once and shared by the sessions that used it."""
+
+    __tablename__ = "spot_definitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spot_id: Mapped[str] = mapped_column(String(64), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(32))
+    view: Mapped[str] = mapped_column(String(16))
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    definition: Mapped[str] = mapped_column(Text)
+
+
+class SessionRow(Base):
+    """One sitting; `plan` holds the ordered steps as JSON, so history never needs the file."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_range"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_range"),
+        CheckConstraint("status IN ('in_progress', 'finished', 'abandoned')", name="status"),
+        CheckConstraint("sides IN ('left', 'right', 'both')", name="sides"),
+        CheckConstraint("origin IN ('app', 'demo', 'import')", name="origin"),
+        Index("ix_sessions_profile_started", "profile_id", "started_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    protocol_id: Mapped[str] = mapped_column(String(64), index=True)
+    protocol_version: Mapped[int] = mapped_column(Integer)
+    protocol_hash: Mapped[str] = mapped_column(String(64))
+    protocol_name: Mapped[str] = mapped_column(String(200))
+    sides: Mapped[str] = mapped_column(String(8))
+    tool: Mapped[str] = mapped_column(String(32), default="")
+    pain_before: Mapped[int | None] = mapped_column(Integer)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    plan: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(16), default="app")
+
+
+class RatingRow(Base):
+    """One spot on one side in one session; skipped ratings have no tenderness."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("session_id", "step_index", name="uq_ratings_session_step"),
+        CheckConstraint("tenderness BETWEEN 0 AND 10", name="tenderness_range"),
+        CheckConstraint(
+            "(skipped AND tenderness IS NULL) OR (NOT skipped AND tenderness IS NOT NULL)",
+            name="skipped_xor_tenderness",
+        ),
+        CheckConstraint("side IN ('left', 'right', 'mid')", name="side"),
+        Index("ix_ratings_spot_side", "spot_id", "side"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    step_index: Mapped[int] = mapped_column(Integer)
+    route_id: Mapped[str] = mapped_column(String(64))
+    spot_id: Mapped[str] = mapped_column(String(64))
+    spot_def_id: Mapped[int] = mapped_column(ForeignKey("spot_definitions.id"), index=True)
+    side: Mapped[str] = mapped_column(String(8))
+    tenderness: Mapped[int | None] = mapped_column(Integer)
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    recognised: Mapped[bool] = mapped_column(Boolean, default=False)
+    referred: Mapped[bool] = mapped_column(Boolean, default=False)
+    referred_to: Mapped[str] = mapped_column(String(200), default="")
+    nerve: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)

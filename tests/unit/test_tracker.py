@@ -1,0 +1,187 @@
+"""The core façade: sessions, ratings, undo, resume, finish, queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from selftrack.clock import Clock
+from selftrack.domain import SessionStatus
+from selftrack.tracker import Tracker, TrackerError
+from support import FIXED_NOW, TEST_PROTOCOLS
+
+
+def test_walk_order_is_route_by_route_left_then_right(tracker):
+    session = tracker.start_session("test-mini", "both", tool="ball", pain_before=5)
+    walk = [(s.route_id, s.spot_id, s.side) for s in session.steps]
+    assert walk == [
+        ("line", "test-line-1", "left"),
+        ("line", "test-line-2", "left"),
+        ("line", "test-line-1", "right"),
+        ("line", "test-line-2", "right"),
+        ("named", "test-dimple-spot", "left"),
+        ("named", "test-dimple-spot", "right"),
+    ]
+    assert [s.index for s in session.steps] == list(range(6))
+    assert session.status is SessionStatus.IN_PROGRESS
+    assert session.pain_before == 5 and session.tool == "ball"
+
+
+def test_one_side_only(tracker):
+    session = tracker.start_session("test-mini", "right")
+    assert {s.side for s in session.steps} == {"right"}
+    assert len(session.steps) == 3
+
+
+def test_rating_is_stored_and_visible_to_a_new_process_view(tracker, db_path, clock):
+    session = tracker.start_session("test-mini", "both")
+    tracker.record_rating(session.id, 0, 7, recognised=True)
+    tracker.record_rating(session.id, 1, skipped=True)
+    tracker.record_rating(session.id, 2, 0, nerve=True, note="zing")
+    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as other:
+        ratings = other.ratings(session.id)
+    assert [(r.step_index, r.tenderness, r.skipped) for r in ratings] == [
+        (0, 7, False),
+        (1, None, True),
+        (2, 0, False),
+    ]
+    assert ratings[0].recognised and not ratings[0].nerve
+    assert ratings[2].nerve and ratings[2].note == "zing"
+    assert ratings[0].rated_at.tzinfo is not None
+
+
+def test_skipped_is_never_zero(tracker):
+    session = tracker.start_session("test-mini", "left")
+    with pytest.raises(TrackerError):
+        tracker.record_rating(session.id, 0, 0, skipped=True)
+    with pytest.raises(TrackerError):
+        tracker.record_rating(session.id, 0)
+    tracker.record_rating(session.id, 0, skipped=True)
+    (rating,) = tracker.ratings(session.id)
+    assert rating.tenderness is None and rating.skipped
+
+
+@pytest.mark.parametrize("bad", [-1, 11, 3.5, True, "5"])
+def test_tenderness_out_of_scale_is_refused(tracker, bad):
+    session = tracker.start_session("test-mini", "left")
+    with pytest.raises(TrackerError, match="0 to 10"):
+        tracker.record_rating(session.id, 0, bad)
+    assert tracker.ratings(session.id) == []
+
+
+def test_step_outside_session_is_refused(tracker):
+    session = tracker.start_session("test-mini", "left")
+    with pytest.raises(TrackerError, match="outside"):
+        tracker.record_rating(session.id, 3, 2)
+
+
+def test_rating_again_replaces(tracker):
+    session = tracker.start_session("test-mini", "left")
+    tracker.record_rating(session.id, 0, 3)
+    tracker.record_rating(session.id, 0, 6, referred_to="hip")
+    (rating,) = tracker.ratings(session.id)
+    assert rating.tenderness == 6 and rating.referred and rating.referred_to == "hip"
+
+
+def test_undo_last_and_resume_at_first_unrated(tracker):
+    session = tracker.start_session("test-mini", "both")
+    for step in range(3):
+        tracker.record_rating(session.id, step, step + 1)
+    undone = tracker.undo_last(session.id)
+    assert undone is not None and undone.step_index == 2
+    assert tracker.next_step(session.id) == 2
+    unfinished = tracker.unfinished_session()
+    assert unfinished is not None and unfinished.id == session.id
+
+
+def test_resume_finds_gap_not_end(tracker):
+    session = tracker.start_session("test-mini", "both")
+    tracker.record_rating(session.id, 0, 1)
+    tracker.record_rating(session.id, 2, 1)
+    assert tracker.next_step(session.id) == 1
+
+
+def test_finish_and_abandon_close_the_session(tracker):
+    first = tracker.start_session("test-mini", "left", pain_before=6)
+    tracker.record_rating(first.id, 0, 4)
+    done = tracker.finish(first.id, pain_after=3, notes="better")
+    assert done.status is SessionStatus.FINISHED
+    assert (done.pain_before, done.pain_after, done.notes) == (6, 3, "better")
+    assert done.ended_at is not None
+    with pytest.raises(TrackerError, match="finished"):
+        tracker.record_rating(first.id, 1, 2)
+    second = tracker.start_session("test-mini", "left")
+    tracker.abandon(second.id)
+    assert tracker.unfinished_session() is None
+    assert tracker.ratings(first.id)[0].tenderness == 4
+
+
+def test_pain_scale_checked(tracker):
+    with pytest.raises(TrackerError):
+        tracker.start_session("test-mini", "left", pain_before=12)
+    session = tracker.start_session("test-mini", "left")
+    with pytest.raises(TrackerError):
+        tracker.finish(session.id, pain_after=-2)
+
+
+def test_unknown_protocol_and_sides(tracker):
+    with pytest.raises(TrackerError, match="no protocol 'nope'"):
+        tracker.start_session("nope")
+    with pytest.raises(TrackerError, match="sides"):
+        tracker.start_session("test-mini", "middle")
+
+
+def test_sessions_by_date_range_and_previous_ratings(db_path):
+    def at(days: int) -> Tracker:
+        return Tracker(
+            str(db_path),
+            protocols_dir=TEST_PROTOCOLS,
+            clock=Clock(fixed=FIXED_NOW - timedelta(days=days), tz_name="UTC"),
+        )
+
+    ids = []
+    for days, value in ((10, 8), (5, 6), (1, 3)):
+        with at(days) as t:
+            s = t.start_session("test-mini", "left")
+            t.record_rating(s.id, 0, value)
+            t.finish(s.id)
+            ids.append(s.id)
+    with at(0) as t:
+        everything = t.sessions()
+        assert [s.id for s in everything] == ids[::-1]
+        recent = t.sessions(start=FIXED_NOW - timedelta(days=6))
+        assert [s.id for s in recent] == ids[:0:-1]
+        last = t.previous_ratings(ids[2])
+        assert last[("test-line-1", "left")].tenderness == 6
+        assert ("test-line-2", "left") not in last
+
+
+def test_session_keeps_spot_definitions_when_protocol_file_disappears(tmp_path, db_path, clock):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    source = (TEST_PROTOCOLS / "mini.protocol.toml").read_text()
+    (folder / "gone.protocol.toml").write_text(source.replace('"test-mini"', '"gone"'))
+    with Tracker(str(db_path), protocols_dir=folder, clock=clock) as t:
+        session = t.start_session("gone", "left")
+    (folder / "gone.protocol.toml").unlink()
+    with Tracker(str(db_path), protocols_dir=folder, clock=clock) as t:
+        kept = t.session(session.id)
+        assert "gone" not in t.load().specs
+    assert kept.spots["test-dimple-spot"].name == "Test spot under the dimple"
+    assert kept.route_names == {"line": "Test line", "named": "Test named spots"}
+    assert len(kept.steps) == 3 and kept.protocol_hash
+
+
+def test_naive_datetimes_are_refused(tracker):
+    from datetime import datetime
+
+    session = tracker.start_session("test-mini", "left")
+    with pytest.raises(Exception):
+        with tracker.database.writing() as db:
+            from sqlalchemy import update
+
+            from selftrack.storage.models import SessionRow
+
+            db.execute(update(SessionRow).values(ended_at=datetime(2026, 1, 1)))
+    assert tracker.session(session.id).ended_at is None
