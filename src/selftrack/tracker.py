@@ -289,6 +289,12 @@ class Tracker:
             pairs = {(s.spot_id, s.side) for s in session.steps}
             return repo.latest_ratings(db, self._profile(db), pairs, session_id)
 
+    def overview(self):
+        """The home screen's figures (see selftrack.analysis.overview)."""
+        from selftrack.analysis.overview import build_overview
+
+        return build_overview(self)
+
     def count_sessions(self) -> int:
         """How many sessions this profile has."""
         from selftrack.storage import repo

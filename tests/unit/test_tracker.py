@@ -185,3 +185,36 @@ def test_naive_datetimes_are_refused(tracker):
 
             db.execute(update(SessionRow).values(ended_at=datetime(2026, 1, 1)))
     assert tracker.session(session.id).ended_at is None
+
+
+def test_overview_on_empty_and_with_data(db_path):
+    from selftrack.analysis.overview import streak
+
+    def at(days: float) -> Tracker:
+        moment = FIXED_NOW - timedelta(days=days)
+        return Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC"))
+
+    with at(0) as t:
+        empty = t.overview()
+        assert empty.total_sessions == 0 and empty.top_spots == [] and empty.streak_days == 0
+    for days, value in ((30, 8), (2, 5), (1, 4), (0.1, 2)):
+        with at(days) as t:
+            s = t.start_session("test-mini", "left", pain_before=value)
+            t.record_rating(s.id, 0, value)
+            t.record_rating(s.id, 1, skipped=True)
+            t.finish(s.id, pain_after=max(0, value - 1))
+    with at(0) as t:
+        view = t.overview()
+    assert view.total_sessions == 4
+    assert view.streak_days == 3
+    assert [p for _, p in view.pain_series] == [8, 5, 4, 2]
+    top = view.top_spots[0]
+    assert (top.spot_id, top.side) == ("test-line-1", "left")
+    assert top.recent == pytest.approx((5 + 4 + 2) / 3)
+    assert top.earlier == 8 and top.change == pytest.approx(11 / 3 - 8)
+    # the skipped spot is never counted as 0
+    assert all(s.spot_id != "test-line-2" for s in view.top_spots)
+    from datetime import date
+
+    assert streak({date(2026, 1, 1), date(2026, 1, 2)}, date(2026, 1, 3)) == 2
+    assert streak({date(2026, 1, 1)}, date(2026, 1, 3)) == 0
