@@ -67,7 +67,8 @@ def load_protocols(folders: Sequence[Path]) -> LoadResult:
 def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]:
     """Problems in `paths` (files or folders), resolved against the catalogues in `folders`."""
     problems: list[Problem] = []
-    base = load_protocols([f for f in folders if f not in paths])
+    checked_paths = {p.resolve() for p in paths}
+    base = load_protocols([f for f in folders if f.resolve() not in checked_paths])
     checked = LoadResult(catalogue=dict(base.catalogue))
     sources: dict[str, str] = {}
     targets: list[Path] = []
