@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from selftrack.paths import create_private_file, default_db_path, make_private_dir
 
-HEAD_REVISION = "0001"
-KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -202,13 +202,13 @@ def open_database(location: str, *, create: bool = True, upgrade: bool = True) -
     return Database(url, engine)
 
 
-def migrate(url: URL, current: str | None) -> UpgradeReport:
-    """Back up (when there is data) and upgrade the schema to head in one transaction."""
+def migrate(url: URL, current: str | None, target: str = HEAD_REVISION) -> UpgradeReport:
+    """Back up (when there is data) and upgrade the schema to `target` in one transaction."""
     backup = None
     path = sqlite_path(url)
     if current is not None and path is not None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        backup = path.with_name(f"{path.name}.before-{HEAD_REVISION}-{stamp}.bak")
+        backup = path.with_name(f"{path.name}.before-{target}-{stamp}.bak")
         backup_sqlite(path, backup)
     engine = make_engine(url, foreign_keys=False)
     try:
@@ -219,7 +219,7 @@ def migrate(url: URL, current: str | None) -> UpgradeReport:
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, target)
             if conn.dialect.name == "sqlite":
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
@@ -232,7 +232,7 @@ def migrate(url: URL, current: str | None) -> UpgradeReport:
         raise DatabaseError(f"upgrade failed, nothing was changed: {_one_line(exc)}") from None
     finally:
         engine.dispose()
-    return UpgradeReport(current, HEAD_REVISION, backup)
+    return UpgradeReport(current, target, backup)
 
 
 def backup_sqlite(source: Path, target: Path) -> None:
