@@ -9,11 +9,12 @@ from pathlib import Path
 
 from selftrack import paths
 from selftrack.clock import Clock
+from selftrack.errors import SelftrackError
 from selftrack.domain import SIDES, ProtocolSpec, Rating, Session, SessionStatus, Step
 from selftrack.protocols import LoadResult, load_protocols
 
 
-class TrackerError(ValueError):
+class TrackerError(SelftrackError, ValueError):
     """A request the core refuses, explained in one line."""
 
 
@@ -51,10 +52,15 @@ class Tracker:
         return self._database
 
     def _profile(self, db) -> int:
+        """This tracker's profile id; created in a writing session, -1 (matches nothing) before."""
         from selftrack.storage import repo
 
         if self._profile_id is None:
-            self._profile_id = repo.profile_id(db, self.profile, self.clock.now())
+            writer = db.info.get("writer", False)
+            found = repo.profile_id(db, self.profile, self.clock.now(), create=writer)
+            if found is None:
+                return -1
+            self._profile_id = found
         return self._profile_id
 
     def close(self) -> None:

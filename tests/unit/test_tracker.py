@@ -218,3 +218,10 @@ def test_overview_on_empty_and_with_data(db_path):
 
     assert streak({date(2026, 1, 1), date(2026, 1, 2)}, date(2026, 1, 3)) == 2
     assert streak({date(2026, 1, 1)}, date(2026, 1, 3)) == 0
+
+
+def test_reading_first_does_not_lose_the_profile(tracker):
+    assert tracker.sessions() == []
+    assert tracker.unfinished_session() is None
+    session = tracker.start_session("test-mini", "left")
+    assert [s.id for s in tracker.sessions()] == [session.id]
