@@ -80,7 +80,8 @@ class Tracker:
     def load(self) -> LoadResult:
         """All protocols (built-in, the user's, --protocols-dir) and the problems found."""
         if self._loaded is None:
-            self._loaded = load_protocols(self.protocol_folders)
+            cache = paths.cache_dir() / "protocols.json"
+            self._loaded = load_protocols(self.protocol_folders, cache=cache)
         return self._loaded
 
     def protocols(self) -> list[ProtocolSpec]:
