@@ -10,7 +10,15 @@ from pathlib import Path
 from selftrack import paths
 from selftrack.clock import Clock
 from selftrack.errors import SelftrackError
-from selftrack.domain import SIDES, ProtocolSpec, Rating, Session, SessionStatus, Step
+from selftrack.domain import (
+    SIDES,
+    ProfileSummary,
+    ProtocolSpec,
+    Rating,
+    Session,
+    SessionStatus,
+    Step,
+)
 from selftrack.protocols import LoadResult, load_protocols
 
 
@@ -52,15 +60,22 @@ class Tracker:
         return self._database
 
     def _profile(self, db) -> int:
-        """This tracker's profile id; created in a writing session, -1 (matches nothing) before."""
+        """This tracker's profile id; created in a writing session, -1 (matches nothing) before.
+
+        A profile created in this transaction is not remembered until it is read back
+        committed, so a transaction that rolls back cannot leave a dangling id behind.
+        """
         from selftrack.storage import repo
 
         if self._profile_id is None:
-            writer = db.info.get("writer", False)
-            found = repo.profile_id(db, self.profile, self.clock.now(), create=writer)
-            if found is None:
+            check_profile_name(self.profile)
+            found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
+            if found is not None:
+                self._profile_id = found
+            elif db.info.get("writer", False):
+                return repo.profile_id(db, self.profile, self.clock.now(), create=True)
+            else:
                 return -1
-            self._profile_id = found
         return self._profile_id
 
     def close(self) -> None:
@@ -302,6 +317,13 @@ class Tracker:
 
         return build_overview(self)
 
+    def profiles(self) -> list[ProfileSummary]:
+        """Every profile in the database with its session count (a clinic keeps several)."""
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            return repo.profile_summaries(db)
+
     def count_sessions(self) -> int:
         """How many sessions this profile has."""
         from selftrack.storage import repo
@@ -318,6 +340,19 @@ def steps_left(session: Session, ratings: Sequence[Rating]) -> list[Step]:
 
 def _rating_values(values: dict) -> dict:
     return {k: v for k, v in values.items() if k != "spot_def_id"}
+
+
+PROFILE_NAME_MAX = 80
+
+
+def check_profile_name(name: str) -> None:
+    """Refuse profile names that are empty, too long or hold control characters."""
+    if not name or not name.strip():
+        raise TrackerError("a profile name cannot be empty")
+    if len(name) > PROFILE_NAME_MAX:
+        raise TrackerError(f"a profile name has at most {PROFILE_NAME_MAX} characters")
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
+        raise TrackerError(f"a profile name cannot hold control characters: {name!r}")
 
 
 def _check_scale(what: str, value: int | None) -> None:
