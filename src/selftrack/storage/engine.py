@@ -139,7 +139,10 @@ def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> Non
         make_private_dir(path.parent)
     if not os.access(path.parent, os.W_OK):
         raise DatabaseError(f"cannot create database {path}: folder {path.parent} is not writable")
-    create_private_file(path)
+    try:
+        create_private_file(path)
+    except FileExistsError:
+        pass  # another process created it a moment ago; opening goes on as usual
 
 
 def read_revision(engine: Engine) -> tuple[str | None, bool]:
@@ -150,6 +153,12 @@ def read_revision(engine: Engine) -> tuple[str | None, bool]:
             return None, bool(tables - {"alembic_version"})
         rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
         return (rows[0] if rows else None), True
+
+
+def _revision_of(conn) -> str | None:
+    if "alembic_version" not in _table_names(conn):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _table_names(conn) -> list[str]:
@@ -220,7 +229,14 @@ def migrate(url: URL, current: str | None, target: str = HEAD_REVISION) -> Upgra
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with engine.begin() as conn:
+        # Take the write lock first (and wait for it), then look again: another process may
+        # have opened the same new database at the same moment and upgraded it already.
+        locking = engine.execution_options(selftrack_immediate=True)
+        with locking.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(5170011)"))
+            if _revision_of(conn) == target:
+                return UpgradeReport(current, target, backup)
             config.attributes["connection"] = conn
             command.upgrade(config, target)
             if conn.dialect.name == "sqlite":
