@@ -23,6 +23,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
+_PLAIN_REASONS = {
+    "database or disk is full": "the disk is full (earlier entries are kept)",
+    "readonly database": "it has become read-only (earlier entries are kept)",
+    "disk i/o error": "the disk reported an error: is it full or gone? (earlier entries are kept)",
+    "database is locked": "another program kept it busy for too long; try again",
+}
+
+
 class DatabaseError(SelftrackError):
     """A database problem explained in one line for the user."""
 
@@ -81,14 +89,27 @@ class Database:
     @contextmanager
     def reading(self):
         """A session for queries (rolled back at the end)."""
-        with self._read() as session:
+        with self._explained("read from"), self._read() as session:
             yield session
 
     @contextmanager
     def writing(self):
-        """A session whose work is committed durably when the block ends without error."""
-        with self._write() as session, session.begin():
+        """A session whose work is committed durably when the block ends without error.
+
+        When the disk is full, read-only or failing, nothing of this block is kept, earlier
+        work stays intact, and the error is a DatabaseError with a one-line reason.
+        """
+        with self._explained("save to"), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _explained(self, action: str):
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            yield
+        except OperationalError as exc:
+            raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -188,8 +209,7 @@ def open_database(location: str, *, create: bool = True, upgrade: bool = True) -
         try:
             revision, has_tables = read_revision(engine)
         except (sqlite3.DatabaseError, DBAPIError) as exc:
-            reason = _one_line(getattr(exc, "orig", exc))
-            raise DatabaseError(f"cannot read database {_safe(url)}: {reason}") from None
+            raise DatabaseError(f"cannot read database {_safe(url)}: {_plain(exc)}") from None
         except Exception as exc:
             raise DatabaseError(f"cannot open database {_safe(url)}: {_one_line(exc)}") from None
         if revision is None and has_tables:
@@ -274,6 +294,12 @@ def backup_sqlite(source: Path, target: Path) -> None:
 def _safe(url: URL) -> str:
     path = sqlite_path(url)
     return str(path) if path else url.render_as_string(hide_password=True)
+
+
+def _plain(exc: BaseException) -> str:
+    """A database error's reason in one line, in plain words when it is a common one."""
+    reason = _one_line(getattr(exc, "orig", exc))
+    return next((v for k, v in _PLAIN_REASONS.items() if k in reason.lower()), reason)
 
 
 def _one_line(exc: BaseException) -> str:
