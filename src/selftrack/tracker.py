@@ -302,6 +302,15 @@ class Tracker:
             )
             return [repo.to_session(row, db, with_plan=with_plan) for row in rows]
 
+    def ratings_between(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Rating]:
+        """Every rating entered in [start, end], oldest first."""
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            return repo.ratings_between(db, self._profile(db), start, end)
+
     def previous_ratings(self, session_id: str) -> dict[tuple[str, str], Rating]:
         """For each (spot, side) of a session, its latest rating from an earlier session."""
         from selftrack.storage import repo
