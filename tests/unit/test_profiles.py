@@ -34,6 +34,7 @@ def test_one_profile_never_sees_another_profiles_data(database_url):
         assert bob.sessions() == []
         assert bob.unfinished_session() is None
         assert bob.count_sessions() == 0
+        assert bob.ratings_between() == []
         assert bob.overview().total_sessions == 0 and bob.overview().top_spots == []
         for session_id in (earlier.id, open_session.id):
             with pytest.raises(TrackerError, match="no session"):
@@ -60,6 +61,7 @@ def test_one_profile_never_sees_another_profiles_data(database_url):
         assert ann.unfinished_session().id == open_session.id
         assert ann.previous_ratings(open_session.id)[("test-line-1", "left")].tenderness == 8
         assert {s.id for s in ann.sessions()} == {earlier.id, open_session.id}
+        assert [r.tenderness for r in ann.ratings_between()] == [8, 6]
 
 
 def test_demo_refusal_counts_only_this_profiles_sessions(database_url):

@@ -229,14 +229,14 @@ def test_reading_first_does_not_lose_the_profile(tracker):
     assert [s.id for s in tracker.sessions()] == [session.id]
 
 
-def test_ratings_between_dates(db_path):
+def test_ratings_between_dates(database_url):
     for days in (9, 4, 1):
         moment = FIXED_NOW - timedelta(days=days)
-        with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC")) as t:
+        with Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC")) as t:
             s = t.start_session("test-mini", "left")
             t.record_rating(s.id, 0, days)
             t.record_rating(s.id, 1, skipped=True)
-    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=FIXED_NOW, tz_name="UTC")) as t:
+    with Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=FIXED_NOW, tz_name="UTC")) as t:
         window = t.ratings_between(FIXED_NOW - timedelta(days=5), FIXED_NOW - timedelta(days=2))
         assert [(r.tenderness, r.skipped) for r in window] == [(4, False), (None, True)]
         assert len(t.ratings_between()) == 6
