@@ -129,6 +129,7 @@ class Tracker:
         if sides not in SIDES:
             raise TrackerError(f"sides must be one of {', '.join(SIDES)}, not {sides!r}")
         _check_scale("pain before", pain_before)
+        _check_text("tool", tool, TOOL_MAX)
         steps = spec.steps(sides)
         if not steps:
             raise TrackerError(f"protocol {spec.id!r} has no spots for sides={sides}")
@@ -211,6 +212,8 @@ class Tracker:
             if tenderness is None:
                 raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
             _check_scale("tenderness", tenderness)
+        _check_text("referred to", referred_to, REFERRED_TO_MAX)
+        _check_text("note", note, NOTE_MAX)
         with self.database.writing() as db:
             row = self._session_row(db, session_id, in_progress=True)
             steps = json.loads(row.plan)["steps"]
@@ -263,6 +266,7 @@ class Tracker:
     def finish(self, session_id: str, *, pain_after: int | None = None, notes: str = "") -> Session:
         """Close a session with the pain after and the user's notes."""
         _check_scale("pain after", pain_after)
+        _check_text("session notes", notes, NOTE_MAX)
         return self._close(session_id, SessionStatus.FINISHED, pain_after=pain_after, notes=notes)
 
     def abandon(self, session_id: str) -> Session:
@@ -352,6 +356,9 @@ def _rating_values(values: dict) -> dict:
 
 
 PROFILE_NAME_MAX = 80
+NOTE_MAX = 20_000  # characters: some pages of text; the columns themselves have no limit
+REFERRED_TO_MAX = 200
+TOOL_MAX = 32
 
 
 def check_profile_name(name: str) -> None:
@@ -362,6 +369,16 @@ def check_profile_name(name: str) -> None:
         raise TrackerError(f"a profile name has at most {PROFILE_NAME_MAX} characters")
     if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
         raise TrackerError(f"a profile name cannot hold control characters: {name!r}")
+
+
+def _check_text(what: str, value: str, limit: int) -> None:
+    """Refuse text that is not a string, longer than `limit`, or holds NUL (PostgreSQL can't)."""
+    if not isinstance(value, str):
+        raise TrackerError(f"{what}: must be text, not {type(value).__name__}")
+    if len(value) > limit:
+        raise TrackerError(f"{what}: {len(value):,} characters, at most {limit:,} fit")
+    if "\x00" in value:
+        raise TrackerError(f"{what}: holds a NUL character, which cannot be stored")
 
 
 def _check_scale(what: str, value: int | None) -> None:
