@@ -68,7 +68,7 @@ def test_disk_full_on_a_real_small_filesystem(tiny_disk):
     path = tiny_disk / "selftrack.db"
     with Tracker(str(path)) as tracker:
         session = tracker.start_session("low-back-lines", "both")
-        saved, message = _fill_until_full(tracker, session.id, "a long note " * 3000)
+        saved, message = _fill_until_full(tracker, session.id, "a long note " * 1600)
         assert saved, "some ratings should fit before the disk is full"
         assert message == f"could not save to {path}: the disk is full (earlier entries are kept)"
         _assert_intact(path, tracker, session.id, saved)
