@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from selftrack.domain import ProtocolSpec, RouteSpec, SpotSpec
+from selftrack.paths import open_private
 from selftrack.protocols.loader import LoadResult, Problem
 
 FORMAT = 1
@@ -51,7 +52,8 @@ def write(cache: Path, fingerprint_: list[list], result: LoadResult) -> None:
     try:
         cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data), encoding="utf-8")
+        with open_private(partial, "w", encoding="utf-8") as handle:  # names the user's files
+            handle.write(json.dumps(data))
         partial.replace(cache)
     except OSError:
         pass
