@@ -59,6 +59,10 @@ def test_everything_written_is_owner_only_under_umask_000(open_umask, private_ho
     assert runner.invoke(cli, ["db", "backup", str(backup)]).exit_code == 0
     cache = list((private_home / ".cache" / "selftrack").iterdir())
     _assert_private([backup, private_home / ".cache" / "selftrack", *cache])
+    # The README's "delete everything" recipe, rm "$(selftrack db path)"*, catches every file
+    # in the data folder.
+    assert all(p.name.startswith(database.name) for p in data.iterdir())
+    assert [p.name for p in cache] == ["protocols.json"]
 
 
 def test_automatic_backup_before_an_upgrade_is_owner_only(open_umask, tmp_path):
