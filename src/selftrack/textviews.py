@@ -15,8 +15,9 @@ def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:
     out: list[str] = [f"{spec.name}  ({spec.id}, version {spec.version})", spec.summary]
     if spec.minutes:
         out.append(f"About {spec.minutes} minutes for both sides; {spec.spot_count} spots.")
-    if spec.about:
-        out += ["", *textwrap.wrap(" ".join(spec.about.split()), width)]
+    for paragraph in spec.about.split("\n\n"):
+        if paragraph.strip():
+            out += ["", *textwrap.wrap(" ".join(paragraph.split()), width)]
     for caution in spec.cautions:
         out += textwrap.wrap(f"! {caution}", width, subsequent_indent="  ")
     marks: list[bodymap.Mark] = []

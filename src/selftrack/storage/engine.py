@@ -11,17 +11,19 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from selftrack.errors import SelftrackError
 from selftrack.paths import create_private_file, default_db_path, make_private_dir
 
-HEAD_REVISION = "0001"
-KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-class DatabaseError(Exception):
+class DatabaseError(SelftrackError):
     """A database problem explained in one line for the user."""
 
 
@@ -63,9 +65,9 @@ class Database:
         self.url = url
         self.engine = engine
         self.path = sqlite_path(url)
-        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._read = sessionmaker(engine, expire_on_commit=False, info={"writer": False})
         writer = engine.execution_options(selftrack_immediate=True) if self.is_sqlite else engine
-        self._write = sessionmaker(writer, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False, info={"writer": True})
 
     @property
     def is_sqlite(self) -> bool:
@@ -176,8 +178,9 @@ def open_database(location: str, *, create: bool = True, upgrade: bool = True) -
     try:
         try:
             revision, has_tables = read_revision(engine)
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseError(f"{path} is not a usable SQLite database: {exc}") from None
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
+            reason = _one_line(getattr(exc, "orig", exc))
+            raise DatabaseError(f"cannot read database {_safe(url)}: {reason}") from None
         except Exception as exc:
             raise DatabaseError(f"cannot open database {_safe(url)}: {_one_line(exc)}") from None
         if revision is None and has_tables:
@@ -202,13 +205,13 @@ def open_database(location: str, *, create: bool = True, upgrade: bool = True) -
     return Database(url, engine)
 
 
-def migrate(url: URL, current: str | None) -> UpgradeReport:
-    """Back up (when there is data) and upgrade the schema to head in one transaction."""
+def migrate(url: URL, current: str | None, target: str = HEAD_REVISION) -> UpgradeReport:
+    """Back up (when there is data) and upgrade the schema to `target` in one transaction."""
     backup = None
     path = sqlite_path(url)
     if current is not None and path is not None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        backup = path.with_name(f"{path.name}.before-{HEAD_REVISION}-{stamp}.bak")
+        backup = path.with_name(f"{path.name}.before-{target}-{stamp}.bak")
         backup_sqlite(path, backup)
     engine = make_engine(url, foreign_keys=False)
     try:
@@ -219,7 +222,7 @@ def migrate(url: URL, current: str | None) -> UpgradeReport:
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, target)
             if conn.dialect.name == "sqlite":
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
@@ -232,7 +235,7 @@ def migrate(url: URL, current: str | None) -> UpgradeReport:
         raise DatabaseError(f"upgrade failed, nothing was changed: {_one_line(exc)}") from None
     finally:
         engine.dispose()
-    return UpgradeReport(current, HEAD_REVISION, backup)
+    return UpgradeReport(current, target, backup)
 
 
 def backup_sqlite(source: Path, target: Path) -> None:

@@ -111,6 +111,7 @@ class SessionRow(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     plan: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(16), default="app")
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RatingRow(Base):
@@ -142,4 +143,5 @@ class RatingRow(Base):
     referred_to: Mapped[str] = mapped_column(String(200), default="")
     nerve: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
-    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,213 @@
+"""Opening databases: bad locations, newer schemas, upgrades that keep every row, privacy."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from selftrack.storage.engine import (
+    HEAD_REVISION,
+    DatabaseError,
+    make_engine,
+    migrate,
+    open_database,
+    read_revision,
+    to_url,
+)
+from selftrack.tracker import Tracker
+from support import TEST_PROTOCOLS
+
+needs_permissions = pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root ignores file permissions (the *_as_root tests cover these cases)",
+)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_new_database_is_private_and_at_head(tmp_path):
+    path = tmp_path / "new.db"
+    database = open_database(str(path))
+    assert read_revision(database.engine) == (HEAD_REVISION, True)
+    with database.writing() as db:
+        db.execute(text("CREATE TABLE scratch (x)"))  # force the WAL files into being
+    assert _mode(path) == 0o600
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            assert _mode(companion) == 0o600
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    database.close()
+
+
+def test_default_location_folders_are_created_private(private_home):
+    with Tracker(None, protocols_dir=TEST_PROTOCOLS) as tracker:
+        tracker.start_session("test-mini", "left")
+        path = Path(tracker.database.path)
+    assert path.is_relative_to(private_home)
+    assert _mode(path) == 0o600
+    assert _mode(path.parent) == 0o700
+
+
+def test_missing_folder_is_refused_and_nothing_created(tmp_path):
+    target = tmp_path / "no" / "such" / "folder" / "x.db"
+    with pytest.raises(DatabaseError, match="does not exist"):
+        open_database(str(target))
+    assert not (tmp_path / "no").exists()
+
+
+def test_not_a_database_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 10)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="not a SQLite database"):
+        open_database(str(path))
+    assert path.read_bytes() == before
+    assert not path.with_name("notes.db-wal").exists()
+
+
+def test_other_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE accounts (id INTEGER)")
+    with pytest.raises(DatabaseError, match="not a selftrack database"):
+        open_database(str(path))
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["accounts"]
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    open_database(str(path)).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer selftrack"):
+        open_database(str(path))
+    assert path.read_bytes() == before
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+@needs_permissions
+def test_read_only_database_is_refused(tmp_path):
+    path = tmp_path / "ro.db"
+    open_database(str(path)).close()
+    path.chmod(0o400)
+    with pytest.raises(DatabaseError, match="read-only"):
+        open_database(str(path))
+
+
+@needs_permissions
+def test_unwritable_folder_is_refused(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    with pytest.raises(DatabaseError, match="not writable"):
+        open_database(str(folder / "x.db"))
+
+
+def _deny_writes(monkeypatch, denied: Path) -> None:
+    """Root may write anywhere, so make the write-access check answer no for `denied`."""
+    real_access = os.access
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda p, mode: False if Path(p) == denied and mode == os.W_OK else real_access(p, mode),
+    )
+
+
+def test_read_only_database_is_refused_as_root(tmp_path, monkeypatch):
+    path = tmp_path / "ro.db"
+    open_database(str(path)).close()
+    before = path.read_bytes()
+    _deny_writes(monkeypatch, path)
+    with pytest.raises(DatabaseError, match="read-only"):
+        open_database(str(path))
+    assert path.read_bytes() == before
+
+
+def test_unwritable_folder_is_refused_as_root(tmp_path, monkeypatch):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    _deny_writes(monkeypatch, folder)
+    with pytest.raises(DatabaseError, match="not writable"):
+        open_database(str(folder / "x.db"))
+    assert list(folder.iterdir()) == []
+
+
+def test_upgrade_from_older_schema_keeps_every_row_and_makes_a_backup(tmp_path, clock):
+    path = tmp_path / "old.db"
+    path.touch(mode=0o600)
+    migrate(to_url(str(path)), None, target="0001")
+    engine = make_engine(to_url(str(path)))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO profiles (id, name, display_name, created_at) VALUES (1, 'default', '', '2026-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO spot_definitions VALUES (1, 's', 'd1', 'S', 'buttock', 'back', 0.1, 0.5, '{}')"))
+        for n in range(3):
+            conn.execute(
+                text(
+                    "INSERT INTO sessions (id, profile_id, protocol_id, protocol_version, protocol_hash, "
+                    "protocol_name, sides, tool, notes, started_at, status, plan, origin) VALUES "
+                    f"('s{n}', 1, 'p', 1, 'h', 'P', 'left', '', '', '2026-01-0{n + 1} 10:00:00', 'finished', '{{}}', 'app')"
+                )
+            )
+            for step in range(4):
+                conn.execute(
+                    text(
+                        "INSERT INTO ratings (session_id, step_index, route_id, spot_id, spot_def_id, side, "
+                        "tenderness, skipped, recognised, referred, referred_to, nerve, note, rated_at) VALUES "
+                        f"('s{n}', {step}, 'r', 's', 1, 'left', {step}, 0, 0, 0, '', 0, '', '2026-01-0{n + 1} 10:0{step}:00')"
+                    )
+                )
+    engine.dispose()
+    assert read_revision(make_engine(to_url(str(path))))[0] == "0001"
+
+    database = open_database(str(path))
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sessions")).scalar() == 3
+        assert conn.execute(text("SELECT count(*) FROM ratings")).scalar() == 12
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert read_revision(database.engine)[0] == HEAD_REVISION
+    database.close()
+    (backup,) = tmp_path.glob("old.db.before-*.bak")
+    assert _mode(backup) == 0o600
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT count(*) FROM ratings").fetchone() == (12,)
+
+
+def test_models_match_the_migrations(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from selftrack.storage.models import Base
+
+    database = open_database(str(tmp_path / "m.db"))
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    database.close()
+    assert diff == []
+
+
+def test_check_constraints_are_enforced(tracker):
+    from sqlalchemy.exc import IntegrityError
+
+    session = tracker.start_session("test-mini", "left")
+    with pytest.raises(IntegrityError):
+        with tracker.database.writing() as db:
+            db.execute(
+                text("UPDATE sessions SET pain_before = 11 WHERE id = :id"), {"id": session.id}
+            )
+    assert tracker.session(session.id).pain_before is None
