@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -50,6 +51,21 @@ class Tracker:
 
             self._database = open_database(self.db_location)
         return self._database
+
+    @contextmanager
+    def reading_rows(self):
+        """A read-only RowReader for the aggregating queries (see selftrack.storage.reader)."""
+        from selftrack.storage.reader import SessionRowReader, open_fast_sqlite
+
+        fast = open_fast_sqlite(self.db_location) if self._database is None else None
+        if fast is not None:
+            try:
+                yield fast
+            finally:
+                fast.close()
+            return
+        with self.database.reading() as db:
+            yield SessionRowReader(db)
 
     def _profile(self, db) -> int:
         """This tracker's profile id; created in a writing session, -1 (matches nothing) before."""

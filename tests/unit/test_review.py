@@ -243,3 +243,36 @@ def test_trend_points_are_at_session_times(tracker):
     [trend] = tracker.trends(["test-line-1:left"])
     assert trend.points[0].moment == first
     assert trend.points[0].moment.utcoffset() == timedelta(0)
+
+
+def test_plain_sqlite_reader_gives_the_same_answers(tracker, db_path, clock):
+    add_session(tracker, at(60), [6, 2, SKIP, 4, 8, 3], pain_before=6, pain_after=5)
+    add_session(tracker, at(30), [5, 3, 4, 4, 7, SKIP], pain_before=5, pain_after=3, recognised=[4])
+    add_session(tracker, at(3), [2, 2, 1, 4, 6, 2], pain_before=3)
+    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as fresh:
+        subjects = ["low-back", "buttock:both", "test-dimple-spot", "pain"]
+        assert fresh.session_summaries() == tracker.session_summaries()
+        assert fresh.trends() == tracker.trends()
+        assert fresh.trends(subjects, at(40), at(0)) == tracker.trends(subjects, at(40), at(0))
+        assert fresh.spot_trends() == tracker.spot_trends()
+        assert fresh.heat_map() == tracker.heat_map()
+        assert fresh.adherence() == tracker.adherence()
+        assert fresh.focus_protocol() == tracker.focus_protocol()
+        assert fresh._database is None  # answered without SQLAlchemy's engine
+
+
+def test_plain_reader_is_not_used_on_an_old_schema(db_path, tracker):
+    import sqlite3
+
+    from selftrack.storage.reader import open_fast_sqlite
+
+    add_session(tracker, at(1), [1] * 6)
+    reader = open_fast_sqlite(str(db_path))
+    assert reader is not None
+    reader.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0002'")
+    assert open_fast_sqlite(str(db_path)) is None
+    assert open_fast_sqlite(str(db_path.parent / "missing.db")) is None
+    assert open_fast_sqlite("postgresql+psycopg://u@h/db") is None
+

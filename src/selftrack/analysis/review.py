@@ -36,8 +36,8 @@ def session_summaries(
     """Sessions newest first with rated/skipped counts, mean and highest tenderness."""
     from selftrack.storage import queries
 
-    with tracker.database.reading() as db:
-        return queries.session_summaries(db, tracker._profile(db), start, end, protocol_id=protocol_id)
+    with tracker.reading_rows() as db:
+        return queries.session_summaries(db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id)
 
 
 def trends(
@@ -53,8 +53,8 @@ def trends(
     """
     from selftrack.storage import queries
 
-    with tracker.database.reading() as db:
-        profile = tracker._profile(db)
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
         words = [s for s in subjects if isinstance(s, str)]
         chosen = [s for s in subjects if isinstance(s, Subject)]
         if words:
@@ -101,8 +101,8 @@ def spot_trends(tracker, start: datetime | None = None, end: datetime | None = N
     """A Trend for every spot and side rated in the period, most tender now first."""
     from selftrack.storage import queries
 
-    with tracker.database.reading() as db:
-        profile = tracker._profile(db)
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
         rows = queries.spot_values(db, profile, start, end)
         names = queries.spot_names(db, {spot for _m, spot, _s, _v in rows})
     points: dict[Subject, list[Point]] = {}
@@ -127,8 +127,8 @@ def heat_map(tracker, start: datetime | None = None, end: datetime | None = None
     """Mean tenderness per spot and side over the period, most tender first."""
     from selftrack.storage import queries
 
-    with tracker.database.reading() as db:
-        cells, sessions = queries.heat_cells(db, tracker._profile(db), start, end)
+    with tracker.reading_rows() as db:
+        cells, sessions = queries.heat_cells(db, db.profile_id(tracker.profile), start, end)
     return build_heat_map(start, end, cells, sessions)
 
 
@@ -149,8 +149,8 @@ def first_and_last_month(
     """The first 30 days and the last 30 days of the period's history (None without sessions)."""
     from selftrack.storage import queries
 
-    with tracker.database.reading() as db:
-        profile = tracker._profile(db)
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
         starts = queries.session_starts(db, profile, start, end)
     if not starts:
         return None
@@ -164,19 +164,20 @@ def adherence(tracker, start: datetime | None = None, end: datetime | None = Non
     from selftrack.storage import queries
 
     clock = tracker.clock
-    with tracker.database.reading() as db:
-        profile = tracker._profile(db)
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
         moments = queries.session_starts(db, profile, start, end)
         streak_moments = queries.session_starts(db, profile, clock.now() - timedelta(days=400))
-    today = clock.local(clock.now()).date()
-    days = [clock.local(m).date() for m in moments]
+    tz = clock.tz
+    today = clock.now().astimezone(tz).date()
+    days = [m.astimezone(tz).date() for m in moments]
     result = build_adherence(
         days,
         today,
-        first=clock.local(start).date() if start else None,
-        last=min(clock.local(end).date(), today) if end else None,
+        first=start.astimezone(tz).date() if start else None,
+        last=min(end.astimezone(tz).date(), today) if end else None,
     )
-    streak_days = build_adherence([clock.local(m).date() for m in streak_moments], today).streak_days
+    streak_days = build_adherence([m.astimezone(tz).date() for m in streak_moments], today).streak_days
     return Adherence(result.weeks, streak_days, result.sessions, result.active_days)
 
 
@@ -186,8 +187,8 @@ def focus_protocol(tracker) -> ProtocolSpec | None:
 
     now = tracker.clock.now()
     since = now - timedelta(days=FOCUS_DAYS)
-    with tracker.database.reading() as db:
-        profile = tracker._profile(db)
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
         history = queries.focus_history(
             db, profile, since, now - timedelta(days=_FOCUS_LOOKBACK_DAYS), QUIET_SESSIONS
         )
@@ -197,7 +198,8 @@ def focus_protocol(tracker) -> ProtocolSpec | None:
 
 
 def _collect(points: dict[Subject, list[Point]], kind: str, rows) -> None:
+    wanted = {(s.key, s.side): series for s, series in points.items() if s.kind == kind}
     for moment, key, side, value in rows:
-        subject = Subject(kind, key, side)
-        if subject in points:
-            points[subject].append(Point(moment, value))
+        series = wanted.get((key, side))
+        if series is not None:
+            series.append(Point(moment, value))

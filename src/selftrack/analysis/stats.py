@@ -140,13 +140,15 @@ def binned_medians(points: Sequence[tuple[float, float]], bins: int) -> list[tup
     low = min(x for x, _ in points)
     high = max(x for x, _ in points)
     width = (high - low) / bins or 1.0
-    groups: dict[int, list[tuple[float, float]]] = {}
+    xs: dict[int, list[float]] = {}
+    ys: dict[int, list[float]] = {}
     for x, y in points:
-        groups.setdefault(min(bins - 1, int((x - low) / width)), []).append((x, y))
-    return [
-        (median([x for x, _ in group]), median([y for _, y in group]))
-        for _, group in sorted(groups.items())
-    ]
+        slot = min(bins - 1, int((x - low) / width))
+        if slot not in xs:
+            xs[slot], ys[slot] = [], []
+        xs[slot].append(x)
+        ys[slot].append(y)
+    return [(_median(xs[slot]), _median(ys[slot])) for slot in sorted(xs)]
 
 
 def trend_per_month(points: Sequence[tuple[float, float]]) -> float | None:

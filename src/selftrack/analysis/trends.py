@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from selftrack.analysis.stats import (
     Change,
@@ -53,8 +54,7 @@ class Subject:
         return f"{self.key}:{self.side}"
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
+class Point(NamedTuple):
     """One session's value."""
 
     moment: datetime
