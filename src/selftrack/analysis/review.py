@@ -61,9 +61,11 @@ def trends(
             needs_spots = any(w.split(":")[0].lower() not in (*REGIONS, "pain") for w in words)
             known: dict[str, set[str]] = {}
             if needs_spots:
-                for spec in tracker.load().specs.values():
-                    known.update({spot_id: set() for spot_id in spec.spots})
-                known.update(queries.rated_sides(db, profile))
+                keys = {w.split(":")[0].lower() for w in words}
+                known = queries.spot_sides(db, keys)
+                if keys - known.keys() - {*REGIONS, "pain"}:
+                    for spec in tracker.load().specs.values():
+                        known |= {k: set(spec.spots[k].sides_for("both")) for k in keys & spec.spots.keys()}
             chosen += parse_subjects(words, known)
         region_rows = None
         if not chosen:

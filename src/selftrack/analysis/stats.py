@@ -139,11 +139,14 @@ def binned_medians(points: Sequence[tuple[float, float]], bins: int) -> list[tup
         return list(points)
     low = min(x for x, _ in points)
     high = max(x for x, _ in points)
-    width = (high - low) / bins or 1.0
+    scale = bins / ((high - low) or 1.0)
+    last = bins - 1
     xs: dict[int, list[float]] = {}
     ys: dict[int, list[float]] = {}
     for x, y in points:
-        slot = min(bins - 1, int((x - low) / width))
+        slot = int((x - low) * scale)
+        if slot > last:
+            slot = last
         if slot not in xs:
             xs[slot], ys[slot] = [], []
         xs[slot].append(x)

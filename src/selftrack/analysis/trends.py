@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from selftrack.analysis.stats import (
     Change,
+    binned_medians,
     is_meaningful,
     running_median,
     smoothing_half_width,
@@ -34,6 +35,7 @@ REGION_NAMES: dict[str, str] = {
 }
 SIDE_ORDER = ("left", "right", "mid", "both")
 PAIN_SIDES = ("before", "after")
+CHART_POINTS = 160
 _SECONDS_PER_DAY = 86400.0
 
 
@@ -76,13 +78,17 @@ class Trend:
     def values(self) -> list[float]:
         return [p.value for p in self.points]
 
-    def smoothed(self) -> list[Point]:
-        """The running median of the series, for drawing a smoothed line."""
+    def chart_points(self, max_points: int = CHART_POINTS) -> tuple[list[Point], list[Point]]:
+        """(dots, smoothed line) for drawing: the values (medians of equal time slices when
+        there are more than `max_points`) and their running median."""
         if not self.points:
-            return []
-        xy = _days(self.points)
+            return [], []
+        first = self.points[0].moment
+        xy = binned_medians(_days(self.points), max_points)
         half = smoothing_half_width(xy[-1][0] - xy[0][0])
-        return [Point(p.moment, y) for p, (_x, y) in zip(self.points, running_median(xy, half))]
+        dots = [Point(first + timedelta(days=x), y) for x, y in xy]
+        line = [Point(first + timedelta(days=x), y) for x, y in running_median(xy, half)]
+        return dots, line
 
 
 @dataclass(frozen=True, slots=True)

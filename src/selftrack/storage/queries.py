@@ -228,16 +228,11 @@ def spot_specs(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, SpotSpec
     return {spec.id: spec for spec in specs}
 
 
-def rated_sides(reader: RowReader, profile: int) -> dict[str, set[str]]:
-    """Every spot this profile has rated, with the sides it was rated on."""
-    sql = """
-        SELECT DISTINCT r.spot_id, r.side FROM ratings r JOIN sessions s ON s.id = r.session_id
-        WHERE s.profile_id = :profile
-    """
-    out: dict[str, set[str]] = {}
-    for spot, side in reader.rows(sql, {"profile": profile}):
-        out.setdefault(spot, set()).add(side)
-    return out
+def spot_sides(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, set[str]]:
+    """The sides each of these stored spots is pressed on ({'left', 'right'} or {'mid'})."""
+    return {
+        spot_id: set(spec.sides_for("both")) for spot_id, spec in spot_specs(reader, spot_ids).items()
+    }
 
 
 def heat_cells(
