@@ -99,8 +99,14 @@ def trends(
     return out
 
 
-def spot_trends(tracker, start: datetime | None = None, end: datetime | None = None) -> list[Trend]:
-    """A Trend for every spot and side rated in the period, most tender now first."""
+def spot_trends(
+    tracker, start: datetime | None = None, end: datetime | None = None, *, keep: int | None = 160
+) -> list[Trend]:
+    """A Trend for every spot and side rated in the period, most tender now first.
+
+    Summaries use every session; each trend's points are thinned to `keep` time-slice
+    medians (None keeps them all), enough for a sparkline or a small chart.
+    """
     from selftrack.storage import queries
 
     with tracker.reading_rows() as db:
@@ -113,7 +119,7 @@ def spot_trends(tracker, start: datetime | None = None, end: datetime | None = N
     out = []
     for subject, series in points.items():
         name, region = names.get(subject.key, (subject.key, ""))
-        out.append(build_trend(subject, subject_name(subject, name), series, region))
+        out.append(build_trend(subject, subject_name(subject, name), series, region, keep=keep))
     return sorted(out, key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
 
 

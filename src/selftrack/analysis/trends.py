@@ -120,12 +120,28 @@ class Asymmetry:
         return "left" if diff > 0 else "right"
 
 
-def build_trend(subject: Subject, name: str, points: Iterable[Point], region: str = "") -> Trend:
-    """Summarise a series (sorted by time here) into a Trend."""
+def build_trend(
+    subject: Subject,
+    name: str,
+    points: Iterable[Point],
+    region: str = "",
+    *,
+    keep: int | None = None,
+) -> Trend:
+    """Summarise a series (sorted by time here) into a Trend.
+
+    With `keep`, a longer series keeps only the medians of `keep` equal slices of time as
+    its points (for sparklines); the summary and slope are still taken over every value.
+    """
     ordered = tuple(sorted(points, key=lambda p: p.moment))
     values = [p.value for p in ordered]
     region = region or (subject.key if subject.kind == "region" else "")
-    return Trend(subject, name, ordered, summarize(values), trend_per_month(_days(ordered)), region)
+    days = _days(ordered)
+    per_month = trend_per_month(days)
+    if keep and len(ordered) > keep:
+        first = ordered[0].moment
+        ordered = tuple(Point(first + timedelta(days=x), y) for x, y in binned_medians(days, keep))
+    return Trend(subject, name, ordered, summarize(values), per_month, region)
 
 
 def asymmetries(trends: Sequence[Trend]) -> list[Asymmetry]:

@@ -94,8 +94,9 @@ def spot_values(
     """(session start, spot, side, mean tenderness in that session), oldest first."""
     params: dict = {}
     where = _range(reader, profile, start, end, params)
-    if spot_ids is not None:
-        where += f" AND r.spot_id IN ({placeholders('spot', spot_ids, params)})"
+    if spot_ids is None:
+        return _all_spot_values(reader, where, params)
+    where += f" AND r.spot_id IN ({placeholders('spot', spot_ids, params)})"
     sql = f"""
         SELECT s.started_at, r.spot_id, r.side, avg(r.tenderness)
         FROM ratings r JOIN sessions s ON s.id = r.session_id
@@ -105,6 +106,38 @@ def spot_values(
     """
     moment = reader.moment
     return [(moment(m), spot, side, float(v)) for m, spot, side, v in reader.rows(sql, params)]
+
+
+def _all_spot_values(reader: RowReader, where: str, params: dict) -> list[tuple[datetime, str, str, float]]:
+    # every rating in session order straight from the covering index (no sort); a spot that
+    # came up twice in one session is averaged here
+    sql = f"""
+        SELECT s.started_at, s.id, r.spot_def_id, r.side, r.tenderness
+        FROM sessions s JOIN ratings r ON r.session_id = s.id
+        WHERE {where} AND r.tenderness IS NOT NULL
+        ORDER BY s.started_at, s.id
+    """
+    spot_of = dict(reader.rows("SELECT id, spot_id FROM spot_definitions"))
+    moment = reader.moment
+    out: list[tuple[datetime, str, str, float]] = []
+    session = None
+    values: dict[tuple[str, str], list[int]] = {}
+
+    def flush() -> None:
+        for (spot, side), found in values.items():
+            out.append((when, spot, side, found[0] if len(found) == 1 else sum(found) / len(found)))
+        values.clear()
+
+    when = None
+    for started, session_id, def_id, side, tenderness in reader.rows(sql, params):
+        if session_id != session:
+            if session is not None:
+                flush()
+            session, when = session_id, moment(started)
+        values.setdefault((spot_of[def_id], side), []).append(tenderness)
+    if session is not None:
+        flush()
+    return out
 
 
 def regions(reader: RowReader) -> list[str]:
