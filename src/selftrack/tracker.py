@@ -53,9 +53,14 @@ class Tracker:
     def _profile(self, db) -> int:
         from selftrack.storage import repo
 
-        if self._profile_id is None:
-            self._profile_id = repo.profile_id(db, self.profile, self.clock.now())
-        return self._profile_id
+        if self._profile_id is not None:
+            return self._profile_id
+        found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
+        if found is None:
+            # Created inside this transaction: not cached, as a read session rolls it back.
+            return repo.profile_id(db, self.profile, self.clock.now())
+        self._profile_id = found
+        return found
 
     def close(self) -> None:
         """Release the database connection."""

@@ -218,3 +218,10 @@ def test_overview_on_empty_and_with_data(db_path):
 
     assert streak({date(2026, 1, 1), date(2026, 1, 2)}, date(2026, 1, 3)) == 2
     assert streak({date(2026, 1, 1)}, date(2026, 1, 3)) == 0
+
+
+def test_profile_made_in_a_read_is_not_cached_after_rollback(tracker):
+    """A first read on a fresh database must not leave a cached id for a profile never saved."""
+    assert tracker.sessions() == []
+    session = tracker.start_session("test-mini", "left")
+    assert tracker.session(session.id).id == session.id
