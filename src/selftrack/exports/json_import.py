@@ -24,6 +24,7 @@ from selftrack.tracker import TrackerError
 CHUNK_BYTES = 1 << 20
 BATCH_SESSIONS = 200
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_IDENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # as in protocol files
 _HEADER_KEYS = ("format", "version", "exported_at", "selection", "spot_definitions", "sessions")
 _STATUSES = tuple(s.value for s in SessionStatus)
 _STEP_SIDES = ("left", "right", "mid")
@@ -131,7 +132,9 @@ class _Reader:
 
     def expect(self, allowed: str, what: str) -> str:
         char = self.peek()
-        if not char or char not in allowed:
+        if not char:
+            raise self.refuse("the file ends in the middle (is it complete?)")
+        if char not in allowed:
             raise self.refuse(f"expected {what}")
         self.pos += 1
         return char
@@ -147,6 +150,8 @@ class _Reader:
                 seen = (exc.msg, self.dropped + exc.pos)
                 unterminated = exc.msg.startswith("Unterminated string")
                 if self.eof or (seen == last and not unterminated) or not self.more():
+                    if not self.buf[exc.pos :].strip() or unterminated:
+                        raise self.refuse("the file ends in the middle (is it complete?)", exc.pos) from None
                     raise self.refuse(exc.msg[0].lower() + exc.msg[1:], exc.pos) from None
                 last = seen
                 continue
@@ -277,6 +282,13 @@ def _text(data: dict, key: str, where: str, *, limit: int | None = None, empty: 
     return value
 
 
+def _ident(data: dict, key: str, where: str) -> str:
+    value = _text(data, key, where, limit=64, empty=False)
+    if not _IDENT.match(value):
+        raise _Bad(f"{where}.{key}", f"{value!r} is not an id (lower-case letters, digits, hyphens)")
+    return value
+
+
 def _choice(data: dict, key: str, where: str, allowed: tuple[str, ...]) -> str:
     value = _text(data, key, where)
     if value not in allowed:
@@ -346,7 +358,7 @@ _SPOT_KEYS = ("id", "name", "region", "x", "y", "view", "sided", *_SPOT_TEXT, *_
 def _spot(data) -> SpotSpec:
     data = _object(data, "", _SPOT_KEYS)
     values: dict = {
-        "id": _text(data, "id", "", limit=64, empty=False),
+        "id": _ident(data, "id", ""),
         "name": _text(data, "name", "", limit=200, empty=False),
         "region": _choice(data, "region", "", REGIONS),
     }
@@ -354,6 +366,8 @@ def _spot(data) -> SpotSpec:
         number = data.get(key)
         if type(number) not in (int, float) or not math.isfinite(number):
             raise _Bad(f".{key}", f"expected a number, found {_kind(number)}")
+        if not -1.5 <= number <= 3.0:
+            raise _Bad(f".{key}", f"{number} is off the body map (-1.5 to 3.0)")
         values[key] = float(number)
     if "view" in data:
         values["view"] = _choice(data, "view", "", VIEWS)
@@ -393,7 +407,7 @@ def _session(data, definitions: dict[str, SpotDefinition]) -> SessionRecord:
         raise _Bad(".protocol.version", f"expected a whole number, found {_kind(version)}")
     routes = data.get("routes")
     if not isinstance(routes, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and len(k) <= 64 for k, v in routes.items()
+        _IDENT.match(k) and len(k) <= 64 and isinstance(v, str) for k, v in routes.items()
     ):
         raise _Bad(".routes", "expected an object of route ids and names")
     used = data.get("spot_definitions")
@@ -437,7 +451,7 @@ def _session(data, definitions: dict[str, SpotDefinition]) -> SessionRecord:
         ratings[rating.step_index] = rating
     return SessionRecord(
         id=session_id,
-        protocol_id=_text(protocol, "id", ".protocol", limit=64, empty=False),
+        protocol_id=_ident(protocol, "id", ".protocol"),
         protocol_version=version,
         protocol_hash=_text(protocol, "hash", ".protocol", limit=64),
         protocol_name=_text(protocol, "name", ".protocol", limit=200),
