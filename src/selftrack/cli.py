@@ -11,6 +11,7 @@ import click
 
 from selftrack import __version__
 from selftrack.clock import WHEN_HELP
+from selftrack.errors import SelftrackError
 
 
 class UserError(click.ClickException):
@@ -25,14 +26,15 @@ def _user_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from selftrack.clock import WhenError
-        from selftrack.storage.engine import DatabaseError
-        from selftrack.tracker import TrackerError
-
         try:
             return func(*args, **kwargs)
-        except (TrackerError, DatabaseError, WhenError) as exc:
+        except SelftrackError as exc:
             raise UserError(str(exc)) from None
+        except Exception as exc:
+            if "sqlalchemy" in type(exc).__module__ and hasattr(exc, "orig"):
+                reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+                raise UserError(f"database error: {reason}") from None
+            raise
 
     return wrapper
 

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from selftrack.errors import SelftrackError
+
 WHEN_HELP = "a date (2026-10-01), today, yesterday, or an age: 30d, 2w, 6m, 1y"
 _AGE = re.compile(r"^(\d+)\s*([dwmy])$")
 
 
-class WhenError(ValueError):
+class WhenError(SelftrackError, ValueError):
     """A WHEN word that could not be read."""
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from selftrack import paths
 from selftrack.clock import Clock
+from selftrack.errors import SelftrackError
 from selftrack.domain import SIDES, ProtocolSpec, Rating, Session, SessionStatus, Step
 from selftrack.protocols import LoadResult, load_protocols
 
 
-class TrackerError(ValueError):
+class TrackerError(SelftrackError, ValueError):
     """A request the core refuses, explained in one line."""
 
 
@@ -51,16 +52,16 @@ class Tracker:
         return self._database
 
     def _profile(self, db) -> int:
+        """This tracker's profile id; created in a writing session, -1 (matches nothing) before."""
         from selftrack.storage import repo
 
-        if self._profile_id is not None:
-            return self._profile_id
-        found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
-        if found is None:
-            # Created inside this transaction: not cached, as a read session rolls it back.
-            return repo.profile_id(db, self.profile, self.clock.now())
-        self._profile_id = found
-        return found
+        if self._profile_id is None:
+            writer = db.info.get("writer", False)
+            found = repo.profile_id(db, self.profile, self.clock.now(), create=writer)
+            if found is None:
+                return -1
+            self._profile_id = found
+        return self._profile_id
 
     def close(self) -> None:
         """Release the database connection."""
@@ -79,7 +80,8 @@ class Tracker:
     def load(self) -> LoadResult:
         """All protocols (built-in, the user's, --protocols-dir) and the problems found."""
         if self._loaded is None:
-            self._loaded = load_protocols(self.protocol_folders)
+            cache = paths.cache_dir() / "protocols.json"
+            self._loaded = load_protocols(self.protocol_folders, cache=cache)
         return self._loaded
 
     def protocols(self) -> list[ProtocolSpec]:
@@ -284,6 +286,15 @@ class Tracker:
                 protocol_id=protocol_id,
             )
             return [repo.to_session(row, db, with_plan=with_plan) for row in rows]
+
+    def ratings_between(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Rating]:
+        """Every rating entered in [start, end], oldest first."""
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            return repo.ratings_between(db, self._profile(db), start, end)
 
     def previous_ratings(self, session_id: str) -> dict[tuple[str, str], Rating]:
         """For each (spot, side) of a session, its latest rating from an earlier session."""

@@ -220,8 +220,21 @@ def test_overview_on_empty_and_with_data(db_path):
     assert streak({date(2026, 1, 1)}, date(2026, 1, 3)) == 0
 
 
-def test_profile_made_in_a_read_is_not_cached_after_rollback(tracker):
-    """A first read on a fresh database must not leave a cached id for a profile never saved."""
+def test_reading_first_does_not_lose_the_profile(tracker):
     assert tracker.sessions() == []
+    assert tracker.unfinished_session() is None
     session = tracker.start_session("test-mini", "left")
-    assert tracker.session(session.id).id == session.id
+    assert [s.id for s in tracker.sessions()] == [session.id]
+
+
+def test_ratings_between_dates(db_path):
+    for days in (9, 4, 1):
+        moment = FIXED_NOW - timedelta(days=days)
+        with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC")) as t:
+            s = t.start_session("test-mini", "left")
+            t.record_rating(s.id, 0, days)
+            t.record_rating(s.id, 1, skipped=True)
+    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=FIXED_NOW, tz_name="UTC")) as t:
+        window = t.ratings_between(FIXED_NOW - timedelta(days=5), FIXED_NOW - timedelta(days=2))
+        assert [(r.tenderness, r.skipped) for r in window] == [(4, False), (None, True)]
+        assert len(t.ratings_between()) == 6

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
-from selftrack.tracker import TrackerError
+from selftrack.errors import SelftrackError
 
 FORMATS: tuple[str, ...] = ("pdf", "csv", "json", "fhir")
 FORMAT_LABELS = {
@@ -27,7 +27,7 @@ BINARY_FORMATS = frozenset({"pdf"})
 Progress = Callable[[int, int], None]
 
 
-class ExportError(TrackerError):
+class ExportError(SelftrackError, ValueError):
     """An export that cannot be written, explained in one line."""
 
 

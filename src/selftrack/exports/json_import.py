@@ -19,7 +19,7 @@ from pathlib import Path
 from selftrack.domain import REGIONS, SIDES, VIEWS, SessionStatus, SpotSpec
 from selftrack.exports.json_export import FORMAT_NAME, FORMAT_VERSION, session_text
 from selftrack.exports.source import RatingRecord, SessionRecord, SpotDefinition
-from selftrack.tracker import TrackerError
+from selftrack.errors import SelftrackError
 
 CHUNK_BYTES = 1 << 20
 BATCH_SESSIONS = 200
@@ -32,7 +32,7 @@ _SPOT_TEXT = ("find", "feel", "refers", "pressure")
 _SPOT_LISTS = ("muscles", "cautions", "tools")
 
 
-class ImportRefused(TrackerError):
+class ImportRefused(SelftrackError, ValueError):
     """A file that cannot be imported; the message names the first problem and where it is."""
 
 

@@ -53,14 +53,37 @@ def discover(folders: Iterable[Path], suffix: str) -> list[Path]:
     return found
 
 
-def load_protocols(folders: Sequence[Path]) -> LoadResult:
-    """Load all catalogues, then all protocols, from `folders` in order; never raises."""
+def load_protocols(folders: Sequence[Path], cache: Path | None = None) -> LoadResult:
+    """Load all catalogues, then all protocols, from `folders` in order; never raises.
+
+    With `cache`, the parsed result is kept in that file and reused while no protocol file
+    has changed, which spares validation (and importing pydantic) on most starts.
+    """
+    if cache is None:
+        return _load_all(folders)
+    from selftrack.protocols import cache as cache_module
+
+    fingerprint = cache_module.fingerprint(
+        discover(folders, CATALOGUE_SUFFIX) + discover(folders, PROTOCOL_SUFFIX)
+    )
+    cached = cache_module.read(cache, fingerprint)
+    if cached is not None:
+        return cached
+    result = _load_all(folders)
+    cache_module.write(cache, fingerprint, result)
+    return result
+
+
+def _load_all(folders: Sequence[Path]) -> LoadResult:
     result = LoadResult()
     sources: dict[str, str] = {}
     for path in discover(folders, CATALOGUE_SUFFIX):
         _load_catalogue(path, result, sources)
+    from selftrack.paths import builtin_protocols_dir
+
+    builtin = builtin_protocols_dir().resolve()
     for path in discover(folders, PROTOCOL_SUFFIX):
-        _load_protocol(path, result)
+        _load_protocol(path, result, builtin=path.resolve().parent == builtin)
     return result
 
 
@@ -161,7 +184,7 @@ def _load_catalogue(path: Path, result: LoadResult, sources: dict[str, str]) -> 
         sources[spot.id] = str(path)
 
 
-def _load_protocol(path: Path, result: LoadResult) -> None:
+def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> None:
     from selftrack.protocols.schema import ProtocolModel
 
     read = _read(path, result)
@@ -225,6 +248,7 @@ def _load_protocol(path: Path, result: LoadResult) -> None:
         minutes=model.minutes,
         cautions=tuple(model.cautions),
         source=str(path),
+        builtin=builtin,
         content_hash=content_hash(model.id, model.version, routes, spec_spots),
     )
 

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from selftrack.errors import SelftrackError
 from selftrack.paths import create_private_file, default_db_path, make_private_dir
 
 HEAD_REVISION = "0002"
@@ -21,7 +23,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-class DatabaseError(Exception):
+class DatabaseError(SelftrackError):
     """A database problem explained in one line for the user."""
 
 
@@ -63,9 +65,9 @@ class Database:
         self.url = url
         self.engine = engine
         self.path = sqlite_path(url)
-        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._read = sessionmaker(engine, expire_on_commit=False, info={"writer": False})
         writer = engine.execution_options(selftrack_immediate=True) if self.is_sqlite else engine
-        self._write = sessionmaker(writer, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False, info={"writer": True})
 
     @property
     def is_sqlite(self) -> bool:
@@ -176,8 +178,9 @@ def open_database(location: str, *, create: bool = True, upgrade: bool = True) -
     try:
         try:
             revision, has_tables = read_revision(engine)
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseError(f"{path} is not a usable SQLite database: {exc}") from None
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
+            reason = _one_line(getattr(exc, "orig", exc))
+            raise DatabaseError(f"cannot read database {_safe(url)}: {reason}") from None
         except Exception as exc:
             raise DatabaseError(f"cannot open database {_safe(url)}: {_one_line(exc)}") from None
         if revision is None and has_tables:

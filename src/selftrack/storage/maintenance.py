@@ -30,32 +30,30 @@ class CheckReport:
 
 
 def check_database(database: Database) -> CheckReport:
-    """Run SQLite's integrity and foreign-key checks and report the schema version."""
-    report = CheckReport()
-    revision, _ = read_revision(database.engine)
-    report.lines.append(f"database: {database.display}")
-    report.lines.append(f"schema: {revision} (this selftrack expects {HEAD_REVISION})")
-    with database.engine.connect() as conn:
-        if database.is_sqlite:
-            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
-            if integrity != ["ok"]:
-                report.ok = False
-                report.lines += [f"integrity: {line}" for line in integrity[:20]]
-            else:
-                report.lines.append("integrity: ok")
-            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                report.ok = False
-                report.lines.append(f"references: {len(broken)} broken")
-            else:
-                report.lines.append("references: ok")
-        counts = {
-            table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for table in ("profiles", "sessions", "ratings")
-        }
+    """Run SQLite's integrity and foreign-key checks and report the schema and contents."""
+    report = CheckReport(lines=[f"database: {database.display}"])
+    try:
+        revision, _ = read_revision(database.engine)
+        report.lines.append(f"schema: {revision} (this selftrack expects {HEAD_REVISION})")
+        with database.engine.connect() as conn:
+            if database.is_sqlite:
+                integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+                ok = integrity == ["ok"]
+                report.lines += ["integrity: ok"] if ok else [f"integrity: {x}" for x in integrity[:20]]
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                report.lines.append(f"references: {len(broken)} broken" if broken else "references: ok")
+                report.ok = ok and not broken
+            counts = [
+                conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in ("profiles", "sessions", "ratings")
+            ]
+    except Exception as exc:  # a damaged file fails in many ways: report it, never crash
+        report.ok = False
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        report.lines.append(f"error: {reason}")
+        return report
     report.lines.append(
-        f"contents: {counts['profiles']} profile(s), {counts['sessions']} session(s), "
-        f"{counts['ratings']} rating(s)"
+        f"contents: {counts[0]} profile(s), {counts[1]} session(s), {counts[2]} rating(s)"
     )
     return report
 

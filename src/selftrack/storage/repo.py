@@ -244,6 +244,23 @@ def latest_ratings(
     return {(r.spot_id, r.side): r for r in ratings if (r.spot_id, r.side) in wanted}
 
 
+def ratings_between(
+    db: DBSession, profile: int, start: datetime | None, end: datetime | None
+) -> list[Rating]:
+    """Ratings of this profile entered in [start, end], oldest first."""
+    query = (
+        select(RatingRow)
+        .join(SessionRow, SessionRow.id == RatingRow.session_id)
+        .where(SessionRow.profile_id == profile)
+    )
+    if start is not None:
+        query = query.where(RatingRow.rated_at >= start)
+    if end is not None:
+        query = query.where(RatingRow.rated_at <= end)
+    rows = db.scalars(query.order_by(RatingRow.rated_at, RatingRow.id))
+    return [to_rating(row) for row in rows]
+
+
 def count_sessions(db: DBSession, profile: int, statuses: Sequence[str] | None = None) -> int:
     query = select(func.count()).select_from(SessionRow).where(SessionRow.profile_id == profile)
     if statuses:
