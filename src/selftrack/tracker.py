@@ -465,6 +465,20 @@ class Tracker:
             self._session_row(db, session_id)
             repo.delete_session(db, session_id)
 
+    def export(self, request, target, *, progress=None):
+        """Write an export (a `selftrack.exports.ExportRequest`) to a stream, or to a new file."""
+        from selftrack import exports
+
+        if isinstance(target, (str, Path)):
+            return exports.export_to_file(self, request, Path(target), progress)
+        return exports.export(self, request, target, progress)
+
+    def import_file(self, path: str | Path, *, progress=None):
+        """Add the sessions of a JSON export to this profile, all or nothing."""
+        from selftrack.exports.json_import import import_json
+
+        return import_json(self, Path(path), progress=progress)
+
     def count_sessions(self) -> int:
         """How many sessions this profile has."""
         from selftrack.storage import repo

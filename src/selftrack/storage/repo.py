@@ -25,7 +25,14 @@ def profile_id(db: DBSession, name: str, now: datetime, *, create: bool = True) 
 
 
 def store_spot_definitions(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str, int]:
-    """Row ids for these spot definitions, inserting each version not stored yet."""
+    """Row ids for these spot definitions by spot id, inserting each version not stored yet."""
+    by_digest = {spot.digest: spot for spot in spots}
+    known = store_spot_definitions_by_digest(db, by_digest.values())
+    return {spot.id: known[digest] for digest, spot in by_digest.items()}
+
+
+def store_spot_definitions_by_digest(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str, int]:
+    """Row ids for these spot definitions by digest, inserting each version not stored yet."""
     by_digest = {spot.digest: spot for spot in spots}
     known = dict(
         db.execute(
@@ -50,7 +57,7 @@ def store_spot_definitions(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str
         db.add(row)
         db.flush()
         known[digest] = row.id
-    return {spot.id: known[digest] for digest, spot in by_digest.items()}
+    return known
 
 
 def encode_plan(steps: Sequence[Step], route_names: dict[str, str], def_ids: dict[str, int]) -> str:
