@@ -289,6 +289,21 @@ class Tracker:
             pairs = {(s.spot_id, s.side) for s in session.steps}
             return repo.latest_ratings(db, self._profile(db), pairs, session_id)
 
+    def nerve_warnings(self, session_id: str) -> dict[tuple[str, str], datetime]:
+        """For each (spot, side) of a session, when an earlier session flagged a nerve there."""
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            session = self._session(db, session_id)
+            pairs = {(s.spot_id, s.side) for s in session.steps}
+            return repo.nerve_flags(db, self._profile(db), pairs, session_id)
+
+    def summary(self, session_id: str):
+        """What a session found, against the last session of the same routine."""
+        from selftrack.analysis.summary import build_summary
+
+        return build_summary(self, session_id)
+
     def overview(self):
         """The home screen's figures (see selftrack.analysis.overview)."""
         from selftrack.analysis.overview import build_overview
