@@ -53,9 +53,18 @@ class Tracker:
     def _profile(self, db) -> int:
         from selftrack.storage import repo
 
-        if self._profile_id is None:
-            self._profile_id = repo.profile_id(db, self.profile, self.clock.now())
-        return self._profile_id
+        if self._profile_id is not None:
+            return self._profile_id
+        found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
+        if found is None and db.info.get("writing"):
+            # created inside the caller's transaction: not cached, it may yet roll back
+            return repo.profile_id(db, self.profile, self.clock.now())
+        if found is None:
+            # a reading session rolls back, so the profile is created in a commit of its own
+            with self.database.writing() as writer:
+                found = repo.profile_id(writer, self.profile, self.clock.now())
+        self._profile_id = found
+        return found
 
     def close(self) -> None:
         """Release the database connection."""

@@ -218,3 +218,12 @@ def test_overview_on_empty_and_with_data(db_path):
 
     assert streak({date(2026, 1, 1), date(2026, 1, 2)}, date(2026, 1, 3)) == 2
     assert streak({date(2026, 1, 1)}, date(2026, 1, 3)) == 0
+
+
+def test_profile_first_seen_in_a_read_is_committed(db_path, clock):
+    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as t:
+        assert t.overview().total_sessions == 0  # a read creates the profile
+        session = t.start_session("test-mini", "left")  # a write relies on it
+        t.record_rating(session.id, 0, 3)
+    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as t:
+        assert t.count_sessions() == 1

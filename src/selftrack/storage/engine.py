@@ -65,7 +65,7 @@ class Database:
         self.path = sqlite_path(url)
         self._read = sessionmaker(engine, expire_on_commit=False)
         writer = engine.execution_options(selftrack_immediate=True) if self.is_sqlite else engine
-        self._write = sessionmaker(writer, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False, info={"writing": True})
 
     @property
     def is_sqlite(self) -> bool:
