@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from selftrack.tui.screens.home import HomeScreen
 
@@ -60,6 +61,9 @@ class SelftrackApp(App[int]):
         )
         try:
             return await worker.wait()
+        except WorkerCancelled:
+            # the caller was cancelled (a newer request replaced it): pass that on
+            raise asyncio.CancelledError from None
         except WorkerFailed as failed:
             self.report(failed.error, doing)
             raise CoreFailed(str(failed.error)) from None

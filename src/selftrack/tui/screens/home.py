@@ -80,8 +80,12 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#home-figures").display = False
 
-    async def on_screen_resume(self) -> None:
-        await self.reload()
+    def on_screen_resume(self) -> None:
+        self.start_reload()
+
+    def start_reload(self) -> None:
+        """Read the figures again; a newer reload replaces one still running."""
+        self.run_worker(self.reload(), group="home-load", exclusive=True)
 
     async def reload(self) -> None:
         from selftrack.tui.app import CoreFailed
@@ -237,7 +241,7 @@ class HomeScreen(Screen):
         except CoreFailed:
             return
         self.notify("The unfinished session was closed; its ratings are kept.")
-        await self.reload()
+        self.start_reload()
         if then_start:
             self._open_start_if_asked()
 
