@@ -289,3 +289,24 @@ def delete_session(db: DBSession, session_id: str) -> None:
     """Remove a session and its ratings."""
     db.execute(delete(RatingRow).where(RatingRow.session_id == session_id))
     db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+
+
+def nerve_flags(
+    db: DBSession, profile: int, pairs: Iterable[tuple[str, str]], before_session: str
+) -> dict[tuple[str, str], datetime]:
+    """For each (spot, side), when a nerve feeling was last flagged there in an earlier session."""
+    wanted = set(pairs)
+    started = select(SessionRow.started_at).where(SessionRow.id == before_session).scalar_subquery()
+    rows = db.execute(
+        select(RatingRow.spot_id, RatingRow.side, func.max(RatingRow.rated_at))
+        .join(SessionRow, SessionRow.id == RatingRow.session_id)
+        .where(
+            SessionRow.profile_id == profile,
+            SessionRow.id != before_session,
+            SessionRow.started_at < started,
+            RatingRow.nerve.is_(True),
+            RatingRow.spot_id.in_({spot for spot, _side in wanted}),
+        )
+        .group_by(RatingRow.spot_id, RatingRow.side)
+    ).all()
+    return {(spot, side): when for spot, side, when in rows if (spot, side) in wanted}
