@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from selftrack.cli import cli
+from selftrack.storage.engine import HEAD_REVISION
 from selftrack.tracker import Tracker
 from support import TEST_PROTOCOLS
 
@@ -31,7 +32,7 @@ def test_data_commands(run, database_url, backend, tmp_path):
     assert demo.exit_code == 0, demo.stderr
     check = run("db", "check")
     assert check.exit_code == 0, check.output
-    assert "references: ok" in check.stdout and "schema: 0002" in check.stdout
+    assert "references: ok" in check.stdout and f"schema: {HEAD_REVISION}" in check.stdout
     if backend == "postgres":
         assert "integrity: kept by the server (PostgreSQL" in check.stdout
     else:
