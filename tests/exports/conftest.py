@@ -78,7 +78,7 @@ def log_history(tracker: Tracker) -> list[str]:
 
 
 @pytest.fixture
-def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def history(database_url: str, monkeypatch: pytest.MonkeyPatch):
     """A tracker on a fresh database holding SESSIONS, its clock back at FIXED_NOW.
 
     Session ids are made predictable, so the golden files do not change from run to run.
@@ -88,7 +88,7 @@ def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         "selftrack.tracker.uuid.uuid4", lambda: uuid.UUID(int=0xE0 << 120 | next(counter), version=4)
     )
     with Tracker(
-        str(tmp_path / "history.db"),
+        database_url,
         protocols_dir=EXPORT_PROTOCOLS,
         clock=Clock(fixed=FIXED_NOW, tz_name=ZONE),
     ) as tracker:
@@ -97,10 +97,10 @@ def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def empty_tracker(tmp_path: Path):
-    """A tracker on another, empty database, with the same clock."""
+def empty_tracker(new_database_url):
+    """A tracker on another, empty database (same backend), with the same clock."""
     with Tracker(
-        str(tmp_path / "empty.db"),
+        new_database_url("empty"),
         protocols_dir=EXPORT_PROTOCOLS,
         clock=Clock(fixed=FIXED_NOW, tz_name=ZONE),
     ) as tracker:
