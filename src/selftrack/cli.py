@@ -58,6 +58,12 @@ class Context:
             self._tracker = Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
         return self._tracker
 
+    def use_profile(self, name: str) -> None:
+        """Switch to profile `name` (a command's own --profile) before the tracker is made."""
+        if self._tracker is not None and name != self.profile:
+            raise RuntimeError("the profile must be chosen before the tracker is used")
+        self.profile = name
+
     def close(self) -> None:
         if self._tracker is not None:
             self._tracker.close()
@@ -474,14 +480,22 @@ def _export_to_stdout(tracker, request, progress) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    "into_profile",
+    metavar="NAME",
+    help="Import into this profile (created if new); the same as the global --profile.",
+)
 @pass_context
 @_user_errors
-def import_(obj: Context, file: Path) -> None:
+def import_(obj: Context, file: Path, into_profile: str | None) -> None:
     """Add the sessions of a JSON export (`selftrack export --format json`) to this database.
 
     All or nothing: a file with a problem changes nothing. Sessions already present are
     skipped, so importing a file twice adds nothing.
     """
+    if into_profile is not None:
+        obj.use_profile(into_profile)
     progress = _progress_printer("import") if sys.stderr.isatty() else None
     result = obj.tracker.import_file(file, progress=progress)
     for conflict in result.conflicts:
