@@ -79,3 +79,33 @@ def test_bad_profile_name_is_one_line(run):
     result = run("--profile", "x" * 100, "demo", "--days", "2")
     assert result.exit_code == 1
     assert "profile name" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_reading_command_keeps_to_its_profile(run, database_url, clock):
+    assert run("--profile", "ann", "demo", "--days", "20").exit_code == 0
+    with Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=clock, profile="bob") as t:
+        own = t.start_session("test-mini", "left")
+        t.record_rating(own.id, 0, 2)
+    ann_history = json.loads(run("--profile", "ann", "history", "--json").stdout)
+    bob_history = json.loads(run("--profile", "bob", "history", "--json").stdout)
+    assert len(ann_history) > 5 and [s["id"] for s in bob_history] == [own.id]
+    for fmt in ("json", "csv", "fhir"):
+        exported = run("--profile", "bob", "export", "--format", fmt)
+        assert exported.exit_code == 0, exported.output
+        assert not {s["id"] for s in ann_history} & set(_ids_in(exported.stdout))
+    assert own.id in run("--profile", "bob", "export", "--format", "csv").stdout
+    ann_trend = json.loads(run("--profile", "ann", "trend", "low-back", "--json").stdout)
+    nobody = json.loads(run("--profile", "nobody", "trend", "low-back", "--json").stdout)
+    assert _points(ann_trend) > 0 and _points(nobody) == 0
+    assert json.loads(run("--profile", "nobody", "history", "--json").stdout) == []
+
+
+def _ids_in(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text)
+
+
+def _points(trend) -> int:
+    subjects = trend if isinstance(trend, list) else trend.get("subjects", [trend])
+    return sum(len(subject.get("series", [])) for subject in subjects)
