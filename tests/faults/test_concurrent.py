@@ -1,11 +1,12 @@
 """Two programs at once on one SQLite file: no lost writes, no "database is locked" for the user.
 
-One process records ratings as fast as it can while others write months of sample data
-(`selftrack demo --force`) and read the whole database (`selftrack db check`, `profiles`).
+One process records ratings as fast as it can while others import exports, export, write
+months of sample data (`selftrack demo --force`) and read the whole file (`db check`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -61,9 +62,24 @@ def _finish(run: subprocess.Popen) -> str:
     return err
 
 
-def test_recording_while_demo_writes_and_checks_read(tmp_path):
+def _exports_to_import(tmp_path, count: int) -> list[tuple[str, int]]:
+    """JSON exports of `count` different sample histories, with their session counts."""
+    files = []
+    for number in range(count):
+        source = tmp_path / f"source-{number}.db"
+        target = tmp_path / f"export-{number}.json"
+        _finish(_selftrack(source, "demo", "--days", "60", "--seed", str(100 + number)))
+        _finish(_selftrack(source, "export", "--format", "json", "-o", str(target)))
+        files.append((str(target), len(json.loads(target.read_text())["sessions"])))
+    return files
+
+
+def test_recording_while_others_import_export_and_write(tmp_path):
+    """A walk records ratings while, round after round, `import`, `export` (JSON and CSV),
+    `demo --force` and the whole-file `db check` run against the same SQLite file."""
     db = tmp_path / "shared.db"
     Tracker(str(db)).database.close()
+    imports = _exports_to_import(tmp_path, 3)
     started = time.perf_counter()
     rater = subprocess.Popen(
         [sys.executable, "-c", RATER, str(db), "30"],
@@ -71,15 +87,31 @@ def test_recording_while_demo_writes_and_checks_read(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    demo_sessions = demo_ratings = rounds = 0
-    while rater.poll() is None or rounds < 2:
-        writer = _selftrack(db, "demo", "--force", "--days", "240", "--seed", str(rounds))
-        readers = [_selftrack(db, "db", "check"), _selftrack(db, "profiles")]
-        wrote = re.search(r"wrote (\d+) sample sessions with (\d+) ratings", _finish(writer))
+    demo_sessions = demo_ratings = imported = imported_ratings = rounds = 0
+    exported_ids: set[str] = set()
+    while rater.poll() is None or rounds < len(imports):
+        source, sessions = imports[rounds % len(imports)]
+        batch = [
+            _selftrack(db, "import", source, "--profile", "clinic"),
+            _selftrack(db, "demo", "--force", "--days", "120", "--seed", str(rounds)),
+            _selftrack(db, "--profile", "rater", "export", "--format", "json"),
+            _selftrack(db, "--profile", "rater", "export", "--format", "csv"),
+            _selftrack(db, "db", "check"),
+        ]
+        outputs = [run.communicate(timeout=300) for run in batch]
+        for run, (out, err) in zip(batch, outputs):
+            assert run.returncode == 0, err
+            assert "locked" not in err.lower() and "Traceback" not in err, err
+        added = re.search(r"imported (\d+) session\(s\) with (\d+) rating", outputs[0][1])
+        imported += int(added.group(1))
+        imported_ratings += int(added.group(2))
+        if rounds < len(imports):
+            assert int(added.group(1)) == sessions
+        wrote = re.search(r"wrote (\d+) sample sessions with (\d+) ratings", outputs[1][1])
         demo_sessions += int(wrote.group(1))
         demo_ratings += int(wrote.group(2))
-        for reader in readers:
-            _finish(reader)
+        exported = json.loads(outputs[2][0])  # a consistent snapshot: it parses, all of it
+        exported_ids |= {session["id"] for session in exported["sessions"]}
         rounds += 1
     out, err = rater.communicate(timeout=300)
     assert rater.returncode == 0 and "locked" not in err.lower(), err
@@ -98,9 +130,14 @@ def test_recording_while_demo_writes_and_checks_read(tmp_path):
                 )
             ).one()
         assert len(check.sessions()) == 30
+        assert exported_ids <= {session.id for session in check.sessions()}
+        counts = {p.name: p.sessions for p in check.profiles()}
     assert {(sid, int(step), int(value)) for sid, step, value in acked} <= stored
     assert tuple(demo) == (demo_sessions, demo_ratings)
+    assert counts["clinic"] == imported == sum(n for _, n in imports)
     FIGURES["concurrent writes checked (ratings while other processes wrote)"] += len(acked)
-    FIGURES["concurrent writes checked (sample rows written alongside)"] += demo_ratings
-    print(f"{len(acked)} ratings beside {rounds} demo runs in {time.perf_counter() - started:.1f}s")
-    assert len(acked) > 100 and rounds >= 2
+    FIGURES["concurrent writes checked (rows imported or written alongside)"] += (
+        demo_ratings + imported_ratings
+    )
+    print(f"{len(acked)} ratings beside {rounds} rounds in {time.perf_counter() - started:.1f}s")
+    assert len(acked) > 100 and rounds >= len(imports)
