@@ -1,0 +1,111 @@
+"""Hypothesis-made import files: refused with one clear line naming the file (and the place,
+where there is one), never another exception, and the database exactly as it was."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from selftrack.exports import ExportRequest
+from selftrack.exports.json_import import ImportRefused
+from support import FIGURES
+
+GOLDEN = json.loads((Path(__file__).parents[1] / "data" / "golden" / "export.json").read_text())
+EXAMPLES = {"sqlite": 500, "postgres": 100}
+
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=60),
+        st.sampled_from(["", "left", "mid", "low-back", "2026-09-01T06:30:00", "finished", 11, -1]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def mutated_exports(draw) -> bytes:
+    document = json.loads(json.dumps(GOLDEN))
+    for _ in range(draw(st.integers(1, 3))):
+        parent, key = document, None
+        for _depth in range(draw(st.integers(1, 6))):
+            node = parent if key is None else parent[key]
+            if isinstance(node, dict) and node:
+                parent, key = node, draw(st.sampled_from(sorted(node)))
+            elif isinstance(node, list) and node:
+                parent, key = node, draw(st.integers(0, len(node) - 1))
+            else:
+                break
+        if key is None:
+            continue
+        action = draw(st.sampled_from(["replace", "replace", "delete", "add"]))
+        if action == "replace":
+            parent[key] = draw(json_values)
+        elif action == "delete":
+            del parent[key]
+        elif isinstance(parent, dict):
+            parent[draw(st.text(max_size=12))] = draw(json_values)
+    encoded = json.dumps(document, indent=draw(st.sampled_from([None, 1, 2]))).encode()
+    if draw(st.integers(0, 9)) == 0:  # now and then, damage the text itself
+        cut = draw(st.integers(0, len(encoded)))
+        encoded = encoded[:cut] + draw(st.binary(max_size=8))
+    return encoded
+
+
+def _snapshot(tracker) -> tuple:
+    out = io.StringIO(newline="")
+    tracker.export(ExportRequest("json"), out)
+    with tracker.database.reading() as db:
+        counts = tuple(
+            db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("profiles", "sessions", "ratings", "spot_definitions")
+        )
+    return out.getvalue(), counts
+
+
+def _try_import(tracker, content: bytes, folder: Path) -> str:
+    path = folder / "fuzzed.json"
+    path.write_bytes(content)
+    before = _snapshot(tracker)
+    try:
+        tracker.import_file(path)
+    except ImportRefused as refused:
+        message = str(refused)
+        assert message.startswith(str(path)) and message.endswith("nothing was imported")
+        assert "\n" not in message and "Traceback" not in message
+        assert _snapshot(tracker) == before, "a refused import changed the database"
+        FIGURES["bad import files refused, database unchanged"] += 1
+        return "refused"
+    FIGURES["fuzzed import files accepted (valid after mutation)"] += 1
+    return "accepted"
+
+
+def test_fuzzed_import_files(history, backend):
+    outcomes: list[str] = []
+    with tempfile.TemporaryDirectory() as scratch:
+
+        @settings(
+            max_examples=EXAMPLES[backend],
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(st.one_of(mutated_exports(), st.binary(max_size=300), st.text(max_size=300).map(str.encode)))
+        def attempt(content: bytes) -> None:
+            outcomes.append(_try_import(history, content, Path(scratch)))
+
+        attempt()
+    assert outcomes.count("refused") > len(outcomes) // 2
