@@ -464,8 +464,9 @@ def _export_to_stdout(tracker, request, progress) -> None:
     import os
 
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    target = _TerminalSafe(stream) if sys.stdout.isatty() else stream
     try:
-        tracker.export(request, stream, progress=progress)
+        tracker.export(request, target, progress=progress)
         stream.flush()
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, as other command-line tools do.
@@ -476,6 +477,27 @@ def _export_to_stdout(tracker, request, progress) -> None:
             stream.detach()
         except ValueError:
             pass
+
+
+class _TerminalSafe:
+    """A text stream for a terminal: control characters in the data are shown, not obeyed.
+
+    Redirected to a file or a pipe, an export keeps its exact bytes; on screen, an escape
+    sequence hidden in a note must not rewrite the terminal.
+    """
+
+    def __init__(self, stream) -> None:
+        from selftrack.textviews import printable
+
+        self._stream = stream
+        self._printable = printable
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._printable(text.replace("\r\n", "\n"), multiline=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 @cli.command("import")

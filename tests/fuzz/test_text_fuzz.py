@@ -4,6 +4,8 @@ command line never passes an escape sequence through to the terminal."""
 
 from __future__ import annotations
 
+import json
+
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -105,3 +107,63 @@ def test_protocol_names_with_escapes_are_shown_harmlessly(tmp_path):
     assert "Spot \\x9b31m red \\u202e" in shown.stdout
     bad = run("protocols", "show", "\x1b[2J")
     assert bad.exit_code == 1 and "\x1b" not in bad.stderr
+
+
+HOSTILE_NOTE = "NOTE\x1b[31mRED\x1b]0;title\x07\x9b2J"
+
+
+def _hostile_history(db) -> None:
+    with Tracker(str(db), protocols_dir=TEST_PROTOCOLS) as tracker:
+        session = tracker.start_session("test-mini", "left", pain_before=5)
+        tracker.record_rating(session.id, 0, 5, note=HOSTILE_NOTE)
+        tracker.record_rating(session.id, 1, 6, referred_to="REF\x1b[2Jthere")
+        tracker.finish(session.id, pain_after=3, notes="SESSION\x1b[5mBLINK\u202eabc")
+
+
+COMMANDS = [
+    ["history"],
+    ["trend"],
+    ["trend", "test-line-1"],
+    ["profiles"],
+    ["export", "--format", "csv"],
+    ["export", "--format", "json"],
+    ["export", "--format", "fhir"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_commands_on_a_terminal_never_pass_escapes_through(tmp_path, args):
+    """Run in a real pseudo-terminal: what reaches the screen holds no control sequence."""
+    from pty_support import TerminalProcess, selftrack_command
+
+    db = tmp_path / "x.db"
+    _hostile_history(db)
+    program = TerminalProcess(
+        selftrack_command("--db", str(db), "--protocols-dir", str(TEST_PROTOCOLS), *args)
+    )
+    try:
+        assert program.process.wait(timeout=60) == 0
+        program.drain()
+    finally:
+        program.close()
+    shown = bytes(program.output).decode("utf-8", "replace")
+    # The program may colour its own output; what must never arrive is the stored text's.
+    planted = ["\x1b[31mRED", "\x1b]0;", "\x07", "\x9b", "\u202e", "\x1b[2Jthere", "\x1b[5mBLINK"]
+    assert not [seq for seq in planted if seq in shown], shown[:500]
+    FIGURES["commands checked for escape sequences on a terminal"] += 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_exports_to_a_pipe_keep_the_exact_text(tmp_path, fmt):
+    db = tmp_path / "x.db"
+    _hostile_history(db)
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "--protocols-dir", str(TEST_PROTOCOLS), "export", "--format", fmt]
+    )
+    assert result.exit_code == 0
+    if fmt == "csv":
+        assert HOSTILE_NOTE in result.stdout
+    else:
+        document = json.loads(result.stdout)
+        notes = [r["note"] for s in document["sessions"] for r in s["ratings"]]
+        assert HOSTILE_NOTE in notes
