@@ -365,6 +365,95 @@ def import_(obj: Context, file: Path) -> None:
         err=True,
     )
 
+# -- history and trends ---------------------------------------------------------------------
+
+
+def _period(obj: Context, since: str | None, until: str | None):
+    clock = obj.tracker.clock
+    start = clock.parse_when(since) if since else None
+    end = clock.parse_when(until, end=True) if until else None
+    if start and end and start > end:
+        raise UserError("--from is after --to")
+    return start, end
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def history(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """List sessions newest first, with spots rated and overall pain before and after.
+
+    Ends with a chart of the overall pain over time (dots: sessions; line: running median).
+    """
+    from selftrack import historytext
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    rows = tracker.session_summaries(start, end)
+    tz = tracker.clock.tz
+    if as_json:
+        click.echo(json.dumps(historytext.history_json(rows, tz), indent=1, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no sessions in this period", err=True)
+        return
+    from selftrack.charts import trend_chart
+
+    out = [historytext.history_table(rows, tracker.clock.now(), tz), "", historytext.history_footer(rows)]
+    pain = tracker.trends(["pain:before"], start, end)
+    if pain[0].points:
+        out += ["", "Overall pain before each session:", trend_chart(pain, tz=tz, colour=_colour())]
+    click.echo("\n".join(out))
+
+
+@cli.command()
+@click.argument("subjects", nargs=-1, metavar="[SPOT_OR_REGION]...")
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str | None, as_json: bool) -> None:
+    """Show how spots, regions or the overall pain changed, and whether it is meaningful.
+
+    SPOT_OR_REGION is a spot id (`selftrack protocols show ID` lists them), a region
+    (low-back, buttock, side-of-hip, thigh, calf, front) or `pain`; add :left, :right (or
+    :both for a region, :before/:after for pain) to pick one side. Without any: every
+    region and side, then the overall pain. Baseline is the median of the first 3 sessions
+    of the period and latest the median of the last 3; a change is meaningful at 2 points
+    or more AND 30 % of the baseline or more, otherwise it is within noise. The trend per
+    month is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
+    """
+    from selftrack import historytext
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    trends = tracker.trends(subjects, start, end)
+    tz = tracker.clock.tz
+    if as_json:
+        click.echo(json.dumps(historytext.trend_json(trends, tz), indent=1, ensure_ascii=False))
+        return
+    if not any(t.points for t in trends):
+        click.echo("no ratings in this period", err=True)
+        return
+    from selftrack.charts import trend_chart
+
+    out = [historytext.trend_table(trends), "", historytext.trend_notes()]
+    groups: dict[str, list] = {}
+    for item in trends:
+        groups.setdefault(f"{item.subject.kind}:{item.subject.key}", []).append(item)
+    for group in groups.values():
+        shown = [t for t in group if t.points]
+        if shown:
+            title = ", ".join(t.name for t in shown)
+            out += ["", title, trend_chart(shown, tz=tz, colour=_colour())]
+    click.echo("\n".join(out))
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty()
+
 
 # -- sample data ----------------------------------------------------------------------------
 

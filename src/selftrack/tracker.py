@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +52,21 @@ class Tracker:
             self._database = open_database(self.db_location)
         return self._database
 
+    @contextmanager
+    def reading_rows(self):
+        """A read-only RowReader for the aggregating queries (see selftrack.storage.reader)."""
+        from selftrack.storage.reader import SessionRowReader, open_fast_sqlite
+
+        fast = open_fast_sqlite(self.db_location) if self._database is None else None
+        if fast is not None:
+            try:
+                yield fast
+            finally:
+                fast.close()
+            return
+        with self.database.reading() as db:
+            yield SessionRowReader(db)
+
     def _profile(self, db) -> int:
         """This tracker's profile id; created in a writing session, -1 (matches nothing) before."""
         from selftrack.storage import repo
@@ -85,16 +101,42 @@ class Tracker:
         return self._loaded
 
     def protocols(self) -> list[ProtocolSpec]:
-        """Loaded protocols, built-in ones first, then by name."""
-        return list(self.load().specs.values())
+        """Loaded protocols, built-in ones first, then by name; then `focus` when history has one."""
+        specs = list(self.load().specs.values())
+        focus = self.focus_protocol() if self._has_history_store() else None
+        if focus is not None and focus.id not in self.load().specs:
+            specs.append(focus)
+        return specs
 
     def protocol(self, protocol_id: str) -> ProtocolSpec:
         """The protocol with this id, or a TrackerError naming the ones there are."""
+        from selftrack.analysis.focus import FOCUS_ID
+
         specs = self.load().specs
+        if protocol_id == FOCUS_ID and protocol_id not in specs:
+            focus = self.focus_protocol()
+            if focus is None:
+                raise TrackerError(
+                    "the focus routine is empty: no spot was rated 4 or more, or recognised, "
+                    "in the last 14 days"
+                )
+            return focus
         if protocol_id not in specs:
             known = ", ".join(sorted(specs)) or "none"
             raise TrackerError(f"no protocol {protocol_id!r} (known: {known})")
         return specs[protocol_id]
+
+    def focus_protocol(self) -> ProtocolSpec | None:
+        """The `focus` routine built from recent history (see selftrack.analysis.focus)."""
+        from selftrack.analysis.review import focus_protocol
+
+        return focus_protocol(self)
+
+    def _has_history_store(self) -> bool:
+        """Whether a database exists to read history from (listing routines never creates one)."""
+        if self._database is not None or "://" in self.db_location:
+            return True
+        return Path(self.db_location).expanduser().exists()
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -324,6 +366,118 @@ class Tracker:
         from selftrack.exports.json_import import import_json
 
         return import_json(self, Path(path), progress=progress)
+
+    # -- history and trends (selftrack.analysis.review) ------------------------------------
+
+    def session_summaries(
+        self, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+    ):
+        """Sessions in [start, end] newest first, with counts and mean/highest tenderness."""
+        from selftrack.analysis.review import session_summaries
+
+        return session_summaries(self, start, end, protocol_id=protocol_id)
+
+    def trends(self, subjects: Sequence = (), start: datetime | None = None, end: datetime | None = None):
+        """Trends for spots, regions or `pain` (default: every region and side, then pain)."""
+        from selftrack.analysis.review import trends
+        from selftrack.analysis.trends import SubjectError
+
+        try:
+            return trends(self, subjects, start, end)
+        except SubjectError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def spot_trends(self, start: datetime | None = None, end: datetime | None = None):
+        """A trend for every spot and side rated in the period, most tender now first."""
+        from selftrack.analysis.review import spot_trends
+
+        return spot_trends(self, start, end)
+
+    def asymmetry(self, start: datetime | None = None, end: datetime | None = None):
+        """Left against right per region."""
+        from selftrack.analysis.review import region_asymmetry
+
+        return region_asymmetry(self, start, end)
+
+    def heat_map(self, start: datetime | None = None, end: datetime | None = None):
+        """Mean tenderness per spot and side in the period."""
+        from selftrack.analysis.review import heat_map
+
+        return heat_map(self, start, end)
+
+    def heat_change(self, first: tuple, second: tuple):
+        """(first map, second map, changes) between two (start, end) periods."""
+        from selftrack.analysis.review import heat_change
+
+        return heat_change(self, first, second)
+
+    def first_and_last_month(self, start: datetime | None = None, end: datetime | None = None):
+        """The first and the last 30 days of history in the period, as two (start, end) pairs."""
+        from selftrack.analysis.review import first_and_last_month
+
+        return first_and_last_month(self, start, end)
+
+    def adherence(self, start: datetime | None = None, end: datetime | None = None):
+        """Sessions per week and the current streak."""
+        from selftrack.analysis.review import adherence
+
+        return adherence(self, start, end)
+
+    def correct_rating(
+        self,
+        session_id: str,
+        step_index: int,
+        tenderness: int | None = None,
+        *,
+        skipped: bool = False,
+        recognised: bool | None = None,
+        referred: bool | None = None,
+        nerve: bool | None = None,
+        note: str | None = None,
+    ) -> Rating:
+        """Change a rating of any session afterwards; flags left as None keep their value."""
+        from selftrack.storage import repo
+
+        if skipped and tenderness is not None:
+            raise TrackerError("a skipped spot has no tenderness")
+        if not skipped:
+            if tenderness is None:
+                raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
+            _check_scale("tenderness", tenderness)
+        with self.database.writing() as db:
+            self._session_row(db, session_id)
+            current = {r.step_index: r for r in repo.session_ratings(db, session_id)}
+            if step_index not in current:
+                raise TrackerError(f"session {session_id} has no rating at step {step_index}")
+            old = current[step_index]
+            values = dict(
+                tenderness=None if skipped else tenderness,
+                skipped=skipped,
+                recognised=old.recognised if recognised is None else recognised,
+                referred=old.referred if referred is None else referred,
+                nerve=old.nerve if nerve is None else nerve,
+                note=old.note if note is None else note,
+                edited_at=self.clock.now(),
+            )
+            repo.update_rating(db, session_id, step_index, values)
+            return repo.session_ratings_at(db, session_id, step_index)
+
+    def set_session_notes(self, session_id: str, notes: str) -> Session:
+        """Replace a session's notes (any status)."""
+        from selftrack.storage import repo
+
+        with self.database.writing() as db:
+            self._session_row(db, session_id)
+            repo.set_session_fields(db, session_id, notes=notes, edited_at=self.clock.now())
+            return self._session(db, session_id)
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete a session and its ratings for good (the UI asks for confirmation first)."""
+        from selftrack.storage import repo
+
+        with self.database.writing() as db:
+            self._session_row(db, session_id)
+            repo.delete_session(db, session_id)
 
     def count_sessions(self) -> int:
         """How many sessions this profile has."""

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from selftrack.errors import SelftrackError
 from selftrack.paths import create_private_file, default_db_path, make_private_dir
+from selftrack.storage.schema import HEAD_REVISION, KNOWN_REVISIONS  # noqa: F401 (re-exported)
 
-HEAD_REVISION = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -266,3 +266,26 @@ def count_sessions(db: DBSession, profile: int, statuses: Sequence[str] | None =
     if statuses:
         query = query.where(SessionRow.status.in_(list(statuses)))
     return db.scalar(query) or 0
+
+
+def update_rating(db: DBSession, session_id: str, step_index: int, values: dict) -> None:
+    """Change stored fields of one rating (its time and spot stay as they were)."""
+    db.execute(
+        update(RatingRow)
+        .where(RatingRow.session_id == session_id, RatingRow.step_index == step_index)
+        .values(**values)
+    )
+
+
+def session_ratings_at(db: DBSession, session_id: str, step_index: int) -> Rating:
+    """The rating at one step of a session."""
+    row = db.scalar(
+        select(RatingRow).where(RatingRow.session_id == session_id, RatingRow.step_index == step_index)
+    )
+    return to_rating(row)
+
+
+def delete_session(db: DBSession, session_id: str) -> None:
+    """Remove a session and its ratings."""
+    db.execute(delete(RatingRow).where(RatingRow.session_id == session_id))
+    db.execute(delete(SessionRow).where(SessionRow.id == session_id))
