@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session as DBSession
 
-from selftrack.domain import Rating, Session, SessionStatus, SpotSpec, Step
+from selftrack.domain import ProfileSummary, Rating, Session, SessionStatus, SpotSpec, Step
 from selftrack.storage.models import ProfileRow, RatingRow, SessionRow, SpotDefinitionRow
 
 
@@ -289,3 +289,47 @@ def delete_session(db: DBSession, session_id: str) -> None:
     """Remove a session and its ratings."""
     db.execute(delete(RatingRow).where(RatingRow.session_id == session_id))
     db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+
+
+def nerve_flags(
+    db: DBSession, profile: int, pairs: Iterable[tuple[str, str]], before_session: str
+) -> dict[tuple[str, str], datetime]:
+    """For each (spot, side), when a nerve feeling was last flagged there in an earlier session."""
+    wanted = set(pairs)
+    started = select(SessionRow.started_at).where(SessionRow.id == before_session).scalar_subquery()
+    rows = db.execute(
+        select(RatingRow.spot_id, RatingRow.side, func.max(RatingRow.rated_at))
+        .join(SessionRow, SessionRow.id == RatingRow.session_id)
+        .where(
+            SessionRow.profile_id == profile,
+            SessionRow.id != before_session,
+            SessionRow.started_at < started,
+            RatingRow.nerve.is_(True),
+            RatingRow.spot_id.in_({spot for spot, _side in wanted}),
+        )
+        .group_by(RatingRow.spot_id, RatingRow.side)
+    ).all()
+    return {(spot, side): when for spot, side, when in rows if (spot, side) in wanted}
+
+
+def profile_summaries(db: DBSession) -> list[ProfileSummary]:
+    """Every profile with its session count and latest session start, by name."""
+    counts = (
+        select(
+            SessionRow.profile_id,
+            func.count().label("sessions"),
+            func.max(SessionRow.started_at).label("last"),
+        )
+        .group_by(SessionRow.profile_id)
+        .subquery()
+    )
+    rows = db.execute(
+        select(ProfileRow.name, counts.c.sessions, ProfileRow.created_at, counts.c.last)
+        .outerjoin(counts, counts.c.profile_id == ProfileRow.id)
+        .order_by(ProfileRow.name)
+    ).all()
+    return [
+        ProfileSummary(name, sessions or 0, created, last)
+        for name, sessions, created, last in rows
+    ]
+
