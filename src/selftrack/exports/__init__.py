@@ -17,10 +17,10 @@ from selftrack.errors import SelftrackError
 
 FORMATS: tuple[str, ...] = ("pdf", "csv", "json", "fhir")
 FORMAT_LABELS = {
-    "pdf": "PDF report for a clinician",
-    "csv": "CSV, one row per rating (spreadsheets)",
-    "json": "JSON, complete and re-importable",
-    "fhir": "FHIR R4 Bundle (clinic systems)",
+    "pdf": "PDF report (to print)",
+    "csv": "CSV (spreadsheets)",
+    "json": "JSON (complete, re-importable)",
+    "fhir": "FHIR R4 (clinic systems)",
 }
 SUFFIXES = {"pdf": ".pdf", "csv": ".csv", "json": ".json", "fhir": ".fhir.json"}
 BINARY_FORMATS = frozenset({"pdf"})
