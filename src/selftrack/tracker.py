@@ -83,17 +83,16 @@ class Tracker:
         """
         from selftrack.storage import repo
 
-        if self._profile_id is not None:
-            return self._profile_id
-        check_profile_name(self.profile)
-        found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
-        if found is not None:
-            self._profile_id = found
-            return found
-        if db.info.get("writer"):
-            # created inside the caller's transaction: not cached, as it may yet roll back
-            return repo.profile_id(db, self.profile, self.clock.now())
-        return -1  # nothing stored for this profile yet: a read matches nothing
+        if self._profile_id is None:
+            check_profile_name(self.profile)
+            found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
+            if found is not None:
+                self._profile_id = found
+            elif db.info.get("writer", False):
+                return repo.profile_id(db, self.profile, self.clock.now(), create=True)
+            else:
+                return -1
+        return self._profile_id
 
     def close(self) -> None:
         """Release the database connection."""
@@ -388,13 +387,6 @@ class Tracker:
 
         return build_overview(self)
 
-    def profiles(self) -> list[ProfileSummary]:
-        """Every profile in the database with its session count (a clinic keeps several)."""
-        from selftrack.storage import repo
-
-        with self.database.reading() as db:
-            return repo.profile_summaries(db)
-
     # -- history and trends (selftrack.analysis.review) ------------------------------------
 
     def session_summaries(
@@ -520,6 +512,13 @@ class Tracker:
         from selftrack.exports.json_import import import_json
 
         return import_json(self, Path(path), progress=progress)
+
+    def profiles(self) -> list[ProfileSummary]:
+        """Every profile in the database with its session count (a clinic keeps several)."""
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            return repo.profile_summaries(db)
 
     def count_sessions(self) -> int:
         """How many sessions this profile has."""
