@@ -109,3 +109,39 @@ def test_fuzzed_import_files(history, backend):
 
         attempt()
     assert outcomes.count("refused") > len(outcomes) // 2
+
+
+def test_nul_in_a_note_and_escapes_in_a_name_are_refused(history, tmp_path):
+    """PostgreSQL cannot store NUL; a name is shown on screen, so it holds no control codes."""
+    spot = next(iter(GOLDEN["spot_definitions"]))
+    cases = {
+        "nul": (("sessions", 0, "ratings", 0, "note"), "a\u0000b", "note: holds a NUL character"),
+        "name": (("spot_definitions", spot, "name"), "Esc\u001b[2J", "name: holds a control character"),
+        "routine": (("sessions", 0, "protocol", "name"), "R\u009bx", "name: holds a control character"),
+    }
+    for name, (path, value, message) in cases.items():
+        document = json.loads(json.dumps(GOLDEN))
+        node = document
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        target = tmp_path / f"{name}.json"
+        target.write_text(json.dumps(document))
+        before = _snapshot(history)
+        try:
+            history.import_file(target)
+        except ImportRefused as refused:
+            assert message in str(refused) and "\x1b" not in str(refused)
+        else:
+            raise AssertionError(f"{name}: imported")
+        assert _snapshot(history) == before
+    # Control characters in a note are the user's own text: kept exactly, shown harmlessly.
+    document = json.loads(json.dumps(GOLDEN))
+    document["sessions"] = document["sessions"][:1]
+    document["sessions"][0]["id"] = "e0000000-0000-4000-8000-0000000000ff"
+    document["sessions"][0]["ratings"][0]["note"] = "line\r\nnext \x1b[31m"
+    target = tmp_path / "note.json"
+    target.write_text(json.dumps(document))
+    assert history.import_file(target).added_sessions == 1
+    (rating, *_) = history.ratings("e0000000-0000-4000-8000-0000000000ff")
+    assert rating.note == "line\r\nnext \x1b[31m"

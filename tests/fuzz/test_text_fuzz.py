@@ -86,27 +86,39 @@ def test_printable_never_lets_a_control_character_through(text):
     FIGURES["strings checked for safe display"] += 1
 
 
-def test_protocol_names_with_escapes_are_shown_harmlessly(tmp_path):
+def test_protocol_files_with_control_characters_are_refused_with_their_line(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     source = (TEST_PROTOCOLS / "mini.protocol.toml").read_text()
-    hostile = source.replace('"Test mini routine"', '"Evil \\u001b[2J\\u001b]0;owned\\u0007 routine"')
-    hostile = hostile.replace('"Test spot under the dimple"', '"Spot \\u009b31m red \\u202e"')
-    hostile = hostile.replace('"test-mini"', '"evil"')
-    (folder / "evil.protocol.toml").write_text(hostile)
+    hostile = source.replace('"Test spot under the dimple"', '"Spot \\u009b31m red \\u202e"')
+    hostile = hostile.replace('"Test mini routine"', '"Evil \\u001b[2J\\u001b]0;owned\\u0007"')
+    (folder / "evil.protocol.toml").write_text(hostile.replace('"test-mini"', '"evil"'))
     run = lambda *args: CliRunner().invoke(  # noqa: E731
         cli, ["--db", str(tmp_path / "x.db"), "--protocols-dir", str(folder), *args]
     )
-    shown = run("protocols", "show", "evil")
     listed = run("protocols", "list")
-    assert shown.exit_code == 0 and listed.exit_code == 0
-    for output in (shown.stdout, listed.stdout):
-        assert "\x1b" not in output and "\x9b" not in output and "\x07" not in output
-        assert "\u202e" not in output
-    assert "Evil \\x1b[2J\\x1b]0;owned\\x07 routine" in shown.stdout
-    assert "Spot \\x9b31m red \\u202e" in shown.stdout
+    assert listed.exit_code == 0 and "evil" not in listed.stdout
+    path = folder / "evil.protocol.toml"
+    assert f"{path}:4: name: holds a control character: 'Evil \\x1b[2J" in listed.stderr
+    checked = run("protocols", "check", str(path))
+    assert checked.exit_code == 1
+    for output in (listed.output, checked.output):
+        assert not any(ch in output for ch in "\x1b\x07\x9b\u202e")
     bad = run("protocols", "show", "\x1b[2J")
     assert bad.exit_code == 1 and "\x1b" not in bad.stderr
+
+
+def test_names_are_shown_harmlessly_even_if_a_protocol_held_escapes():
+    from selftrack.textviews import protocol_text
+    from selftrack.tracker import Tracker as T
+
+    spec = T(None, protocols_dir=TEST_PROTOCOLS).protocol("test-mini")
+    import dataclasses
+
+    hostile = dataclasses.replace(spec, name="Evil \x1b[2J\x1b]0;owned\x07", summary="\x9b31m \u202e")
+    shown = protocol_text(hostile)
+    assert not any(ch in shown for ch in "\x1b\x07\x9b\u202e")
+    assert "Evil \\x1b[2J\\x1b]0;owned\\x07" in shown
 
 
 HOSTILE_NOTE = "NOTE\x1b[31mRED\x1b]0;title\x07\x9b2J"

@@ -56,6 +56,9 @@ class _Bad(Exception):
         self.message = message
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not allowed in JSON")
 
@@ -269,7 +272,16 @@ def _header_ready(header: dict, path: Path) -> bool:
 # -- checking values ---------------------------------------------------------------------------
 
 
-def _text(data: dict, key: str, where: str, *, limit: int | None = None, empty: bool = True) -> str:
+def _text(
+    data: dict,
+    key: str,
+    where: str,
+    *,
+    limit: int | None = None,
+    empty: bool = True,
+    label: bool = False,
+) -> str:
+    """A text value; a `label` (a name shown on screen) may hold no control characters."""
     if key not in data:
         raise _Bad(f"{where}", f'"{key}" is missing')
     value = data[key]
@@ -279,6 +291,10 @@ def _text(data: dict, key: str, where: str, *, limit: int | None = None, empty: 
         raise _Bad(f"{where}.{key}", "must not be empty")
     if limit is not None and len(value) > limit:
         raise _Bad(f"{where}.{key}", f"longer than {limit} characters")
+    if "\x00" in value:
+        raise _Bad(f"{where}.{key}", "holds a NUL character, which cannot be stored")
+    if label and _CONTROL.search(value):
+        raise _Bad(f"{where}.{key}", f"holds a control character: {value!r}")
     return value
 
 
@@ -359,7 +375,7 @@ def _spot(data) -> SpotSpec:
     data = _object(data, "", _SPOT_KEYS)
     values: dict = {
         "id": _ident(data, "id", ""),
-        "name": _text(data, "name", "", limit=200, empty=False),
+        "name": _text(data, "name", "", limit=200, empty=False, label=True),
         "region": _choice(data, "region", "", REGIONS),
     }
     for key in ("x", "y"):
@@ -454,7 +470,7 @@ def _session(data, definitions: dict[str, SpotDefinition]) -> SessionRecord:
         protocol_id=_ident(protocol, "id", ".protocol"),
         protocol_version=version,
         protocol_hash=_text(protocol, "hash", ".protocol", limit=64),
-        protocol_name=_text(protocol, "name", ".protocol", limit=200),
+        protocol_name=_text(protocol, "name", ".protocol", limit=200, label=True),
         sides=_choice(data, "sides", "", SIDES),
         tool=_text(data, "tool", "", limit=32),
         status=_choice(data, "status", "", _STATUSES),

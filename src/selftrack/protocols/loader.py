@@ -132,7 +132,7 @@ def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
         result.problems.append(Problem(str(path), line, "not UTF-8 text: save the file as UTF-8"))
         return None
     try:
-        return text, tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_LINE.search(message)
@@ -140,6 +140,32 @@ def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
         message = _TOML_LINE.sub("", message).strip()
         result.problems.append(Problem(str(path), line, f"not valid TOML: {message}"))
         return None
+    unsafe = _control_character(data)
+    if unsafe is not None:
+        loc, value = unsafe
+        where = locate(text, loc)
+        result.problems.append(
+            Problem(str(path), where, f"{_dotted(loc)}: holds a control character: {value!r}")
+        )
+        return None
+    return text, data
+
+
+# C0 controls but tab and newline, DEL, C1 controls and the bidirectional overrides: text
+# holding them could rewrite or reorder the terminal it is shown on.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_character(value, loc: tuple = ()) -> tuple[tuple, str] | None:
+    """Where the first string with a control character is in parsed TOML, if anywhere."""
+    if isinstance(value, str):
+        return (loc, value) if _CONTROL.search(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _control_character(item, (*loc, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _validate(model, data: dict, text: str, path: Path, result: LoadResult):
