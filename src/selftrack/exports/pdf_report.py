@@ -316,6 +316,9 @@ def _pain_line(data: ReportData) -> str:
     return ". ".join(parts) + "." if parts else "No overall pain scores were given in this period."
 
 
+_PAGE_ONE_ITEMS = 5  # per list, so the summary keeps to one page
+
+
 def _change_lists(data: ReportData, styles):
     from reportlab.platypus import Paragraph
 
@@ -330,19 +333,19 @@ def _change_lists(data: ReportData, styles):
 
     out = []
     for title, items in (("Less tender (meaningful change)", better), ("More tender (meaningful change)", worse)):
-        text = "; ".join(line(t) for t in items[:8]) or "none"
-        if len(items) > 8:
-            text += f"; and {len(items) - 8} more (see the spot table)"
+        text = "; ".join(line(t) for t in items[:_PAGE_ONE_ITEMS]) or "none"
+        if len(items) > _PAGE_ONE_ITEMS:
+            text += f"; and {len(items) - _PAGE_ONE_ITEMS} more (see the spot table)"
         out.append(Paragraph(f"<b>{title}</b>: {text}.", styles["body"]))
     flagged = [
         f"{_text(f.name)} ({f.side})"
         + (f": nerve-like {f.nerve}x" if f.nerve else ":")
         + (f"{',' if f.nerve else ''} recognised {f.recognised}x" if f.recognised else "")
-        for f in data.flags[:10]
+        for f in data.flags[:_PAGE_ONE_ITEMS]
     ]
     text = "; ".join(flagged) or "none"
-    if len(data.flags) > 10:
-        text += f"; and {len(data.flags) - 10} more"
+    if len(data.flags) > _PAGE_ONE_ITEMS:
+        text += f"; and {len(data.flags) - _PAGE_ONE_ITEMS} more"
     out.append(
         Paragraph(
             f"<b>Flagged spots</b> (nerve-like: electric, shooting or tingling; recognised: the person's "
