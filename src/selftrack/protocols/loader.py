@@ -123,7 +123,8 @@ def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        result.problems.append(Problem(str(path), None, f"cannot read the file: {exc.strerror or exc}"))
+        reason = exc.strerror or exc
+        result.problems.append(Problem(str(path), None, f"cannot read the file: {reason}"))
         return None
     try:
         text = raw.decode("utf-8")
@@ -160,7 +161,10 @@ def _control_character(value, loc: tuple = ()) -> tuple[tuple, str] | None:
     """Where the first string with a control character is in parsed TOML, if anywhere."""
     if isinstance(value, str):
         return (loc, value) if _CONTROL.search(value) else None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    if isinstance(value, dict):
+        items = value.items()
+    else:
+        items = enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
         found = _control_character(item, (*loc, key))
         if found is not None:
