@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
 from selftrack.tui.screens.adherence import AdherenceScreen
@@ -15,26 +14,9 @@ from selftrack.tui.screens.trends import TrendsScreen
 from selftrack.tui.widgets.heat_body_map import HeatBodyMap
 from selftrack.tui.widgets.trend_chart import TrendChart
 from history_support import SKIP, add_session, at
+from tui_support import ScreenHost, settle
 
 SIZE = (120, 40)
-
-
-class ScreenHost(App):
-    """A bare app that shows one screen, as the real app pushes it."""
-
-    def __init__(self, make_screen) -> None:
-        super().__init__()
-        self.make_screen = make_screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make_screen())
-
-
-async def settle(pilot) -> None:
-    """Wait until every worker finished and its results are on screen."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @pytest.fixture

@@ -276,3 +276,14 @@ def test_plain_reader_is_not_used_on_an_old_schema(db_path, tracker):
     assert open_fast_sqlite(str(db_path.parent / "missing.db")) is None
     assert open_fast_sqlite("postgresql+psycopg://u@h/db") is None
 
+
+
+def test_short_history_compares_halves_without_overlap(tracker):
+    add_session(tracker, at(20), [1] * 6)
+    add_session(tracker, at(10), [1] * 6)
+    add_session(tracker, at(0), [1] * 6)
+    (a_start, a_end), (b_start, b_end) = tracker.first_and_last_month()
+    assert a_start == at(20) and a_end == at(10) and b_end == at(0)
+    assert b_start > a_end
+    first, second, _changes = tracker.heat_change((a_start, a_end), (b_start, b_end))
+    assert (first.sessions, second.sessions) == (2, 1)

@@ -154,7 +154,11 @@ def heat_change(
 def first_and_last_month(
     tracker, start: datetime | None = None, end: datetime | None = None
 ) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]] | None:
-    """The first 30 days and the last 30 days of the period's history (None without sessions)."""
+    """The first 30 days and the last 30 days of the period's history (None without sessions).
+
+    With less than 60 days of history the two halves are compared instead, so no session
+    is in both.
+    """
     from selftrack.storage import queries
 
     with tracker.reading_rows() as db:
@@ -163,8 +167,11 @@ def first_and_last_month(
     if not starts:
         return None
     first, last = starts[0], starts[-1]
-    month = timedelta(days=30)
-    return (first, min(last, first + month)), (max(first, last - month), last)
+    month = min(timedelta(days=30), (last - first) / 2)
+    first_end, second_start = first + month, last - month
+    if second_start <= first_end:
+        second_start = first_end + timedelta(microseconds=1)
+    return (first, first_end), (second_start, last)
 
 
 def adherence(tracker, start: datetime | None = None, end: datetime | None = None) -> Adherence:

@@ -33,6 +33,7 @@ class HeatMapScreen(Screen):
     DEFAULT_CSS = """
     HeatMapScreen #title { height: auto; padding: 0 1; }
     HeatMapScreen #legend { height: auto; padding: 0 1; }
+    HeatMapScreen .map { width: 50; }
     HeatMapScreen #cells { width: 1fr; height: 1fr; }
     HeatMapScreen HeatBodyMap { margin: 0 1; }
     """

@@ -38,7 +38,10 @@ class TrendChart(Widget):
     def render(self) -> Text:
         if not self._trends:
             return Text("Choose something to chart.", style="dim")
-        width = max(20, self.size.width - 14)
-        height = max(4, self.size.height - 5 - (4 if len(self._trends) > 1 else 0))
+        # plotille adds ~13 columns of y axis and ~10 after the x axis; 3 rows of axes, and
+        # a legend of 3 rows plus one per line drawn
+        lines = 2 if len(self._trends) == 1 else len(self._trends)
+        width = max(20, self.size.width - 24)
+        height = max(3, self.size.height - 3 - (3 + lines))
         text = trend_chart(self._trends, width=width, height=height, tz=self.tz, colour=True)
         return Text.from_ansi(text, no_wrap=True)
