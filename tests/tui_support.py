@@ -1,8 +1,31 @@
-"""A bare host app for screen tests, and a way to wait for workers."""
+"""Helpers for the terminal program's tests (importable: tests/ is on the path)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import App
+
+
+async def settle(pilot, rounds: int = 100) -> None:
+    """Let every worker (and any worker they start) finish, and messages be handled."""
+    quiet = 0
+    for _ in range(rounds):
+        running = [w for w in pilot.app.workers if not w.is_finished]
+        # failed workers are the program's business (it shows a message), not the test's
+        await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
+        await pilot.pause()
+        busy = any(not worker.is_finished for worker in pilot.app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 2:
+            return
+
+
+def text_of(app, selector: str) -> str:
+    """The plain text a Static on the current screen shows."""
+    widget = app.screen.query_one(selector)
+    content = widget.render()
+    return getattr(content, "plain", str(content))
 
 
 class ScreenHost(App):
@@ -14,10 +37,3 @@ class ScreenHost(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())
-
-
-async def settle(pilot) -> None:
-    """Wait until every worker finished and its results are on screen."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()

@@ -356,6 +356,106 @@ def _colour() -> bool:
     return sys.stdout.isatty()
 
 
+# -- export and import ----------------------------------------------------------------------
+
+EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (kept light here)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="pdf: a report for a clinician; csv: one row per rating; json: complete, re-importable; "
+    "fhir: an R4 Bundle for clinic systems.",
+)
+@range_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (readable by you only). Without it text formats go to standard output; "
+    "a PDF needs it.",
+)
+@click.option(
+    "--name",
+    default="",
+    metavar="TEXT",
+    help="Who the records are about: shown on the PDF and as the FHIR subject.",
+)
+@pass_context
+@_user_errors
+def export(
+    obj: Context, fmt: str, since: str | None, until: str | None, output: Path | None, name: str
+) -> None:
+    """Export sessions for a therapist as a PDF report, CSV, JSON or FHIR R4.
+
+    Sessions that started between --from and --to are included (all of them by default).
+    """
+    from selftrack.exports import ExportRequest
+
+    tracker = obj.tracker
+    request = ExportRequest(
+        fmt,
+        start=tracker.clock.parse_when(since) if since else None,
+        end=tracker.clock.parse_when(until, end=True) if until else None,
+        name=name,
+    )
+    progress = _progress_printer("export") if sys.stderr.isatty() else None
+    if output is not None:
+        result = tracker.export(request, output, progress=progress)
+        click.echo(
+            f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}",
+            err=True,
+        )
+        return
+    if fmt == "pdf":
+        raise UserError("a PDF needs a file: add -o FILE")
+    _export_to_stdout(tracker, request, progress)
+
+
+def _export_to_stdout(tracker, request, progress) -> None:
+    import io
+    import os
+
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        tracker.export(request, stream, progress=progress)
+        stream.flush()
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    finally:
+        try:
+            stream.detach()
+        except ValueError:
+            pass
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+@_user_errors
+def import_(obj: Context, file: Path) -> None:
+    """Add the sessions of a JSON export (`selftrack export --format json`) to this database.
+
+    All or nothing: a file with a problem changes nothing. Sessions already present are
+    skipped, so importing a file twice adds nothing.
+    """
+    progress = _progress_printer("import") if sys.stderr.isatty() else None
+    result = obj.tracker.import_file(file, progress=progress)
+    for conflict in result.conflicts:
+        click.echo(f"warning: {conflict}", err=True)
+    click.echo(
+        f"imported {result.added_sessions} session(s) with {result.added_ratings} rating(s) "
+        f"from {file}; {result.unchanged_sessions} already present"
+        + (f", {len(result.conflicts)} in conflict (see above)" if result.conflicts else ""),
+        err=True,
+    )
+
+
 # -- sample data ----------------------------------------------------------------------------
 
 

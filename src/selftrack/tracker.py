@@ -71,13 +71,16 @@ class Tracker:
         """This tracker's profile id; created in a writing session, -1 (matches nothing) before."""
         from selftrack.storage import repo
 
-        if self._profile_id is None:
-            writer = db.info.get("writer", False)
-            found = repo.profile_id(db, self.profile, self.clock.now(), create=writer)
-            if found is None:
-                return -1
+        if self._profile_id is not None:
+            return self._profile_id
+        found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
+        if found is not None:
             self._profile_id = found
-        return self._profile_id
+            return found
+        if db.info.get("writer"):
+            # created inside the caller's transaction: not cached, as it may yet roll back
+            return repo.profile_id(db, self.profile, self.clock.now())
+        return -1  # nothing stored for this profile yet: a read matches nothing
 
     def close(self) -> None:
         """Release the database connection."""
@@ -347,6 +350,21 @@ class Tracker:
             pairs = {(s.spot_id, s.side) for s in session.steps}
             return repo.latest_ratings(db, self._profile(db), pairs, session_id)
 
+    def nerve_warnings(self, session_id: str) -> dict[tuple[str, str], datetime]:
+        """For each (spot, side) of a session, when an earlier session flagged a nerve there."""
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            session = self._session(db, session_id)
+            pairs = {(s.spot_id, s.side) for s in session.steps}
+            return repo.nerve_flags(db, self._profile(db), pairs, session_id)
+
+    def summary(self, session_id: str):
+        """What a session found, against the last session of the same routine."""
+        from selftrack.analysis.summary import build_summary
+
+        return build_summary(self, session_id)
+
     def overview(self):
         """The home screen's figures (see selftrack.analysis.overview)."""
         from selftrack.analysis.overview import build_overview
@@ -464,6 +482,20 @@ class Tracker:
         with self.database.writing() as db:
             self._session_row(db, session_id)
             repo.delete_session(db, session_id)
+
+    def export(self, request, target, *, progress=None):
+        """Write an export (a `selftrack.exports.ExportRequest`) to a stream, or to a new file."""
+        from selftrack import exports
+
+        if isinstance(target, (str, Path)):
+            return exports.export_to_file(self, request, Path(target), progress)
+        return exports.export(self, request, target, progress)
+
+    def import_file(self, path: str | Path, *, progress=None):
+        """Add the sessions of a JSON export to this profile, all or nothing."""
+        from selftrack.exports.json_import import import_json
+
+        return import_json(self, Path(path), progress=progress)
 
     def count_sessions(self) -> int:
         """How many sessions this profile has."""

@@ -238,3 +238,12 @@ def test_ratings_between_dates(db_path):
         window = t.ratings_between(FIXED_NOW - timedelta(days=5), FIXED_NOW - timedelta(days=2))
         assert [(r.tenderness, r.skipped) for r in window] == [(4, False), (None, True)]
         assert len(t.ratings_between()) == 6
+
+
+def test_profile_first_seen_in_a_read_is_committed(db_path, clock):
+    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as t:
+        assert t.overview().total_sessions == 0  # a read creates the profile
+        session = t.start_session("test-mini", "left")  # a write relies on it
+        t.record_rating(session.id, 0, 3)
+    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as t:
+        assert t.count_sessions() == 1

@@ -25,7 +25,14 @@ def profile_id(db: DBSession, name: str, now: datetime, *, create: bool = True) 
 
 
 def store_spot_definitions(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str, int]:
-    """Row ids for these spot definitions, inserting each version not stored yet."""
+    """Row ids for these spot definitions by spot id, inserting each version not stored yet."""
+    by_digest = {spot.digest: spot for spot in spots}
+    known = store_spot_definitions_by_digest(db, by_digest.values())
+    return {spot.id: known[digest] for digest, spot in by_digest.items()}
+
+
+def store_spot_definitions_by_digest(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str, int]:
+    """Row ids for these spot definitions by digest, inserting each version not stored yet."""
     by_digest = {spot.digest: spot for spot in spots}
     known = dict(
         db.execute(
@@ -50,7 +57,7 @@ def store_spot_definitions(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str
         db.add(row)
         db.flush()
         known[digest] = row.id
-    return {spot.id: known[digest] for digest, spot in by_digest.items()}
+    return known
 
 
 def encode_plan(steps: Sequence[Step], route_names: dict[str, str], def_ids: dict[str, int]) -> str:
@@ -282,3 +289,24 @@ def delete_session(db: DBSession, session_id: str) -> None:
     """Remove a session and its ratings."""
     db.execute(delete(RatingRow).where(RatingRow.session_id == session_id))
     db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+
+
+def nerve_flags(
+    db: DBSession, profile: int, pairs: Iterable[tuple[str, str]], before_session: str
+) -> dict[tuple[str, str], datetime]:
+    """For each (spot, side), when a nerve feeling was last flagged there in an earlier session."""
+    wanted = set(pairs)
+    started = select(SessionRow.started_at).where(SessionRow.id == before_session).scalar_subquery()
+    rows = db.execute(
+        select(RatingRow.spot_id, RatingRow.side, func.max(RatingRow.rated_at))
+        .join(SessionRow, SessionRow.id == RatingRow.session_id)
+        .where(
+            SessionRow.profile_id == profile,
+            SessionRow.id != before_session,
+            SessionRow.started_at < started,
+            RatingRow.nerve.is_(True),
+            RatingRow.spot_id.in_({spot for spot, _side in wanted}),
+        )
+        .group_by(RatingRow.spot_id, RatingRow.side)
+    ).all()
+    return {(spot, side): when for spot, side, when in rows if (spot, side) in wanted}

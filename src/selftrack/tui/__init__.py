@@ -1,0 +1,1 @@
+"""The terminal program (Textual). Imported only when the program is opened."""

@@ -1,0 +1,99 @@
+"""The selftrack terminal program: one App over a Tracker, built by `build_app`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import WorkerCancelled, WorkerFailed
+
+from selftrack.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from selftrack.tracker import Tracker
+
+T = TypeVar("T")
+
+
+class CoreFailed(Exception):
+    """A core call failed; the user has already been told why."""
+
+
+class SelftrackApp(App[int]):
+    """Home, start, walk and summary screens over one Tracker."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "selftrack"
+    SUB_TITLE = "tenderness at named spots"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "help", "Help", show=False),
+    ]
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        tracker: Tracker,
+        *,
+        protocol: str | None = None,
+        side: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.tracker = tracker
+        self.start_protocol = protocol
+        self.start_side = side
+
+    def get_default_screen(self) -> HomeScreen:
+        return HomeScreen()
+
+    async def run_core(
+        self, work: Callable[..., T], *args: Any, doing: str = "do that", **kwargs: Any
+    ) -> T:
+        """Run one core call in a thread worker and return its result.
+
+        A failure is shown as a notification and raised as CoreFailed, never as a traceback.
+        """
+        worker = self.run_worker(
+            lambda: work(*args, **kwargs), group="core", exit_on_error=False, thread=True
+        )
+        try:
+            return await worker.wait()
+        except WorkerCancelled:
+            # the caller was cancelled (a newer request replaced it): pass that on
+            raise asyncio.CancelledError from None
+        except WorkerFailed as failed:
+            self.report(failed.error, doing)
+            raise CoreFailed(str(failed.error)) from None
+
+    def report(self, error: BaseException, doing: str) -> None:
+        """Tell the user what went wrong, in one line."""
+        from selftrack.storage.engine import DatabaseError
+        from selftrack.tracker import TrackerError
+
+        if isinstance(error, (TrackerError, DatabaseError)):
+            message = str(error)
+        else:
+            message = f"{type(error).__name__}: {error}".strip()
+        self.log.error(f"{doing} failed", error)
+        self.notify(message, title=f"Could not {doing}", severity="error", timeout=10, markup=False)
+
+    def action_help(self) -> None:
+        from selftrack.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def build_app(tracker: Tracker, *, protocol: str | None = None, side: str | None = None) -> SelftrackApp:
+    """The app over `tracker`; `protocol`/`side` open the start screen with those choices."""
+    return SelftrackApp(tracker, protocol=protocol, side=side)
+
+
+def run_app(tracker: Tracker, protocol: str | None = None, side: str | None = None) -> int:
+    """Run the program in the terminal; returns the exit status."""
+    app = build_app(tracker, protocol=protocol, side=side)
+    app.run()
+    return app.return_code or 0

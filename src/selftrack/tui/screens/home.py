@@ -1,0 +1,351 @@
+"""HomeScreen: how things stand, and the obvious next step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from selftrack.analysis.overview import Overview
+from selftrack.domain import ProtocolSpec, Session
+from selftrack.tui.widgets.heat import colour
+
+QUICK_CHECK = "quick-check"
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything the home screen shows, read in one worker."""
+
+    overview: Overview
+    protocols: list[ProtocolSpec] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    acknowledged: bool = True
+    database: str = ""
+
+
+def load_home(tracker) -> HomeData:
+    """Open the database (the first time) and read the home screen's figures."""
+    from selftrack import safety
+
+    overview = tracker.overview()
+    loaded = tracker.load()
+    return HomeData(
+        overview=overview,
+        protocols=list(loaded.specs.values()),
+        problems=[str(p) for p in loaded.problems],
+        acknowledged=safety.is_acknowledged(),
+        database=tracker.database.display,
+    )
+
+
+class HomeScreen(Screen):
+    """The first screen: last session, regularity, pain lately, the most tender spots."""
+
+    BINDINGS = [
+        Binding("s", "start", "Start a session"),
+        Binding("r", "resume", "Resume"),
+        Binding("b", "quick", "Bad day: quick check"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: HomeData | None = None
+        self._started = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home-body"):
+            yield Static("Opening your records…", id="home-status")
+            with Horizontal(id="home-figures"):
+                with Vertical(id="home-left"):
+                    yield Static(id="home-last", classes="card")
+                    yield Static(id="home-regular", classes="card")
+                    with Vertical(id="home-pain", classes="card"):
+                        yield Static(id="home-pain-title")
+                        yield Sparkline([], id="home-sparkline")
+                        yield Static(id="home-pain-range")
+                yield Static(id="home-spots", classes="card")
+            yield Static(id="home-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#home-figures").display = False
+
+    def on_screen_resume(self) -> None:
+        self.start_reload()
+
+    def start_reload(self) -> None:
+        """Read the figures again; a newer reload replaces one still running."""
+        self.run_worker(self.reload(), group="home-load", exclusive=True)
+
+    async def reload(self) -> None:
+        from selftrack.tui.app import CoreFailed
+
+        try:
+            data = await self.app.run_core(load_home, self.app.tracker, doing="open your records")
+        except CoreFailed as failed:
+            self.query_one("#home-status", Static).update(
+                Text(f"Could not open your records: {failed}", style="bold")
+            )
+            return
+        self.data = data
+        self.show(data)
+        self.refresh_bindings()
+        if not self._started:
+            self._started = True
+            self.first_steps()
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def show(self, data: HomeData) -> None:
+        view = data.overview
+        status = self.query_one("#home-status", Static)
+        figures = self.query_one("#home-figures")
+        if not view.total_sessions:
+            figures.display = False
+            status.update(_welcome(data))
+            status.add_class("welcome")
+        else:
+            status.remove_class("welcome")
+            status.update("")
+            status.display = False
+            figures.display = True
+            self.query_one("#home-last", Static).update(self._last_text(view.last_session))
+            self.query_one("#home-regular", Static).update(_regular_text(view))
+            self._show_pain(view)
+            self.query_one("#home-spots", Static).update(_spots_text(view))
+        self.query_one("#home-next", Static).update(self._next_text(data))
+        for problem in data.problems:
+            self.notify(problem, title="A protocol file has a problem", severity="warning", markup=False)
+
+    def _last_text(self, session: Session | None) -> Text:
+        text = Text("Last session\n", style="bold")
+        if session is None:
+            return text
+        clock = self.app.tracker.clock
+        when = clock.local(session.started_at).format("ddd D MMM, HH:mm")
+        text.append(f"{clock.human(session.started_at)} ({when})\n")
+        text.append(f"{session.protocol_name}", style="italic")
+        text.append(f" · {session.sides} side{'s' if session.sides == 'both' else ''}")
+        if session.tool:
+            text.append(f" · {session.tool}")
+        text.append("\n")
+        if session.pain_before is not None or session.pain_after is not None:
+            before = "–" if session.pain_before is None else str(session.pain_before)
+            after = "–" if session.pain_after is None else str(session.pain_after)
+            text.append(f"Pain before {before} → after {after}")
+            if session.pain_before is not None and session.pain_after is not None:
+                change = session.pain_after - session.pain_before
+                word = "better" if change < 0 else "worse" if change > 0 else "the same"
+                text.append(f"  ({word})", style="italic")
+        status = session.status.value.replace("_", " ")
+        if status != "finished":
+            text.append(f"\nStatus: {status}")
+        return text
+
+    def _show_pain(self, view: Overview) -> None:
+        values = [value for _when, value in view.pain_series]
+        title = self.query_one("#home-pain-title", Static)
+        spark = self.query_one("#home-sparkline", Sparkline)
+        span = self.query_one("#home-pain-range", Static)
+        if len(values) < 2:
+            title.update(Text("Pain before each session\n", style="bold"))
+            spark.display = False
+            span.update("Two sessions with pain noted are needed for a trend.")
+            return
+        spark.display = True
+        title.update(Text(f"Pain before each session (last {len(values)})", style="bold"))
+        spark.data = values
+        first, last = values[0], values[-1]
+        clock = self.app.tracker.clock
+        since = clock.human(view.pain_series[0][0])
+        span.update(
+            f"{since}: {first}  →  now: {last}   (lowest {min(values)}, highest {max(values)})"
+        )
+
+    def _next_text(self, data: HomeData) -> Text:
+        view = data.overview
+        text = Text()
+        if view.unfinished is not None:
+            clock = self.app.tracker.clock
+            text.append(" r ", style="reverse bold")
+            text.append(
+                f" resume the unfinished {view.unfinished.protocol_name} "
+                f"({clock.human(view.unfinished.started_at)})    "
+            )
+        text.append(" s ", style="reverse bold")
+        text.append(" start a session    ")
+        if any(p.id == QUICK_CHECK for p in data.protocols):
+            text.append(" b ", style="reverse bold")
+            text.append(" bad day? a quick check of a few key spots    ")
+        text.append(" ? ", style="reverse bold")
+        text.append(" keys and safety")
+        return text
+
+    # -- what happens first ------------------------------------------------------------
+
+    def first_steps(self) -> None:
+        """After the first load: the safety note once, then an unfinished session, then start."""
+        assert self.data is not None
+        if not self.data.acknowledged:
+            from selftrack.tui.screens.safety import SafetyScreen
+
+            self.app.push_screen(SafetyScreen(first_run=True), lambda _ok: self._after_safety())
+        else:
+            self._after_safety()
+
+    def _after_safety(self) -> None:
+        assert self.data is not None
+        unfinished = self.data.overview.unfinished
+        if unfinished is not None:
+            self.offer_resume(unfinished, then_start=True)
+        else:
+            self._open_start_if_asked()
+
+    def _open_start_if_asked(self) -> None:
+        app = self.app
+        if app.start_protocol or app.start_side:
+            self.open_start(app.start_protocol, app.start_side)
+
+    def offer_resume(self, session: Session, *, then_start: bool = False) -> None:
+        from selftrack.tui.screens.resume import ResumeDialog
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self.open_walk(session.id)
+            elif choice == "finish":
+                from selftrack.tui.screens.summary import SummaryScreen
+
+                self.app.push_screen(SummaryScreen(session.id))
+            elif choice == "abandon":
+                self.run_worker(self._abandon(session, then_start), exclusive=True)
+            elif then_start:
+                self._open_start_if_asked()
+
+        self.app.push_screen(ResumeDialog(session, self.app.tracker.clock), chosen)
+
+    async def _abandon(self, session: Session, then_start: bool) -> None:
+        from selftrack.tui.app import CoreFailed
+
+        try:
+            await self.app.run_core(self.app.tracker.abandon, session.id, doing="abandon the session")
+        except CoreFailed:
+            return
+        self.notify("The unfinished session was closed; its ratings are kept.")
+        self.start_reload()
+        if then_start:
+            self._open_start_if_asked()
+
+    def open_walk(self, session_id: str) -> None:
+        from selftrack.tui.screens.walk import WalkScreen
+
+        self.app.push_screen(WalkScreen(session_id))
+
+    def open_start(self, protocol: str | None = None, side: str | None = None) -> None:
+        from selftrack.tui.screens.start import StartScreen
+
+        last = self.data.overview.last_session if self.data else None
+        self.app.push_screen(StartScreen(protocol=protocol, side=side, last=last))
+
+    # -- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "quick", "resume") and self.data is None:
+            return None
+        if action == "resume":
+            return bool(self.data and self.data.overview.unfinished)
+        if action == "quick":
+            return bool(self.data and any(p.id == QUICK_CHECK for p in self.data.protocols))
+        return True
+
+    def action_start(self) -> None:
+        if self.data and self.data.overview.unfinished is not None:
+            self.offer_resume(self.data.overview.unfinished)
+            return
+        self.open_start()
+
+    def action_resume(self) -> None:
+        if self.data and self.data.overview.unfinished is not None:
+            self.open_walk(self.data.overview.unfinished.id)
+
+    def action_quick(self) -> None:
+        if self.data and self.data.overview.unfinished is not None:
+            self.offer_resume(self.data.overview.unfinished)
+            return
+        self.open_start(QUICK_CHECK, "both")
+
+
+def _regular_text(view: Overview) -> Text:
+    text = Text("Regularity\n", style="bold")
+    text.append(f"{view.sessions_this_week} session{'' if view.sessions_this_week == 1 else 's'} this week")
+    text.append(f" · streak {view.streak_days} day{'' if view.streak_days == 1 else 's'}")
+    text.append(f"\n{view.total_sessions} sessions in all")
+    return text
+
+
+def _spots_text(view: Overview) -> Table | Text:
+    title = "Most tender lately (mean of the last 14 days)"
+    if not view.top_spots:
+        return Text(f"{title}\nNo ratings in the last 14 days.")
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        show_header=False,
+        padding=(0, 1, 0, 0),
+        caption="Change is against the four weeks before.",
+        caption_justify="left",
+    )
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    table.add_column(no_wrap=True)
+    for spot in view.top_spots:
+        change = spot.change
+        if change is None:
+            words = Text("new", style="italic")
+        elif abs(change) < 0.05:
+            words = Text("= same")
+        else:
+            words = Text(f"{'↓' if change < 0 else '↑'} {abs(change):.1f}")
+        table.add_row(
+            Text(f"● {spot.recent:4.1f}", style=f"bold {colour(round(spot.recent))}"),
+            _spot_label(spot.name, spot.side),
+            words,
+        )
+    return table
+
+
+def _spot_label(name: str, side: str) -> str:
+    return name if side == "mid" else f"{name} ({side})"
+
+
+def _welcome(data: HomeData) -> Text:
+    text = Text()
+    text.append("Welcome to selftrack\n\n", style="bold")
+    text.append(
+        "selftrack guides a self-massage session for low back and buttock pain spot by spot, "
+        "and keeps a record of how tender each spot is (0 to 10), so you can see what gets "
+        "better over weeks and show your therapist.\n\n"
+    )
+    text.append("To begin: ", style="bold")
+    text.append("press ")
+    text.append(" s ", style="reverse bold")
+    text.append(" to choose a routine, which sides and your pain now. Each spot is then shown "
+                "on a body map with how to find it; press one key (0–9, t for 10) to rate it "
+                "and the next one comes up. Every rating is saved at once.\n\n")
+    text.append("To look around first: ", style="bold")
+    text.append("quit with q and load months of sample history into a separate database:\n")
+    text.append("    selftrack demo --db /tmp/try.db && selftrack --db /tmp/try.db\n\n", style="bold")
+    text.append(f"There are {len(data.protocols)} routines. Your records are kept in {data.database}.\n")
+    text.append("Press ? for the keys and the safety note (when to see a clinician first).")
+    return text

@@ -1,0 +1,70 @@
+"""SafetyScreen: not medical advice, and the red flags that need a clinician first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from selftrack import safety
+
+
+def safety_text() -> Text:
+    """The note, the red flags and the two rules while working, as rich text."""
+    text = Text()
+    text.append("Not medical advice\n\n", style="bold")
+    text.append(safety.NOT_ADVICE + "\n\n")
+    text.append(safety.RED_FLAGS_INTRO + "\n", style="bold")
+    for flag in safety.RED_FLAGS:
+        text.append(f"  • {flag}\n")
+    text.append("\nWhile you work\n", style="bold")
+    text.append(safety.WHILE_YOU_WORK)
+    return text
+
+
+class SafetyScreen(ModalScreen[bool]):
+    """Shown once before the first session, and from the help screen at any time."""
+
+    BINDINGS = [
+        Binding("enter", "read", "I have read this"),
+        Binding("escape", "read", "Close", show=False),
+    ]
+
+    def __init__(self, *, first_run: bool = False) -> None:
+        super().__init__()
+        self.first_run = first_run
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="safety-box", classes="dialog"):
+            with VerticalScroll():
+                yield Static(safety_text(), id="safety-text")
+            label = "I have read this (enter)" if self.first_run else "Close (enter)"
+            yield Button(label, id="safety-ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#safety-ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_read()
+
+    def action_read(self) -> None:
+        if self.first_run:
+            self.run_worker(self._remember(), exclusive=True)
+        else:
+            self.dismiss(True)
+
+    async def _remember(self) -> None:
+        from selftrack.tui.app import CoreFailed
+
+        tracker = self.app.tracker
+        try:
+            await self.app.run_core(
+                safety.acknowledge, tracker.clock.now(), doing="remember that the note was read"
+            )
+        except CoreFailed:
+            pass  # shown again next time; the user has been told
+        self.dismiss(True)

@@ -1,0 +1,170 @@
+"""StartScreen: choose the routine, sides, tool and pain now, then begin."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from selftrack.domain import SIDES, TOOLS, ProtocolSpec, Session
+from selftrack.tui.messages import SessionStarted
+from selftrack.tui.widgets.rating_bar import RatingBar
+
+
+class StartScreen(Screen):
+    """The choices a session starts with; `protocol`/`side` arrive already chosen."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+b", "begin", "Begin", show=False),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        protocol: str | None = None,
+        side: str | None = None,
+        last: Session | None = None,
+    ) -> None:
+        super().__init__()
+        self.chosen_protocol = protocol
+        self.chosen_side = side
+        self.last = last
+        self.specs: dict[str, ProtocolSpec] = {}
+        self._starting = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="start-body"):
+            yield Label("Routine", classes="field-title")
+            yield OptionList(id="start-protocol")
+            yield Label("Sides", classes="field-title")
+            with RadioSet(id="start-sides", classes="choices"):
+                for side in SIDES:
+                    yield RadioButton(side, id=f"side-{side}")
+            yield Label("Tool (optional)", classes="field-title")
+            with RadioSet(id="start-tool", classes="choices"):
+                for tool in TOOLS:
+                    yield RadioButton(tool, id=f"tool-{tool}")
+            yield Label("Pain now, overall (0–9, t for 10; optional)", classes="field-title")
+            yield RatingBar(id="start-pain")
+            yield Static(id="start-hint", classes="hint")
+            yield Button("Begin", id="start-begin", variant="primary")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        from selftrack.tui.app import CoreFailed
+
+        side = self.chosen_side or (self.last.sides if self.last else "both")
+        self.query_one(f"#side-{side}", RadioButton).value = True
+        if self.last and self.last.tool in TOOLS:
+            self.query_one(f"#tool-{self.last.tool}", RadioButton).value = True
+        try:
+            specs = await self.app.run_core(self.app.tracker.protocols, doing="read the routines")
+        except CoreFailed:
+            return
+        self.specs = {spec.id: spec for spec in specs}
+        options = self.query_one("#start-protocol", OptionList)
+        options.add_options([Option(_protocol_prompt(spec), id=spec.id) for spec in specs])
+        wanted = self.chosen_protocol or (self.last.protocol_id if self.last else None)
+        if wanted in self.specs:
+            options.highlighted = list(self.specs).index(wanted)
+        elif specs:
+            options.highlighted = 0
+        if not specs:
+            self.query_one("#start-hint", Static).update(
+                "No routines were found. Add a *.protocol.toml file to your protocols folder."
+            )
+        if self.chosen_protocol and self.chosen_side:
+            self.query_one("#start-pain", RatingBar).focus()
+        elif self.chosen_protocol:
+            self.query_one("#start-sides", RadioSet).focus()
+        else:
+            options.focus()
+        self._update_hint()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#start-sides", RadioSet).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._update_hint()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._update_hint()
+
+    def on_rating_bar_submitted(self, event: RatingBar.Submitted) -> None:
+        event.stop()
+        self.query_one("#start-begin", Button).focus()
+        self._update_hint()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start-begin":
+            self.action_begin()
+
+    def _choices(self) -> tuple[ProtocolSpec | None, str, str, int | None]:
+        options = self.query_one("#start-protocol", OptionList)
+        spec = None
+        if options.highlighted is not None and options.option_count:
+            option_id = options.get_option_at_index(options.highlighted).id
+            spec = self.specs.get(option_id or "")
+        side_button = self.query_one("#start-sides", RadioSet).pressed_button
+        tool_button = self.query_one("#start-tool", RadioSet).pressed_button
+        sides = str(side_button.id).removeprefix("side-") if side_button else "both"
+        tool = str(tool_button.id).removeprefix("tool-") if tool_button else ""
+        return spec, sides, tool, self.query_one("#start-pain", RatingBar).value
+
+    def _update_hint(self) -> None:
+        spec, sides, tool, pain = self._choices()
+        if spec is None:
+            return
+        stops = len(spec.steps(sides))
+        minutes = f", about {spec.minutes} minutes" if spec.minutes else ""
+        pain_text = "not given" if pain is None else str(pain)
+        self.query_one("#start-hint", Static).update(
+            Text.assemble(
+                ("Ready: ", "bold"),
+                f"{spec.name}, {sides} side{'s' if sides == 'both' else ''}: {stops} spots to rate{minutes}; ",
+                f"tool {tool or 'not given'}; pain now {pain_text}.  Press enter on Begin (or ctrl+b).",
+            )
+        )
+
+    def action_begin(self) -> None:
+        if not self._starting:
+            self.run_worker(self._begin(), exclusive=True)
+
+    async def _begin(self) -> None:
+        from selftrack.tui.app import CoreFailed
+        from selftrack.tui.screens.walk import WalkScreen
+
+        spec, sides, tool, pain = self._choices()
+        if spec is None:
+            self.notify("Choose a routine first.", severity="warning")
+            return
+        self._starting = True
+        try:
+            session = await self.app.run_core(
+                self.app.tracker.start_session, spec, sides, tool=tool, pain_before=pain,
+                doing="start the session",
+            )
+        except CoreFailed:
+            self._starting = False
+            return
+        self.post_message(SessionStarted(session))
+        self.app.switch_screen(WalkScreen(session.id))
+
+
+def _protocol_prompt(spec: ProtocolSpec) -> Text:
+    text = Text(spec.name, style="bold")
+    details = [f"{spec.spot_count} spots"]
+    if spec.minutes:
+        details.append(f"about {spec.minutes} min")
+    text.append("  " + " · ".join(details), style="italic")
+    text.append(f"\n{spec.summary}")
+    return text

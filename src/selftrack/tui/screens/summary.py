@@ -1,0 +1,182 @@
+"""SummaryScreen: what the session found, then pain now and notes to finish it."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from selftrack.analysis.summary import SessionSummary
+from selftrack.tui.messages import SessionClosed
+from selftrack.tui.widgets.heat import colour
+from selftrack.tui.widgets.rating_bar import RatingBar
+
+
+class SummaryScreen(Screen):
+    """The end of a session: hottest spots, change against last time, flags, pain after."""
+
+    BINDINGS = [
+        Binding("escape", "back_to_walk", "Back to the spots"),
+        Binding("ctrl+s", "save", "Save and finish"),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+    ]
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.summary: SessionSummary | None = None
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="summary-body"):
+            yield Static("Adding up the session…", id="summary-head")
+            with Vertical(id="summary-form", classes="card"):
+                with Horizontal(classes="form-row"):
+                    yield Label("Pain now, overall (0–9, t for 10): ", classes="form-label")
+                    yield RatingBar(id="summary-pain")
+                with Horizontal(classes="form-row"):
+                    yield Input(
+                        placeholder="notes (optional): how it went, what helped",
+                        max_length=2000,
+                        id="summary-notes",
+                    )
+                    yield Button("Save and finish", id="summary-save", variant="primary")
+            with Horizontal(id="summary-figures"):
+                yield Static(id="summary-hottest", classes="card")
+                yield Static(id="summary-change", classes="card")
+            yield Static(id="summary-flags", classes="card")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        from selftrack.tui.app import CoreFailed
+
+        self.query_one("#summary-pain", RatingBar).focus()
+        try:
+            summary = await self.app.run_core(
+                self.app.tracker.summary, self.session_id, doing="add up the session"
+            )
+        except CoreFailed:
+            return
+        self.summary = summary
+        self.show(summary)
+
+    def show(self, summary: SessionSummary) -> None:
+        session = summary.session
+        clock = self.app.tracker.clock
+        head = Text(f"{session.protocol_name}", style="bold")
+        head.append(f" · started {clock.local(session.started_at).format('ddd D MMM, HH:mm')}")
+        head.append(f"\n{len(summary.rated)} spots rated, {len(summary.skipped)} skipped")
+        if summary.unrated_count:
+            head.append(f", {summary.unrated_count} not reached (escape goes back to them)")
+        if summary.mean is not None:
+            head.append(f" · mean tenderness {summary.mean:.1f}")
+        if session.pain_before is not None:
+            head.append(f"\nPain before: {session.pain_before}")
+        self.query_one("#summary-head", Static).update(head)
+        self.query_one("#summary-hottest", Static).update(_hottest(summary))
+        self.query_one("#summary-change", Static).update(_changes(summary, clock))
+        self.query_one("#summary-flags", Static).update(_flags(summary))
+        if session.notes:
+            self.query_one("#summary-notes", Input).value = session.notes
+
+    def on_rating_bar_submitted(self, event: RatingBar.Submitted) -> None:
+        event.stop()
+        self.query_one("#summary-notes", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        if not self._saving:
+            self.run_worker(self._save(), exclusive=True)
+
+    async def _save(self) -> None:
+        from selftrack.tui.app import CoreFailed
+
+        self._saving = True
+        pain = self.query_one("#summary-pain", RatingBar).value
+        notes = self.query_one("#summary-notes", Input).value.strip()
+        try:
+            session = await self.app.run_core(
+                self.app.tracker.finish, self.session_id, pain_after=pain, notes=notes,
+                doing="finish the session",
+            )
+        except CoreFailed:
+            self._saving = False
+            return
+        self.post_message(SessionClosed(session))
+        self.notify("Session saved. Well done.")
+        self.app.pop_screen()
+
+    def action_back_to_walk(self) -> None:
+        from selftrack.tui.screens.walk import WalkScreen
+
+        self.app.switch_screen(WalkScreen(self.session_id))
+
+
+def _hottest(summary: SessionSummary) -> Table | Text:
+    hottest = summary.hottest()
+    if not hottest:
+        return Text("Hottest spots\nNothing tender today.", style="bold")
+    table = Table(
+        title="Hottest spots", title_justify="left", title_style="bold", box=None,
+        show_header=False, padding=(0, 1, 0, 0), expand=True,
+    )
+    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column(justify="right", no_wrap=True)
+    for result in hottest:
+        table.add_row(result.label, Text(f"● {result.tenderness}", style=f"bold {colour(result.tenderness or 0)}"))
+    return table
+
+
+def _changes(summary: SessionSummary, clock) -> Table | Text:
+    if summary.previous is None:
+        return Text("Change against last time\nThe first session of this routine: nothing to compare yet.")
+    changes = summary.changes()
+    when = clock.human(summary.previous.started_at)
+    if not changes:
+        return Text(f"Change against last time ({when})\nNo spot was rated both times.")
+    table = Table(
+        title=f"Change against last time ({when})", title_justify="left", title_style="bold",
+        box=None, padding=(0, 1, 0, 0), expand=True, caption_justify="left",
+    )
+    table.add_column("spot", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("then", justify="right", no_wrap=True)
+    table.add_column("now", justify="right", no_wrap=True)
+    table.add_column("change", no_wrap=True)
+    for result in changes[:6]:
+        change = result.change or 0
+        arrow = "↓" if change < 0 else "↑" if change > 0 else "="
+        words = f"{arrow} {abs(change)}" if change else "= same"
+        words += " meaningful" if result.meaningful else " (noise)" if change else ""
+        table.add_row(result.label, str(result.before), str(result.tenderness), words)
+    both = summary.mean_before_same_spots
+    if both is not None:
+        now, before = both
+        table.caption = f"Mean over these spots: {before:.1f} then, {now:.1f} now"
+    return table
+
+
+def _flags(summary: SessionSummary) -> Text:
+    flagged = summary.flagged()
+    text = Text("Flagged\n", style="bold")
+    if not flagged:
+        text.append("Nothing flagged (nerve, recognised, refers, notes).")
+        return text
+    for result in flagged:
+        marker = "⚠ " if "nerve" in result.flags else "• "
+        text.append(marker + result.label + ": ", style="bold" if "nerve" in result.flags else "")
+        text.append(", ".join(result.flags) + "\n")
+    if any("nerve" in r.flags for r in flagged):
+        text.append("Spots flagged nerve carry a warning in your next sessions.", style="italic")
+    return text

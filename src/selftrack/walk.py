@@ -1,0 +1,258 @@
+"""Where a guided session stands: the current spot, its ratings so far, what comes next.
+
+Pure state: the front end asks the Tracker to store a rating (in a worker), then hands the
+stored Rating back here to move on. Nothing in this module touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from selftrack.domain import Rating, Session, SpotSpec, Step
+
+if TYPE_CHECKING:
+    from selftrack.tracker import Tracker
+
+SpotSide = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    """What the user marked on the current spot, stored with its rating."""
+
+    recognised: bool = False
+    referred: bool = False
+    referred_to: str = ""
+    nerve: bool = False
+    note: str = ""
+
+    @classmethod
+    def of(cls, rating: Rating) -> Flags:
+        """The flags a stored rating carries."""
+        return cls(rating.recognised, rating.referred, rating.referred_to, rating.nerve, rating.note)
+
+    def labels(self) -> list[str]:
+        """Short words for the flags that are set."""
+        out = []
+        if self.recognised:
+            out.append("recognised")
+        if self.referred:
+            out.append(f"refers to {self.referred_to}" if self.referred_to else "refers")
+        if self.nerve:
+            out.append("nerve")
+        if self.note:
+            out.append("note")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRequest:
+    """Everything Tracker.record_rating needs to store one step."""
+
+    session_id: str
+    step_index: int
+    tenderness: int | None
+    skipped: bool
+    flags: Flags
+
+    def store(self, tracker: Tracker) -> Rating:
+        """Commit it durably through the tracker; returns the stored rating."""
+        return tracker.record_rating(
+            self.session_id,
+            self.step_index,
+            self.tenderness,
+            skipped=self.skipped,
+            recognised=self.flags.recognised,
+            referred=self.flags.referred,
+            referred_to=self.flags.referred_to,
+            nerve=self.flags.nerve,
+            note=self.flags.note,
+        )
+
+
+@dataclass
+class Walk:
+    """A session in progress, seen step by step."""
+
+    session: Session
+    ratings: dict[int, Rating] = field(default_factory=dict)
+    previous: dict[SpotSide, Rating] = field(default_factory=dict)
+    nerve_warnings: dict[SpotSide, datetime] = field(default_factory=dict)
+    current: int = 0
+    pending: Flags = field(default_factory=Flags)
+    order: list[int] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, tracker: Tracker, session_id: str) -> Walk:
+        """Read a session and everything the walk shows; starts at the first unrated step."""
+        session = tracker.session(session_id)
+        ratings = {r.step_index: r for r in tracker.ratings(session_id)}
+        walk = cls(
+            session=session,
+            ratings=ratings,
+            previous=tracker.previous_ratings(session_id),
+            nerve_warnings=tracker.nerve_warnings(session_id),
+            order=sorted(ratings, key=lambda i: ratings[i].rated_at),
+        )
+        first = walk.next_unrated(-1)
+        walk.current = first if first is not None else 0
+        walk.pending = walk.flags_at(walk.current)
+        return walk
+
+    # -- what is shown ----------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.session.steps)
+
+    @property
+    def step(self) -> Step:
+        return self.session.steps[self.current]
+
+    @property
+    def spot(self) -> SpotSpec:
+        return self.session.spots[self.step.spot_id]
+
+    def spot_of(self, index: int) -> SpotSpec:
+        return self.session.spots[self.session.steps[index].spot_id]
+
+    @property
+    def route_name(self) -> str:
+        return self.session.route_names.get(self.step.route_id, self.step.route_id)
+
+    @property
+    def rated_count(self) -> int:
+        return len(self.ratings)
+
+    @property
+    def done(self) -> bool:
+        """Every step has a rating (or a skip)."""
+        return len(self.ratings) >= self.total
+
+    def last_time(self, index: int | None = None) -> Rating | None:
+        """This spot's rating on the same side in the latest earlier session."""
+        step = self.session.steps[self.current if index is None else index]
+        return self.previous.get((step.spot_id, step.side))
+
+    def nerve_warning(self, index: int | None = None) -> datetime | None:
+        """When a nerve feeling was last flagged on this spot and side, if ever."""
+        step = self.session.steps[self.current if index is None else index]
+        return self.nerve_warnings.get((step.spot_id, step.side))
+
+    def flags_at(self, index: int) -> Flags:
+        rating = self.ratings.get(index)
+        return Flags.of(rating) if rating else Flags()
+
+    def route_steps(self) -> list[Step]:
+        """The steps of the current route on the current side, in order."""
+        step = self.step
+        return [
+            s for s in self.session.steps if s.route_id == step.route_id and s.side == step.side
+        ]
+
+    def positions(self) -> list[tuple[float, float] | None]:
+        """Map point of every step (None for spots drawn on another view)."""
+        out: list[tuple[float, float] | None] = []
+        for step in self.session.steps:
+            spot = self.session.spots[step.spot_id]
+            out.append(spot.position(step.side) if spot.view == "back" else None)
+        return out
+
+    # -- moving -----------------------------------------------------------------------
+
+    def next_unrated(self, after: int) -> int | None:
+        """The first unrated step after `after`, wrapping round; None when all are rated."""
+        for index in range(after + 1, self.total):
+            if index not in self.ratings:
+                return index
+        for index in range(0, min(after + 1, self.total)):
+            if index not in self.ratings:
+                return index
+        return None
+
+    def request(self, tenderness: int | None, *, skipped: bool = False) -> RatingRequest:
+        """The rating to store for the current step, with its flags."""
+        return RatingRequest(self.session.id, self.current, tenderness, skipped, self.pending)
+
+    def flag_request(self) -> RatingRequest | None:
+        """Re-store the current step's rating with changed flags, if it is already rated."""
+        rating = self.ratings.get(self.current)
+        if rating is None:
+            return None
+        return RatingRequest(
+            self.session.id, self.current, rating.tenderness, rating.skipped, self.pending
+        )
+
+    def accept(self, rating: Rating, *, advance: bool = True) -> None:
+        """Take a stored rating in and move to the next unrated step (unless `advance` is off)."""
+        self.ratings[rating.step_index] = rating
+        if rating.step_index in self.order:
+            self.order.remove(rating.step_index)
+        self.order.append(rating.step_index)
+        if advance:
+            following = self.next_unrated(rating.step_index)
+            if following is not None:
+                self.go(following)
+
+    def forget(self, rating: Rating) -> None:
+        """Take back an undone rating and return to its step."""
+        self.ratings.pop(rating.step_index, None)
+        if rating.step_index in self.order:
+            self.order.remove(rating.step_index)
+        self.go(rating.step_index)
+
+    def go(self, index: int) -> None:
+        """Make `index` the current step (its stored flags become the pending ones)."""
+        if not 0 <= index < self.total:
+            raise IndexError(f"step {index} is outside this session")
+        self.current = index
+        self.pending = self.flags_at(index)
+
+    def back(self) -> bool:
+        """Go to the previous step; False at the first."""
+        if self.current == 0:
+            return False
+        self.go(self.current - 1)
+        return True
+
+    def forward(self) -> bool:
+        """Go to the next step without rating; False at the last."""
+        if self.current >= self.total - 1:
+            return False
+        self.go(self.current + 1)
+        return True
+
+    def toggle(self, flag: str, referred_to: str | None = None) -> Flags:
+        """Switch a flag on the current step (recognised, referred, nerve)."""
+        value = not getattr(self.pending, flag)
+        changes: dict = {flag: value}
+        if flag == "referred":
+            changes["referred_to"] = (referred_to or "") if value else ""
+        self.pending = replace(self.pending, **changes)
+        return self.pending
+
+    def set_note(self, note: str) -> Flags:
+        self.pending = replace(self.pending, note=note.strip())
+        return self.pending
+
+    def set_referred(self, where: str) -> Flags:
+        """Mark the current step as spreading pain, optionally naming where."""
+        self.pending = replace(self.pending, referred=True, referred_to=where.strip())
+        return self.pending
+
+    def last_entered(self) -> int | None:
+        """The step rated most recently in this sitting (the one undo removes)."""
+        return self.order[-1] if self.order else None
+
+    def nearest_step(self, x: float, y: float) -> int | None:
+        """The step whose map point is nearest (x, y); same-spot ties go to the current side."""
+        from selftrack import bodymap
+
+        points = self.positions()
+        candidates = [(i, p) for i, p in enumerate(points) if p is not None]
+        if not candidates:
+            return None
+        found = bodymap.nearest([p for _i, p in candidates], x, y)
+        return None if found is None else candidates[found][0]
