@@ -89,12 +89,6 @@ def _ys(points: Sequence[Point]) -> list[float]:
 # -- sparklines and heat colours ---------------------------------------------------------------
 
 _BARS = "▁▂▃▄▅▆▇█"
-# Sequential, colour-blind-safe (ColorBrewer YlOrBr, lightness rising with tenderness on a dark
-# background): index = tenderness rounded to the nearest whole point.
-HEAT_COLOURS = (
-    "#7f7f7f", "#8c8c8c", "#fff7bc", "#fee391", "#fec44f", "#fec44f",
-    "#fe9929", "#fe9929", "#ec7014", "#ec7014", "#d94801",
-)
 # Change between periods: blue down (better), orange up (worse), grey within noise (Okabe–Ito).
 IMPROVED_COLOUR = "#56b4e9"
 WORSENED_COLOUR = "#e69f00"
@@ -112,11 +106,6 @@ def sparkline(values: Sequence[float], width: int = 16, top: float = 10.0) -> st
         values = [sum(chunk) / len(chunk) for chunk in chunks]
     last = len(_BARS) - 1
     return "".join(_BARS[max(0, min(last, round(v / top * last)))] for v in values)
-
-
-def heat_colour(value: float) -> str:
-    """The heat colour for a mean tenderness."""
-    return HEAT_COLOURS[max(0, min(10, round(value)))]
 
 
 def change_colour(verdict: str) -> str:

@@ -11,7 +11,7 @@ from selftrack.tui.screens.history import HistoryScreen
 from selftrack.tui.screens.history_dialogs import DeleteSessionDialog, RatingDialog
 from selftrack.tui.screens.session_detail import SessionDetailScreen
 from selftrack.tui.screens.trends import TrendsScreen
-from selftrack.tui.widgets.heat_body_map import HeatBodyMap
+from selftrack.tui.widgets.body_map import BodyMap
 from selftrack.tui.widgets.trend_chart import TrendChart
 from history_support import SKIP, add_session, at
 from tui_support import ScreenHost, settle
@@ -72,7 +72,7 @@ async def test_open_a_session_and_correct_a_rating(tracker, history):
         assert app.screen.session_id == history[0]
         ratings = app.screen.query_one("#ratings", DataTable)
         assert ratings.row_count == 6 and ratings.get_row_at(5)[3] == "skipped"
-        assert len(app.screen.query_one(HeatBodyMap)._marks) == 6
+        assert len(app.screen.query_one(BodyMap)._spots) == 6
         await pilot.press("e")
         assert isinstance(app.screen, RatingDialog)
         await pilot.press("end", "backspace", "backspace", "4", "enter")
@@ -173,3 +173,23 @@ async def test_empty_history_screens_do_not_fail(tracker):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert app.screen.__class__ is make
+
+
+@pytest.mark.parametrize(
+    "key,screen",
+    [("h", HistoryScreen), ("t", TrendsScreen), ("m", HeatMapScreen), ("a", AdherenceScreen)],
+)
+async def test_home_keys_open_the_history_screens(tracker, history, acknowledged, key, screen):
+    from selftrack.tui.app import build_app
+    from selftrack.tui.screens.home import HomeScreen
+
+    app = build_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -327,11 +327,10 @@ def test_focus_spec_groups_by_region_in_body_order():
 
 
 def test_sparkline_and_colours():
-    from selftrack.charts import change_colour, heat_colour, sparkline
+    from selftrack.charts import change_colour, sparkline
 
     assert sparkline([0, 10]) == "▁█"
     assert sparkline([0, 0, 10, 10], width=2) == "▁█"
     assert sparkline([]) == ""
     assert len(sparkline([5.0] * 100, width=16)) == 16
-    assert heat_colour(9.6) == heat_colour(10) and heat_colour(-1) == heat_colour(0)
     assert change_colour("improved") != change_colour("worsened") != change_colour("within noise")

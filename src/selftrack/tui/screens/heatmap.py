@@ -12,7 +12,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from selftrack.analysis.heatmap import HeatCell, HeatChange, HeatMap
-from selftrack.charts import CHANGE_MARKS, change_colour, heat_colour
+from selftrack.charts import CHANGE_MARKS, change_colour
+from selftrack.tui.widgets.heat import BANDS
+from selftrack.tui.widgets.heat import colour as tenderness_colour
 from selftrack.tui.widgets.heat_body_map import HeatBodyMap, MapMark
 
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
@@ -98,8 +100,8 @@ class HeatMapScreen(Screen):
             colour = heat_colour(cell.mean)
             _place(cell, "●", colour, f"{cell.name} ({cell.side}) {cell.mean:.1f}", marks, off_map)
         self.query_one(HeatBodyMap).show(marks, off_map)
-        legend = " ".join(f"[{heat_colour(v)}]●[/]{v}" for v in (0, 2, 4, 6, 8, 10))
-        self.query_one("#legend", Static).update(f"mean 0–10: {legend}")
+        legend = "  ".join(f"[{hue}]●[/] {words}" for _low, hue, words in BANDS)
+        self.query_one("#legend", Static).update(f"mean tenderness: {legend}")
         table = self.query_one("#cells", DataTable)
         table.clear(columns=True)
         table.add_columns("spot", "side", "mean", "ratings")
@@ -155,6 +157,11 @@ class HeatMapScreen(Screen):
                 f"[{colour}]{CHANGE_MARKS.get(verdict, '●')} {verdict}[/]",
                 key=f"{change.first.spot_id}:{change.first.side}",
             )
+
+
+def heat_colour(mean: float) -> str:
+    """The tenderness colour of a mean, rounded to the nearest whole point."""
+    return tenderness_colour(round(mean))
 
 
 def _place(cell: HeatCell, char: str, colour: str, label: str, marks: list, off_map: list) -> None:

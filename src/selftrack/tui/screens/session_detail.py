@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,14 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from selftrack.charts import heat_colour
 from selftrack.tui.screens.history_dialogs import (
     DeleteSessionDialog,
     RatingCorrection,
     RatingDialog,
     SessionNotesDialog,
 )
-from selftrack.tui.widgets.heat_body_map import HeatBodyMap, MapMark
+from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 
 
 class SessionDetailScreen(Screen[bool]):
@@ -32,7 +32,8 @@ class SessionDetailScreen(Screen[bool]):
     DEFAULT_CSS = """
     SessionDetailScreen #summary { height: auto; padding: 0 1; }
     SessionDetailScreen #ratings { width: 1fr; height: 1fr; }
-    SessionDetailScreen HeatBodyMap { margin: 0 1; }
+    SessionDetailScreen BodyMap { margin: 0 1; }
+    SessionDetailScreen #off-map { width: 46; height: auto; margin: 0 1; color: $text-muted; }
     """
 
     def __init__(self, tracker, session_id: str) -> None:
@@ -46,7 +47,9 @@ class SessionDetailScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="summary")
         with Horizontal():
-            yield HeatBodyMap()
+            with Vertical(classes="map"):
+                yield BodyMap()
+                yield Static("", id="off-map")
             with Vertical():
                 yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -75,18 +78,18 @@ class SessionDetailScreen(Screen[bool]):
         local = session.started_at.astimezone(tz)
         pain = f"{_text(session.pain_before)} → {_text(session.pain_after)}"
         lines = [
-            f"[b]{session.protocol_name}[/b]  {local:%A %d %B %Y, %H:%M}  "
+            f"[b]{escape(session.protocol_name)}[/b]  {local:%A %d %B %Y, %H:%M}  "
             f"({self.tracker.clock.human(session.started_at)})",
             f"sides: {session.sides}   tool: {session.tool or '–'}   status: "
             f"{session.status.value.replace('_', ' ')}   overall pain before → after: {pain}",
-            f"notes: {session.notes or '–'}",
+            f"notes: {escape(session.notes) or '–'}",
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
         table = self.query_one("#ratings", DataTable)
         cursor = table.cursor_row
         table.clear()
-        marks: list[MapMark] = []
-        off_map: list[tuple[str, str, str]] = []
+        spots: list[MapSpot] = []
+        off_map: list[str] = []
         for rating in ratings:
             spot = session.spots.get(rating.spot_id)
             name = spot.name if spot else rating.spot_id
@@ -100,17 +103,23 @@ class SessionDetailScreen(Screen[bool]):
                 )
                 if on_
             )
-            table.add_row(str(rating.step_index + 1), name, rating.side, value, flags, rating.note, key=str(rating.step_index))
-            char = "○" if rating.skipped else "●"
-            colour = "grey50" if rating.skipped else heat_colour(rating.tenderness)
+            table.add_row(
+                str(rating.step_index + 1), name, rating.side, value, flags, rating.note,
+                key=str(rating.step_index),
+            )
             if spot is None:
                 continue
             if spot.view != "back":
-                off_map.append((f"{name} ({rating.side}): {value}", char, colour))
-            else:
-                x, y = spot.position(rating.side if rating.side != "mid" else "right")
-                marks.append(MapMark(0.0 if rating.side == "mid" else x, y, char, colour, name))
-        self.query_one(HeatBodyMap).show(marks, off_map)
+                off_map.append(f"{name} ({rating.side}): {value}")
+                continue
+            x, y = (0.0, spot.y) if rating.side == "mid" else spot.position(rating.side)
+            spots.append(
+                MapSpot(rating.step_index, x, y, rating.tenderness, rating.skipped, rated=True)
+            )
+        self.query_one(BodyMap).show(spots, None)
+        self.query_one("#off-map", Static).update(
+            "Not on this view: " + "; ".join(off_map) if off_map else ""
+        )
         if ratings:
             table.move_cursor(row=min(cursor, len(ratings) - 1))
 
