@@ -249,9 +249,13 @@ def test_plain_sqlite_reader_gives_the_same_answers(tracker, db_path, clock):
     add_session(tracker, at(60), [6, 2, SKIP, 4, 8, 3], pain_before=6, pain_after=5)
     add_session(tracker, at(30), [5, 3, 4, 4, 7, SKIP], pain_before=5, pain_after=3, recognised=[4])
     add_session(tracker, at(3), [2, 2, 1, 4, 6, 2], pain_before=3)
+    tracker.fast_reads = False  # through SQLAlchemy
     with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as fresh:
         subjects = ["low-back", "buttock:both", "test-dimple-spot", "pain"]
         assert fresh.session_summaries() == tracker.session_summaries()
+        assert fresh.session_summaries(limit=2) == tracker.session_summaries()[:2]
+        assert tracker.session_summaries(limit=2) == tracker.session_summaries()[:2]
+        assert fresh.count_sessions_between(at(40), None) == 2
         assert fresh.trends() == tracker.trends()
         assert fresh.trends(subjects, at(40), at(0)) == tracker.trends(subjects, at(40), at(0))
         assert fresh.spot_trends() == tracker.spot_trends()

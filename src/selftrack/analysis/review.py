@@ -31,13 +31,31 @@ _FOCUS_LOOKBACK_DAYS = 120
 
 
 def session_summaries(
-    tracker, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+    tracker,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    protocol_id: str | None = None,
+    limit: int | None = None,
 ) -> list[SessionSummary]:
-    """Sessions newest first with rated/skipped counts, mean and highest tenderness."""
+    """Sessions newest first (the newest `limit`, if given) with rated/skipped counts, mean and
+    highest tenderness."""
     from selftrack.storage import queries
 
     with tracker.reading_rows() as db:
-        return queries.session_summaries(db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id)
+        return queries.session_summaries(
+            db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id, limit=limit
+        )
+
+
+def count_sessions(
+    tracker, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+) -> int:
+    """How many sessions started in the period (of one routine, if given)."""
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        return queries.count_sessions(db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id)
 
 
 def trends(

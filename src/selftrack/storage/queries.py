@@ -33,6 +33,17 @@ def _range(reader: RowReader, profile: int, start, end, params: dict, alias: str
     return " AND ".join(where)
 
 
+def _only_sessions_in(where: str, start, end) -> str:
+    """A WHERE clause keeping ratings of the period's sessions; none for all of history.
+
+    With a period the database walks its sessions and reads their ratings through the
+    index (a year of ten: ~50 ms instead of ~200 ms); over all history a plain scan is faster.
+    """
+    if start is None and end is None:
+        return ""
+    return f"WHERE r.session_id IN (SELECT s.id FROM sessions s WHERE {where})"
+
+
 def session_summaries(
     reader: RowReader,
     profile: int,
@@ -40,27 +51,43 @@ def session_summaries(
     end: datetime | None = None,
     *,
     protocol_id: str | None = None,
+    limit: int | None = None,
 ) -> list[SessionSummary]:
-    """Sessions newest first, each with its rated/skipped counts, mean and highest tenderness."""
+    """Sessions newest first (the newest `limit` only, if given), each with its rated/skipped
+    counts, mean and highest tenderness."""
     params: dict = {}
     where = _range(reader, profile, start, end, params)
     if protocol_id:
         params["protocol"] = protocol_id
         where += " AND s.protocol_id = :protocol"
-    # ratings are summed per session in index order first, then joined: no sort of every rating
-    sql = f"""
-        SELECT s.id, s.started_at, s.protocol_id, s.protocol_name, s.status, s.sides, s.tool,
-               s.pain_before, s.pain_after, a.rated, a.skipped, a.mean, a.highest, s.notes
-        FROM sessions s
-        LEFT JOIN (
-            SELECT session_id, count(tenderness) AS rated,
-                   count(*) - count(tenderness) AS skipped,
-                   avg(tenderness) AS mean, max(tenderness) AS highest
-            FROM ratings GROUP BY session_id
-        ) a ON a.session_id = s.id
-        WHERE {where}
-        ORDER BY s.started_at DESC, s.id
-    """
+    columns = """s.id, s.started_at, s.protocol_id, s.protocol_name, s.status, s.sides, s.tool,
+               s.pain_before, s.pain_after"""
+    if limit is not None:
+        # a page of sessions: their ratings are found through the index, session by session
+        params["limit"] = limit
+        sql = f"""
+            SELECT {columns}, count(r.tenderness), count(r.session_id) - count(r.tenderness),
+                   avg(r.tenderness), max(r.tenderness), s.notes
+            FROM (SELECT * FROM sessions s WHERE {where}
+                  ORDER BY s.started_at DESC, s.id LIMIT :limit) s
+            LEFT JOIN ratings r ON r.session_id = s.id
+            GROUP BY {columns}, s.notes
+            ORDER BY s.started_at DESC, s.id
+        """
+    else:
+        # every rating summed per session in index order first, then joined: no sort
+        sql = f"""
+            SELECT {columns}, a.rated, a.skipped, a.mean, a.highest, s.notes
+            FROM sessions s
+            LEFT JOIN (
+                SELECT session_id, count(tenderness) AS rated,
+                       count(*) - count(tenderness) AS skipped,
+                       avg(tenderness) AS mean, max(tenderness) AS highest
+                FROM ratings r {_only_sessions_in(where, start, end)} GROUP BY session_id
+            ) a ON a.session_id = s.id
+            WHERE {where}
+            ORDER BY s.started_at DESC, s.id
+        """
     moment = reader.moment
     return [
         SessionSummary(
@@ -81,6 +108,23 @@ def session_summaries(
         )
         for sid, started, pid, pname, status, sides, tool, before, after, rated, skipped, mean, highest, notes in reader.rows(sql, params)
     ]
+
+
+def count_sessions(
+    reader: RowReader,
+    profile: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    protocol_id: str | None = None,
+) -> int:
+    """How many sessions started in the period (of one routine, if given)."""
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    if protocol_id:
+        params["protocol"] = protocol_id
+        where += " AND s.protocol_id = :protocol"
+    return reader.scalar(f"SELECT count(*) FROM sessions s WHERE {where}", params) or 0
 
 
 def spot_values(
@@ -179,6 +223,7 @@ def region_values(
         FROM (
             SELECT r.session_id, r.side, {", ".join(sums)}
             FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
+            {_only_sessions_in(where, start, end)}
             GROUP BY r.session_id, r.side
         ) a JOIN sessions s ON s.id = a.session_id
         WHERE {where}

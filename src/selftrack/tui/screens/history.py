@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from selftrack.clock import human_age
 
-SHOWN_AT_MOST = 500
+PAGE = 100
 
 
 class HistoryScreen(Screen):
@@ -21,6 +21,7 @@ class HistoryScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f", "focus_filter", "Filter"),
+        Binding("o", "older", "Older sessions"),
         Binding("r", "reload", "Reload"),
     ]
     DEFAULT_CSS = """
@@ -36,6 +37,7 @@ class HistoryScreen(Screen):
         super().__init__()
         self.tracker = tracker
         self.rows = []
+        self.limit = PAGE
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -57,12 +59,18 @@ class HistoryScreen(Screen):
     def action_reload(self) -> None:
         self.load()
 
+    def action_older(self) -> None:
+        """Show another page of older sessions."""
+        self.limit += PAGE
+        self.load()
+
     def action_focus_filter(self) -> None:
         self.query_one("#since", Input).focus()
 
     @on(Input.Submitted)
     @on(Select.Changed)
     def _filter_changed(self) -> None:
+        self.limit = PAGE
         self.load()
 
     def load(self) -> None:
@@ -86,20 +94,21 @@ class HistoryScreen(Screen):
         from selftrack.errors import SelftrackError
 
         try:
-            rows = self.tracker.session_summaries(start, end, protocol_id=protocol)
+            rows = self.tracker.session_summaries(start, end, protocol_id=protocol, limit=self.limit)
+            total = self.tracker.count_sessions_between(start, end, protocol_id=protocol)
         except SelftrackError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         routines = sorted({(r.protocol_name, r.protocol_id) for r in rows}) if protocol is None else None
-        self.app.call_from_thread(self._show, rows, routines)
+        self.app.call_from_thread(self._show, rows, routines, total)
 
-    def _show(self, rows, routines) -> None:
+    def _show(self, rows, routines, total: int) -> None:
         self.rows = rows
         clock = self.tracker.clock
         now, tz = clock.now(), clock.tz
         table = self.query_one("#sessions", DataTable)
         table.clear()
-        for row in rows[:SHOWN_AT_MOST]:
+        for row in rows:
             pain = f"{_pain(row.pain_before)} → {_pain(row.pain_after)}"
             if row.pain_change:
                 pain += f" ({row.pain_change:+d})"
@@ -119,10 +128,9 @@ class HistoryScreen(Screen):
             select = self.query_one("#routine", Select)
             with select.prevent(Select.Changed):
                 select.set_options(routines)
-        shown = min(len(rows), SHOWN_AT_MOST)
-        more = f" (newest {shown} shown; narrow the dates to see older ones)" if len(rows) > shown else ""
+        more = f" (newest {len(rows)} shown; o shows older ones)" if total > len(rows) else ""
         self.query_one("#status", Static).update(
-            f"{len(rows)} sessions{more}. Enter opens a session; f filters by date."
+            f"{total} sessions{more}. Enter opens a session; f filters by date."
         )
 
     @on(DataTable.RowSelected, "#sessions")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from textual import on, work
@@ -13,10 +14,11 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, Verdict
-from selftrack.analysis.trends import REGION_NAMES, Trend
+from selftrack.analysis.trends import REGION_NAMES, Trend, asymmetries
 from selftrack.charts import change_colour, sparkline
 from selftrack.tui.widgets.trend_chart import TrendChart
 
+SPOTS_AFTER = 0.15  # seconds
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
 
 
@@ -44,7 +46,7 @@ class TrendsScreen(Screen):
     TrendsScreen #period { height: 1; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, tracker, *, period: str = "0") -> None:
+    def __init__(self, tracker, *, period: str = "3") -> None:
         super().__init__()
         self.tracker = tracker
         self.period_key = period
@@ -86,8 +88,15 @@ class TrendsScreen(Screen):
     @work(thread=True, exclusive=True, group="trends")
     def _load_overview(self, start, end) -> None:
         trends = self.tracker.trends((), start, end)
-        asymmetry = self.tracker.asymmetry(start, end) if trends else []
+        asymmetry = asymmetries([t for t in trends if t.subject.kind == "region"])
         self.app.call_from_thread(self._show_overview, trends, asymmetry)
+        # the per-spot table is read once the chart has been painted (its worker holds the
+        # interpreter for a while on years of data)
+        self.app.call_from_thread(self._load_spots, start, end)
+
+    @work(thread=True, exclusive=True, group="trend-spots")
+    def _load_spots(self, start, end) -> None:
+        time.sleep(SPOTS_AFTER)  # lets the chart be painted first (this holds the interpreter)
         spots = self.tracker.spot_trends(start, end)
         self.app.call_from_thread(self._show_spots, spots)
 
