@@ -413,6 +413,12 @@ class Tracker:
 
         return spot_trends(self, start, end)
 
+    def flagged_spots(self, start: datetime | None = None, end: datetime | None = None):
+        """Spots flagged nerve, recognised or referred in the period, with how often."""
+        from selftrack.analysis.review import flagged_spots
+
+        return flagged_spots(self, start, end)
+
     def asymmetry(self, start: datetime | None = None, end: datetime | None = None):
         """Left against right per region."""
         from selftrack.analysis.review import region_asymmetry

@@ -291,3 +291,16 @@ def test_short_history_compares_halves_without_overlap(tracker):
     assert b_start > a_end
     first, second, _changes = tracker.heat_change((a_start, a_end), (b_start, b_end))
     assert (first.sessions, second.sessions) == (2, 1)
+
+
+def test_flagged_spots(tracker):
+    add_session(tracker, at(5), [6, 1, 1, 1, 7, 1], recognised=[0, 4], nerve=[4])
+    add_session(tracker, at(2), [5, 1, 1, 1, 6, 1], recognised=[0])
+    add_session(tracker, at(1), [SKIP, 1, 1, 1, 2, 1])
+    found = tracker.flagged_spots()
+    assert [(f.spot_id, f.side, f.ratings, f.nerve, f.recognised) for f in found] == [
+        ("test-dimple-spot", "left", 3, 1, 1),
+        ("test-line-1", "left", 2, 0, 2),
+    ]
+    assert found[0].name == "Test spot under the dimple"
+    assert tracker.flagged_spots(at(1.5), None) == []

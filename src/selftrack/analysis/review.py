@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from selftrack.analysis.adherence import Adherence, build_adherence
 from selftrack.analysis.focus import FOCUS_DAYS, QUIET_SESSIONS, build_focus_spec, pick_focus
 from selftrack.analysis.heatmap import HeatChange, HeatMap, build_heat_map, heat_changes
-from selftrack.analysis.history import SessionSummary
+from selftrack.analysis.history import FlaggedSpot, SessionSummary
 from selftrack.analysis.trends import (
     Asymmetry,
     Point,
@@ -139,6 +139,16 @@ def spot_trends(
         name, region = names.get(subject.key, (subject.key, ""))
         out.append(build_trend(subject, subject_name(subject, name), series, region, keep=keep))
     return sorted(out, key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
+
+
+def flagged_spots(
+    tracker, start: datetime | None = None, end: datetime | None = None
+) -> list[FlaggedSpot]:
+    """Spots whose ratings in the period carried the nerve, recognised or referred flag."""
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        return queries.flagged_spots(db, db.profile_id(tracker.profile), start, end)
 
 
 def region_asymmetry(

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from selftrack.analysis.focus import FOCUS_LEVEL, RecentRating
 from selftrack.analysis.heatmap import HeatCell
-from selftrack.analysis.history import SessionSummary
+from selftrack.analysis.history import FlaggedSpot, SessionSummary
 from selftrack.domain import SessionStatus, SpotSpec
 from selftrack.storage.reader import RowReader, as_float, placeholders
 
@@ -216,8 +216,8 @@ def region_values(
         )
         params.update({f"region{number}_{slot}": name for slot, name in enumerate(group)})
         shift = f"(CASE d.region {whens} ELSE NULL END)"
-        sums.append(f"sum(r.tenderness << {shift})")
-        sums.append(f"sum((CASE WHEN r.tenderness IS NULL THEN 0 ELSE 1 END) << {shift})")
+        sums.append(f"sum(CAST(r.tenderness AS BIGINT) << {shift})")
+        sums.append(f"sum(CAST(CASE WHEN r.tenderness IS NULL THEN 0 ELSE 1 END AS BIGINT) << {shift})")
     sql = f"""
         SELECT s.started_at, a.*
         FROM (
@@ -249,7 +249,8 @@ def region_values(
         when = moment(started)
         last_session = session_id
         for number, group in enumerate(groups):
-            total_bits, count_bits = packed[2 * number] or 0, packed[2 * number + 1] or 0
+            total_bits = int(packed[2 * number] or 0)  # PostgreSQL sums come back as Decimal
+            count_bits = int(packed[2 * number + 1] or 0)
             for slot, region in enumerate(group):
                 count = (count_bits >> (slot * _BITS)) & mask
                 if not count:
@@ -406,3 +407,30 @@ def focus_history(
             RecentRating(reader.moment(started), tenderness, bool(recognised), bool(nerve))
         )
     return history
+
+
+def flagged_spots(
+    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
+) -> list[FlaggedSpot]:
+    """Spots whose ratings in the period were flagged (nerve, recognised or referred), most
+    nerve flags first."""
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    flag = "CASE WHEN r.{0} THEN 1 ELSE 0 END"
+    sql = f"""
+        SELECT r.spot_id, r.side, count(r.tenderness),
+               sum({flag.format("nerve")}), sum({flag.format("recognised")}),
+               sum({flag.format("referred")}), max(r.spot_def_id)
+        FROM sessions s JOIN ratings r ON r.session_id = s.id
+        WHERE {where} AND r.tenderness IS NOT NULL
+        GROUP BY r.spot_id, r.side
+        HAVING sum({flag.format("nerve")}) + sum({flag.format("recognised")})
+             + sum({flag.format("referred")}) > 0
+    """
+    rows = reader.rows(sql, params)
+    names = dict(reader.rows("SELECT id, name FROM spot_definitions"))
+    found = [
+        FlaggedSpot(spot, side, names.get(def_id, spot), n, nerve, recognised, referred)
+        for spot, side, n, nerve, recognised, referred, def_id in rows
+    ]
+    return sorted(found, key=lambda f: (-f.nerve, -f.recognised, -f.referred, f.spot_id, f.side))
