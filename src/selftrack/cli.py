@@ -18,7 +18,9 @@ class UserError(click.ClickException):
     """A one-line reason on stderr and exit status 1."""
 
     def show(self, file=None) -> None:
-        click.echo(f"selftrack: {self.format_message()}", err=True)
+        from selftrack.textviews import printable
+
+        click.echo(f"selftrack: {printable(self.format_message())}", err=True)
 
 
 def _user_errors(func):
@@ -156,6 +158,8 @@ def protocols() -> None:
 @pass_context
 def protocols_list(obj: Context, as_json: bool) -> None:
     """List the routines you can walk."""
+    from selftrack.textviews import printable
+
     loaded = obj.tracker.load()
     specs = list(loaded.specs.values())
     if as_json:
@@ -178,9 +182,10 @@ def protocols_list(obj: Context, as_json: bool) -> None:
         width = max((len(s.id) for s in specs), default=2)
         for s in specs:
             minutes = f"~{s.minutes} min" if s.minutes else ""
-            click.echo(f"{s.id:<{width}}  {s.spot_count:>3} spots  {minutes:<8}  {s.summary}")
+            line = f"{s.id:<{width}}  {s.spot_count:>3} spots  {minutes:<8}  {s.summary}"
+            click.echo(printable(line))
     for problem in loaded.problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {printable(str(problem))}", err=True)
 
 
 @protocols.command("show")
@@ -201,14 +206,47 @@ def protocols_show(obj: Context, protocol_id: str) -> None:
 def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
     """Check protocol files; every problem is printed as file:line: message (exit 1)."""
     from selftrack.protocols import check_paths
+    from selftrack.textviews import printable
 
     problems = check_paths(list(paths), obj.tracker.protocol_folders)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     if problems:
         click.echo(f"selftrack: {len(problems)} problem(s) found", err=True)
         sys.exit(1)
     click.echo(f"ok: {len(paths)} path(s) checked, no problems", err=True)
+
+
+@cli.command("profiles")
+@json_option
+@pass_context
+@_user_errors
+def profiles_(obj: Context, as_json: bool) -> None:
+    """List the profiles (people) in the database with their session counts."""
+    from selftrack.textviews import printable
+
+    summaries = obj.tracker.profiles()
+    if as_json:
+        data = [
+            {
+                "name": p.name,
+                "sessions": p.sessions,
+                "created_at": p.created_at.isoformat(),
+                "last_session_at": p.last_session_at.isoformat() if p.last_session_at else None,
+            }
+            for p in summaries
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not summaries:
+        click.echo("no profiles yet (one is made by the first session)", err=True)
+        return
+    clock = obj.tracker.clock
+    width = max(len(printable(p.name)) for p in summaries)
+    for p in summaries:
+        mark = "*" if p.name == obj.profile else " "
+        last = clock.local(p.last_session_at).format("YYYY-MM-DD") if p.last_session_at else "-"
+        click.echo(f"{mark} {printable(p.name):<{width}}  {p.sessions:>5} session(s)  last {last}")
 
 
 # -- database -------------------------------------------------------------------------------

@@ -61,18 +61,22 @@ def write_demo(
     plans = {spec.id: _plan(spec, def_ids) for spec in specs}
     by_id = {spec.id: spec for spec in specs}
     model = _PainModel(rng, days)
-    end_day = tracker.clock.local(tracker.clock.now()).start_of("day")
-    sessions = _schedule(rng, days, {s.id for s in specs})
+    now = tracker.clock.now()
+    end_day = tracker.clock.local(now).start_of("day")
+    sessions = []
+    for day, hour, pid, sides, tool in _schedule(rng, days, {s.id for s in specs}):
+        began = end_day.subtract(days=days - 1 - day).add(hours=hour, minutes=rng.randint(0, 50))
+        began = datetime.fromtimestamp(began.timestamp(), timezone.utc)  # plain: faster sums
+        if began + timedelta(hours=1) <= now:  # today's later sessions have not happened yet
+            sessions.append((day, began, pid, sides, tool))
     total = len(sessions)
     written_sessions = written_ratings = 0
     for start in range(0, total, _BATCH_SESSIONS):
         session_rows: list[dict] = []
         rating_rows: list[dict] = []
-        for day, hour, pid, sides, tool in sessions[start : start + _BATCH_SESSIONS]:
+        for day, began, pid, sides, tool in sessions[start : start + _BATCH_SESSIONS]:
             spec = by_id[pid]
             steps, plan_json = plans[pid]
-            began = end_day.subtract(days=days - 1 - day).add(hours=hour, minutes=rng.randint(0, 50))
-            began = datetime.fromtimestamp(began.timestamp(), timezone.utc)  # plain: faster sums
             session_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             moment = began
             level = []
@@ -80,7 +84,7 @@ def write_demo(
                 moment = moment + timedelta(seconds=rng.randint(15, 60))
                 value = model.tenderness(spot_id, side, day)
                 skipped = rng.random() < 0.03
-                nerve = not skipped and value >= 5 and rng.random() < 0.01
+                nerve = not skipped and value >= 6 and spot_id in _NERVY and rng.random() < 0.02
                 recognised = not skipped and value >= 5 and rng.random() < 0.35
                 referred = not skipped and value >= 6 and rng.random() < 0.2
                 if not skipped:
@@ -136,6 +140,8 @@ def write_demo(
     return DemoResult(written_sessions, written_ratings)
 
 
+# Spots over or near the sciatic nerve, where a sample nerve-like feeling is plausible.
+_NERVY = frozenset({"piriformis", "glute-arc3-3", "glute-arc4-3", "glute-arc4-4", "sitting-bone"})
 _NOTES = (
     "Long day at the desk; lower back stiff before starting.",
     "Slept badly. Left side worse this morning.",

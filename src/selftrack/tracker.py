@@ -11,7 +11,15 @@ from pathlib import Path
 from selftrack import paths
 from selftrack.clock import Clock
 from selftrack.errors import SelftrackError
-from selftrack.domain import SIDES, ProtocolSpec, Rating, Session, SessionStatus, Step
+from selftrack.domain import (
+    SIDES,
+    ProfileSummary,
+    ProtocolSpec,
+    Rating,
+    Session,
+    SessionStatus,
+    Step,
+)
 from selftrack.protocols import LoadResult, load_protocols
 
 
@@ -71,19 +79,23 @@ class Tracker:
             yield SessionRowReader(db)
 
     def _profile(self, db) -> int:
-        """This tracker's profile id; created in a writing session, -1 (matches nothing) before."""
+        """This tracker's profile id; created in a writing session, -1 (matches nothing) before.
+
+        A profile created in this transaction is not remembered until it is read back
+        committed, so a transaction that rolls back cannot leave a dangling id behind.
+        """
         from selftrack.storage import repo
 
-        if self._profile_id is not None:
-            return self._profile_id
-        found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
-        if found is not None:
-            self._profile_id = found
-            return found
-        if db.info.get("writer"):
-            # created inside the caller's transaction: not cached, as it may yet roll back
-            return repo.profile_id(db, self.profile, self.clock.now())
-        return -1  # nothing stored for this profile yet: a read matches nothing
+        if self._profile_id is None:
+            check_profile_name(self.profile)
+            found = repo.profile_id(db, self.profile, self.clock.now(), create=False)
+            if found is not None:
+                self._profile_id = found
+            elif db.info.get("writer", False):
+                return repo.profile_id(db, self.profile, self.clock.now(), create=True)
+            else:
+                return -1
+        return self._profile_id
 
     def close(self) -> None:
         """Release the database connection."""
@@ -162,6 +174,7 @@ class Tracker:
         if sides not in SIDES:
             raise TrackerError(f"sides must be one of {', '.join(SIDES)}, not {sides!r}")
         _check_scale("pain before", pain_before)
+        _check_text("tool", tool, TOOL_MAX)
         steps = spec.steps(sides)
         if not steps:
             raise TrackerError(f"protocol {spec.id!r} has no spots for sides={sides}")
@@ -244,6 +257,8 @@ class Tracker:
             if tenderness is None:
                 raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
             _check_scale("tenderness", tenderness)
+        _check_text("referred to", referred_to, REFERRED_TO_MAX)
+        _check_text("note", note, NOTE_MAX)
         with self.database.writing() as db:
             row = self._session_row(db, session_id, in_progress=True)
             steps = json.loads(row.plan)["steps"]
@@ -296,6 +311,7 @@ class Tracker:
     def finish(self, session_id: str, *, pain_after: int | None = None, notes: str = "") -> Session:
         """Close a session with the pain after and the user's notes."""
         _check_scale("pain after", pain_after)
+        _check_text("session notes", notes, NOTE_MAX)
         return self._close(session_id, SessionStatus.FINISHED, pain_after=pain_after, notes=notes)
 
     def abandon(self, session_id: str) -> Session:
@@ -519,6 +535,13 @@ class Tracker:
 
         return import_json(self, Path(path), progress=progress)
 
+    def profiles(self) -> list[ProfileSummary]:
+        """Every profile in the database with its session count (a clinic keeps several)."""
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            return repo.profile_summaries(db)
+
     def count_sessions(self) -> int:
         """How many sessions this profile has."""
         from selftrack.storage import repo
@@ -535,6 +558,32 @@ def steps_left(session: Session, ratings: Sequence[Rating]) -> list[Step]:
 
 def _rating_values(values: dict) -> dict:
     return {k: v for k, v in values.items() if k != "spot_def_id"}
+
+
+PROFILE_NAME_MAX = 80
+NOTE_MAX = 20_000  # characters: some pages of text; the columns themselves have no limit
+REFERRED_TO_MAX = 200
+TOOL_MAX = 32
+
+
+def check_profile_name(name: str) -> None:
+    """Refuse profile names that are empty, too long or hold control characters."""
+    if not name or not name.strip():
+        raise TrackerError("a profile name cannot be empty")
+    if len(name) > PROFILE_NAME_MAX:
+        raise TrackerError(f"a profile name has at most {PROFILE_NAME_MAX} characters")
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
+        raise TrackerError(f"a profile name cannot hold control characters: {name!r}")
+
+
+def _check_text(what: str, value: str, limit: int) -> None:
+    """Refuse text that is not a string, longer than `limit`, or holds NUL (PostgreSQL can't)."""
+    if not isinstance(value, str):
+        raise TrackerError(f"{what}: must be text, not {type(value).__name__}")
+    if len(value) > limit:
+        raise TrackerError(f"{what}: {len(value):,} characters, at most {limit:,} fit")
+    if "\x00" in value:
+        raise TrackerError(f"{what}: holds a NUL character, which cannot be stored")
 
 
 def _check_scale(what: str, value: int | None) -> None:

@@ -182,3 +182,13 @@ def test_bad_when_and_option_values(run):
 def test_version():
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0 and "selftrack" in result.stdout
+
+
+def test_demo_sessions_are_all_in_the_past(db_path, clock):
+    from selftrack.demo import write_demo
+
+    with Tracker(str(db_path), clock=clock) as tracker:
+        write_demo(tracker, days=3)
+        sessions = tracker.sessions()
+    assert sessions
+    assert all(s.ended_at <= clock.now() for s in sessions)

@@ -121,16 +121,22 @@ def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]
 
 def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem(str(path), None, f"cannot read the file: {exc}"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        result.problems.append(Problem(str(path), None, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        result.problems.append(Problem(str(path), line, "not UTF-8 text: save the file as UTF-8"))
         return None
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_LINE.search(message)
-        line = int(match.group(1)) if match else None
+        line = int(match.group(1)) if match else max(1, len(text.splitlines()))
         message = _TOML_LINE.sub("", message).strip()
         result.problems.append(Problem(str(path), line, f"not valid TOML: {message}"))
         return None
@@ -328,7 +334,7 @@ def _fill(template: str, values: dict) -> str:
     return template.replace("{n}", str(values["n"])).replace("{count}", str(values["count"]))
 
 
-def locate(text: str, loc: tuple) -> int | None:
+def locate(text: str, loc: tuple) -> int:
     """The 1-based line in TOML `text` that holds the value at pydantic `loc`, as near as known."""
     lines = text.splitlines()
     table: tuple = ()
@@ -357,4 +363,4 @@ def locate(text: str, loc: tuple) -> int | None:
         prefix = tuple(loc[:cut])
         if prefix in positions:
             return positions[prefix]
-    return 1 if lines else None
+    return 1  # not found (or an empty file): the problem is with the file as a whole

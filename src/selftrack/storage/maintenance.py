@@ -30,7 +30,7 @@ class CheckReport:
 
 
 def check_database(database: Database) -> CheckReport:
-    """Run SQLite's integrity and foreign-key checks and report the schema and contents."""
+    """Check integrity (SQLite's own checks, or the server's on PostgreSQL), schema and contents."""
     report = CheckReport(lines=[f"database: {database.display}"])
     try:
         revision, _ = read_revision(database.engine)
@@ -40,9 +40,16 @@ def check_database(database: Database) -> CheckReport:
                 integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
                 ok = integrity == ["ok"]
                 report.lines += ["integrity: ok"] if ok else [f"integrity: {x}" for x in integrity[:20]]
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                report.lines.append(f"references: {len(broken)} broken" if broken else "references: ok")
-                report.ok = ok and not broken
+                broken = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+            else:
+                version = conn.execute(text("SHOW server_version")).scalar_one()
+                report.lines.append(
+                    f"integrity: kept by the server (PostgreSQL {version}; no file to check)"
+                )
+                ok = True
+                broken = sum(conn.execute(text(sql)).scalar_one() for sql in _ORPHANS)
+            report.lines.append(f"references: {broken} broken" if broken else "references: ok")
+            report.ok = ok and not broken
             counts = [
                 conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
                 for table in ("profiles", "sessions", "ratings")
@@ -58,10 +65,20 @@ def check_database(database: Database) -> CheckReport:
     return report
 
 
+_ORPHANS = (
+    "SELECT count(*) FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id WHERE p.id IS NULL",
+    "SELECT count(*) FROM ratings r LEFT JOIN sessions s ON s.id = r.session_id WHERE s.id IS NULL",
+    "SELECT count(*) FROM ratings r LEFT JOIN spot_definitions d ON d.id = r.spot_def_id "
+    "WHERE d.id IS NULL",
+)
+
+
 def backup_to(database: Database, target: Path) -> None:
     """Copy a SQLite database to `target`, never overwriting an existing file."""
     if not database.is_sqlite or database.path is None:
-        raise DatabaseError("backup works on SQLite files; for PostgreSQL use pg_dump")
+        raise DatabaseError(
+            "backup copies SQLite files; for a PostgreSQL database use the server's pg_dump"
+        )
     target = target.expanduser()
     if target.exists():
         raise DatabaseError(f"{target} already exists; choose a new file name")

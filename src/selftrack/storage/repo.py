@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session as DBSession
 
-from selftrack.domain import Rating, Session, SessionStatus, SpotSpec, Step
+from selftrack.domain import ProfileSummary, Rating, Session, SessionStatus, SpotSpec, Step
 from selftrack.storage.models import ProfileRow, RatingRow, SessionRow, SpotDefinitionRow
 
 
@@ -310,3 +310,26 @@ def nerve_flags(
         .group_by(RatingRow.spot_id, RatingRow.side)
     ).all()
     return {(spot, side): when for spot, side, when in rows if (spot, side) in wanted}
+
+
+def profile_summaries(db: DBSession) -> list[ProfileSummary]:
+    """Every profile with its session count and latest session start, by name."""
+    counts = (
+        select(
+            SessionRow.profile_id,
+            func.count().label("sessions"),
+            func.max(SessionRow.started_at).label("last"),
+        )
+        .group_by(SessionRow.profile_id)
+        .subquery()
+    )
+    rows = db.execute(
+        select(ProfileRow.name, counts.c.sessions, ProfileRow.created_at, counts.c.last)
+        .outerjoin(counts, counts.c.profile_id == ProfileRow.id)
+        .order_by(ProfileRow.name)
+    ).all()
+    return [
+        ProfileSummary(name, sessions or 0, created, last)
+        for name, sessions, created, last in rows
+    ]
+

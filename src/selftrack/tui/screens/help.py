@@ -32,6 +32,7 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("s", "home: start a session"),
     ("r", "home: resume the unfinished session"),
     ("b", "home: a quick check of a few key spots, for bad days"),
+    ("e", "home: export for your therapist (PDF, CSV, JSON, FHIR)"),
     ("h, t, m, a", "home: history, trends, heat map, regularity"),
     ("l, c / 1 2 3 0", "trends: sort spots by level or change / period: 30 days, 90, a year, all"),
     ("m", "heat map: mean per spot, or change from the first to the last month"),

@@ -56,6 +56,7 @@ class HomeScreen(Screen):
         Binding("t", "review('trends')", "Trends"),
         Binding("m", "review('heatmap')", "Heat map"),
         Binding("a", "review('adherence')", "Regularity"),
+        Binding("e", "export", "Export"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -287,6 +288,14 @@ class HomeScreen(Screen):
             return
         self.open_start(QUICK_CHECK, "both")
 
+    def action_export(self) -> None:
+        from selftrack.tui.screens.export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.app.tracker), self._exported)
+
+    def _exported(self, result) -> None:
+        if result is not None:
+            self.notify(f"Saved to {result.path}", title="Exported", markup=False)
 
     def action_review(self, which: str) -> None:
         """Open one of the history screens (History, Trends, Heat map, Regularity)."""
