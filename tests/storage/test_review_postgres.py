@@ -1,12 +1,9 @@
 """History and trend queries give the same answers on PostgreSQL as on SQLite.
 
-Runs when SELFTRACK_TEST_PG_URL names an empty PostgreSQL database (see stack.md for
-starting a throwaway server); skipped otherwise.
+Runs on the PostgreSQL test server (SELFTRACK_TEST_PG_URL; .ci/run starts one).
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -15,29 +12,7 @@ from selftrack.tracker import Tracker
 from history_support import SKIP, add_session, at
 from support import FIXED_NOW, TEST_PROTOCOLS
 
-PG_URL = os.environ.get("SELFTRACK_TEST_PG_URL")
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason="set SELFTRACK_TEST_PG_URL to an empty PostgreSQL database"),
-]
-
-
-def _fresh_schema(url: str) -> None:
-    # built from the models: the upgrade path on PostgreSQL is tested with the migrations
-    from sqlalchemy import create_engine, text
-
-    from selftrack.storage.models import Base
-    from selftrack.storage.schema import HEAD_REVISION
-
-    engine = create_engine(url)
-    Base.metadata.drop_all(engine)
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)"))
-        conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": HEAD_REVISION})
-    engine.dispose()
+pytestmark = pytest.mark.postgres
 
 
 def _answers(tracker: Tracker) -> dict:
@@ -60,10 +35,9 @@ def _answers(tracker: Tracker) -> dict:
     )
 
 
-def test_same_answers_as_sqlite(db_path):
+def test_same_answers_as_sqlite(db_path, fresh_postgres_url):
     clock = Clock(fixed=FIXED_NOW, tz_name="Europe/London")
-    _fresh_schema(PG_URL)
     with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as lite:
         expected = _answers(lite)
-    with Tracker(PG_URL, protocols_dir=TEST_PROTOCOLS, clock=clock) as pg:
+    with Tracker(fresh_postgres_url, protocols_dir=TEST_PROTOCOLS, clock=clock) as pg:
         assert _answers(pg) == expected
