@@ -486,6 +486,8 @@ class Tracker:
             if tenderness is None:
                 raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
             _check_scale("tenderness", tenderness)
+        if note is not None:
+            _check_text("note", note, NOTE_MAX)
         with self.database.writing() as db:
             self._session_row(db, session_id)
             current = {r.step_index: r for r in repo.session_ratings(db, session_id)}
@@ -508,6 +510,7 @@ class Tracker:
         """Replace a session's notes (any status)."""
         from selftrack.storage import repo
 
+        _check_text("session notes", notes, NOTE_MAX)
         with self.database.writing() as db:
             self._session_row(db, session_id)
             repo.set_session_fields(db, session_id, notes=notes, edited_at=self.clock.now())

@@ -73,6 +73,13 @@ def test_oversized_and_nul_text_is_refused_and_nothing_changes(tracker):
     ratings = tracker.ratings(session.id)
     assert [(r.tenderness, r.note) for r in ratings] == [(4, "kept"), (3, longest)]
     assert tracker.unfinished_session().id == session.id
+    tracker.finish(session.id, notes="done")
+    with pytest.raises(TrackerError, match="note: holds a NUL"):
+        tracker.correct_rating(session.id, 0, 5, note="x\x00")
+    with pytest.raises(TrackerError, match="session notes: 20,001"):
+        tracker.set_session_notes(session.id, "n" * (NOTE_MAX + 1))
+    assert tracker.ratings(session.id)[0].tenderness == 4
+    assert tracker.session(session.id).notes == "done"
 
 
 @settings(SETTINGS, max_examples=200)
@@ -179,3 +186,22 @@ def test_exports_to_a_pipe_keep_the_exact_text(tmp_path, fmt):
         document = json.loads(result.stdout)
         notes = [r["note"] for s in document["sessions"] for r in s["ratings"]]
         assert HOSTILE_NOTE in notes
+
+
+async def test_past_session_screen_shows_hostile_notes_harmlessly(tracker):
+    """Notes may come from an import: escape sequences and markup are shown, never obeyed."""
+    from textual.widgets import DataTable
+
+    from selftrack.tui.screens.session_detail import SessionDetailScreen
+    from tui_support import ScreenHost, settle, text_of
+
+    session = tracker.start_session("test-mini", "left")
+    tracker.record_rating(session.id, 0, 4, note="[/b] [link=x]click[/link] \x1b[2J")
+    tracker.finish(session.id, notes="[bold]loud\x1b]0;title\x07 \u202e")
+    app = ScreenHost(lambda: SessionDetailScreen(tracker, session.id))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        summary = text_of(app, "#summary")
+        assert "[bold]loud\\x1b]0;title\\x07 \\u202e" in summary
+        cell = app.screen.query_one("#ratings", DataTable).get_row_at(0)[-1]
+        assert getattr(cell, "plain", cell) == "[/b] [link=x]click[/link] \\x1b[2J"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from selftrack.textviews import printable
 from selftrack.tui.screens.history_dialogs import (
     DeleteSessionDialog,
     RatingCorrection,
@@ -82,7 +84,7 @@ class SessionDetailScreen(Screen[bool]):
             f"({self.tracker.clock.human(session.started_at)})",
             f"sides: {session.sides}   tool: {session.tool or '–'}   status: "
             f"{session.status.value.replace('_', ' ')}   overall pain before → after: {pain}",
-            f"notes: {escape(session.notes) or '–'}",
+            f"notes: {escape(printable(session.notes, multiline=True)) or '–'}",
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
         table = self.query_one("#ratings", DataTable)
@@ -104,7 +106,8 @@ class SessionDetailScreen(Screen[bool]):
                 if on_
             )
             table.add_row(
-                str(rating.step_index + 1), name, rating.side, value, flags, rating.note,
+                str(rating.step_index + 1), Text(name), rating.side, value, flags,
+                Text(printable(rating.note)),
                 key=str(rating.step_index),
             )
             if spot is None:
