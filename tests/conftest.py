@@ -152,33 +152,56 @@ def postgres_server():
     admin.dispose()
 
 
+class _Schemas:
+    """Fresh PostgreSQL schemas on the test server, each a database of its own for selftrack."""
+
+    def __init__(self, server) -> None:
+        self.server = server
+        self.made: list[str] = []
+
+    def new_url(self) -> str:
+        from sqlalchemy import text
+
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        with self.server.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        self.made.append(schema)
+        url = self.server.url.set(query={"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        from sqlalchemy import text
+
+        with self.server.connect() as conn:
+            for schema in self.made:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server) -> str:
+    """The URL of a new, empty PostgreSQL database (its own schema), whatever the backend."""
+    schemas = _Schemas(postgres_server)
+    yield schemas.new_url()
+    schemas.drop_all()
+
+
 @pytest.fixture
 def new_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
     """Makes fresh, empty databases on the test's backend: SQLite files, or PostgreSQL URLs
     whose connections work in a schema of their own."""
-    made: list[str] = []
+    schemas: _Schemas | None = None
 
     def make(name: str = "test") -> str:
+        nonlocal schemas
         if backend == "sqlite":
             return str(tmp_path / f"{name}.db")
-        from sqlalchemy import text
-
-        server = request.getfixturevalue("postgres_server")
-        schema = f"t_{uuid.uuid4().hex[:16]}"
-        with server.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        made.append(schema)
-        url = server.url.set(query={"options": f"-csearch_path={schema}"})
-        return url.render_as_string(hide_password=False)
+        if schemas is None:
+            schemas = _Schemas(request.getfixturevalue("postgres_server"))
+        return schemas.new_url()
 
     yield make
-    if made:
-        from sqlalchemy import text
-
-        server = request.getfixturevalue("postgres_server")
-        with server.connect() as conn:
-            for schema in made:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    if schemas is not None:
+        schemas.drop_all()
 
 
 @pytest.fixture
