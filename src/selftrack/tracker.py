@@ -6,11 +6,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selftrack import paths
 from selftrack.clock import Clock
 from selftrack.domain import SIDES, ProtocolSpec, Rating, Session, SessionStatus, Step
-from selftrack.protocols import LoadResult, load_protocols
+
+if TYPE_CHECKING:
+    from selftrack.protocols import LoadResult
 
 
 class TrackerError(ValueError):
@@ -83,6 +86,8 @@ class Tracker:
     def load(self) -> LoadResult:
         """All protocols (built-in, the user's, --protocols-dir) and the problems found."""
         if self._loaded is None:
+            from selftrack.protocols import load_protocols
+
             self._loaded = load_protocols(self.protocol_folders)
         return self._loaded
 

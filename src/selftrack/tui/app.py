@@ -45,9 +45,17 @@ class SelftrackApp(App[int]):
         self.tracker = tracker
         self.start_protocol = protocol
         self.start_side = side
+        self.first_frame_shown = False
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: now open the database."""
+        self.first_frame_shown = True
+        home = self.screen_stack[0]
+        if isinstance(home, HomeScreen):
+            home.start_reload()
 
     async def run_core(
         self, work: Callable[..., T], *args: Any, doing: str = "do that", **kwargs: Any

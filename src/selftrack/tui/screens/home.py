@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Sparkline, Static
 
+from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.analysis.overview import Overview
 from selftrack.domain import ProtocolSpec, Session
 from selftrack.tui.widgets.heat import colour
@@ -62,7 +63,7 @@ class HomeScreen(Screen):
         self._started = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="home-body"):
             yield Static("Opening your records…", id="home-status")
             with Horizontal(id="home-figures"):
@@ -81,7 +82,10 @@ class HomeScreen(Screen):
         self.query_one("#home-figures").display = False
 
     def on_screen_resume(self) -> None:
-        self.start_reload()
+        # the first load waits for the first frame (the app calls it when Ready): importing
+        # the database layer competes for the GIL with painting
+        if self.app.first_frame_shown:
+            self.start_reload()
 
     def start_reload(self) -> None:
         """Read the figures again; a newer reload replaces one still running."""

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from selftrack import safety
+from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.messages import RatingRecorded, RatingUndone
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 from selftrack.tui.widgets.heat import BANDS, colour
@@ -53,7 +54,7 @@ class WalkScreen(Screen):
         self._leaving = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("guided session")
         with Horizontal(id="walk-main"):
             with Vertical(id="walk-left"):
                 yield BodyMap(id="walk-map")
@@ -87,7 +88,7 @@ class WalkScreen(Screen):
         except CoreFailed:
             return
         self.walk = walk
-        self.sub_title = walk.session.protocol_name
+        self.query_one(TitleBar).show(walk.session.protocol_name)
         if walk.done:
             self.notify("Every spot is rated: finish the session.")
             self._to_summary()
