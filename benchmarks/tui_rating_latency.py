@@ -39,6 +39,10 @@ def one_session(db: str, env: dict, rng: random.Random) -> list[float]:
             timings.append((shown - sent) * 1000)
         program.type("9")  # the last spot: the summary follows
         program.read_until(b"Save and finish")
+        program.type("2")  # pain after, then enter in the notes: finished, back home
+        time.sleep(0.2)
+        program.type("\r")
+        program.read_until(b"Last session")
     finally:
         program.close()
     return timings
