@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 TEST_PROTOCOLS = DATA / "protocols"
 FIXED_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+
+PG_URL_ENV = "SELFTRACK_TEST_PG_URL"
+
+# Figures the reliability tests count as they run; printed at the end of the test session.
+FIGURES: Counter[str] = Counter()
+
+
+def postgres_admin_url() -> str | None:
+    """The PostgreSQL server the tests may use (a URL to a database we may create others from)."""
+    return os.environ.get(PG_URL_ENV) or None

@@ -11,13 +11,16 @@ import click
 
 from selftrack import __version__
 from selftrack.clock import WHEN_HELP
+from selftrack.errors import SelftrackError
 
 
 class UserError(click.ClickException):
     """A one-line reason on stderr and exit status 1."""
 
     def show(self, file=None) -> None:
-        click.echo(f"selftrack: {self.format_message()}", err=True)
+        from selftrack.textviews import printable
+
+        click.echo(f"selftrack: {printable(self.format_message())}", err=True)
 
 
 def _user_errors(func):
@@ -25,14 +28,15 @@ def _user_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from selftrack.clock import WhenError
-        from selftrack.storage.engine import DatabaseError
-        from selftrack.tracker import TrackerError
-
         try:
             return func(*args, **kwargs)
-        except (TrackerError, DatabaseError, WhenError) as exc:
+        except SelftrackError as exc:
             raise UserError(str(exc)) from None
+        except Exception as exc:
+            if "sqlalchemy" in type(exc).__module__ and hasattr(exc, "orig"):
+                reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+                raise UserError(f"database error: {reason}") from None
+            raise
 
     return wrapper
 
@@ -154,6 +158,8 @@ def protocols() -> None:
 @pass_context
 def protocols_list(obj: Context, as_json: bool) -> None:
     """List the routines you can walk."""
+    from selftrack.textviews import printable
+
     loaded = obj.tracker.load()
     specs = list(loaded.specs.values())
     if as_json:
@@ -176,9 +182,10 @@ def protocols_list(obj: Context, as_json: bool) -> None:
         width = max((len(s.id) for s in specs), default=2)
         for s in specs:
             minutes = f"~{s.minutes} min" if s.minutes else ""
-            click.echo(f"{s.id:<{width}}  {s.spot_count:>3} spots  {minutes:<8}  {s.summary}")
+            line = f"{s.id:<{width}}  {s.spot_count:>3} spots  {minutes:<8}  {s.summary}"
+            click.echo(printable(line))
     for problem in loaded.problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {printable(str(problem))}", err=True)
 
 
 @protocols.command("show")
@@ -199,14 +206,47 @@ def protocols_show(obj: Context, protocol_id: str) -> None:
 def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
     """Check protocol files; every problem is printed as file:line: message (exit 1)."""
     from selftrack.protocols import check_paths
+    from selftrack.textviews import printable
 
     problems = check_paths(list(paths), obj.tracker.protocol_folders)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)
     if problems:
         click.echo(f"selftrack: {len(problems)} problem(s) found", err=True)
         sys.exit(1)
     click.echo(f"ok: {len(paths)} path(s) checked, no problems", err=True)
+
+
+@cli.command("profiles")
+@json_option
+@pass_context
+@_user_errors
+def profiles_(obj: Context, as_json: bool) -> None:
+    """List the profiles (people) in the database with their session counts."""
+    from selftrack.textviews import printable
+
+    summaries = obj.tracker.profiles()
+    if as_json:
+        data = [
+            {
+                "name": p.name,
+                "sessions": p.sessions,
+                "created_at": p.created_at.isoformat(),
+                "last_session_at": p.last_session_at.isoformat() if p.last_session_at else None,
+            }
+            for p in summaries
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not summaries:
+        click.echo("no profiles yet (one is made by the first session)", err=True)
+        return
+    clock = obj.tracker.clock
+    width = max(len(printable(p.name)) for p in summaries)
+    for p in summaries:
+        mark = "*" if p.name == obj.profile else " "
+        last = clock.local(p.last_session_at).format("YYYY-MM-DD") if p.last_session_at else "-"
+        click.echo(f"{mark} {printable(p.name):<{width}}  {p.sessions:>5} session(s)  last {last}")
 
 
 # -- database -------------------------------------------------------------------------------
@@ -262,6 +302,196 @@ def db_upgrade(obj: Context) -> None:
     from selftrack.storage.maintenance import upgrade_database
 
     click.echo(upgrade_database(obj.tracker.db_location), err=True)
+
+
+# -- history and trends ---------------------------------------------------------------------
+
+
+def _period(obj: Context, since: str | None, until: str | None):
+    clock = obj.tracker.clock
+    start = clock.parse_when(since) if since else None
+    end = clock.parse_when(until, end=True) if until else None
+    if start and end and start > end:
+        raise UserError("--from is after --to")
+    return start, end
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def history(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """List sessions newest first, with spots rated and overall pain before and after.
+
+    Ends with a chart of the overall pain over time (dots: sessions; line: running median).
+    """
+    from selftrack import historytext
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    rows = tracker.session_summaries(start, end)
+    tz = tracker.clock.tz
+    if as_json:
+        click.echo(json.dumps(historytext.history_json(rows, tz), indent=1, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no sessions in this period", err=True)
+        return
+    from selftrack.charts import trend_chart
+
+    out = [historytext.history_table(rows, tracker.clock.now(), tz), "", historytext.history_footer(rows)]
+    pain = tracker.trends(["pain:before"], start, end)
+    if pain[0].points:
+        out += ["", "Overall pain before each session:", trend_chart(pain, tz=tz, colour=_colour())]
+    click.echo("\n".join(out))
+
+
+@cli.command()
+@click.argument("subjects", nargs=-1, metavar="[SPOT_OR_REGION]...")
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str | None, as_json: bool) -> None:
+    """Show how spots, regions or the overall pain changed, and whether it is meaningful.
+
+    SPOT_OR_REGION is a spot id (`selftrack protocols show ID` lists them), a region
+    (low-back, buttock, side-of-hip, thigh, calf, front) or `pain`; add :left, :right (or
+    :both for a region, :before/:after for pain) to pick one side. Without any: every
+    region and side, then the overall pain. Baseline is the median of the first 3 sessions
+    of the period and latest the median of the last 3; a change is meaningful at 2 points
+    or more AND 30 % of the baseline or more, otherwise it is within noise. The trend per
+    month is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
+    """
+    from selftrack import historytext
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    trends = tracker.trends(subjects, start, end)
+    tz = tracker.clock.tz
+    if as_json:
+        click.echo(json.dumps(historytext.trend_json(trends, tz), indent=1, ensure_ascii=False))
+        return
+    if not any(t.points for t in trends):
+        click.echo("no ratings in this period", err=True)
+        return
+    from selftrack.charts import trend_chart
+
+    out = [historytext.trend_table(trends), "", historytext.trend_notes()]
+    groups: dict[str, list] = {}
+    for item in trends:
+        groups.setdefault(f"{item.subject.kind}:{item.subject.key}", []).append(item)
+    for group in groups.values():
+        shown = [t for t in group if t.points]
+        if shown:
+            title = ", ".join(t.name for t in shown)
+            out += ["", title, trend_chart(shown, tz=tz, colour=_colour())]
+    click.echo("\n".join(out))
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty()
+
+
+# -- export and import ----------------------------------------------------------------------
+
+EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (kept light here)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="pdf: a report for a clinician; csv: one row per rating; json: complete, re-importable; "
+    "fhir: an R4 Bundle for clinic systems.",
+)
+@range_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (readable by you only). Without it text formats go to standard output; "
+    "a PDF needs it.",
+)
+@click.option(
+    "--name",
+    default="",
+    metavar="TEXT",
+    help="Who the records are about: shown on the PDF and as the FHIR subject.",
+)
+@pass_context
+@_user_errors
+def export(
+    obj: Context, fmt: str, since: str | None, until: str | None, output: Path | None, name: str
+) -> None:
+    """Export sessions for a therapist as a PDF report, CSV, JSON or FHIR R4.
+
+    Sessions that started between --from and --to are included (all of them by default).
+    """
+    from selftrack.exports import ExportRequest
+
+    tracker = obj.tracker
+    request = ExportRequest(
+        fmt,
+        start=tracker.clock.parse_when(since) if since else None,
+        end=tracker.clock.parse_when(until, end=True) if until else None,
+        name=name,
+    )
+    progress = _progress_printer("export") if sys.stderr.isatty() else None
+    if output is not None:
+        result = tracker.export(request, output, progress=progress)
+        click.echo(
+            f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}",
+            err=True,
+        )
+        return
+    if fmt == "pdf":
+        raise UserError("a PDF needs a file: add -o FILE")
+    _export_to_stdout(tracker, request, progress)
+
+
+def _export_to_stdout(tracker, request, progress) -> None:
+    import io
+    import os
+
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        tracker.export(request, stream, progress=progress)
+        stream.flush()
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    finally:
+        try:
+            stream.detach()
+        except ValueError:
+            pass
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+@_user_errors
+def import_(obj: Context, file: Path) -> None:
+    """Add the sessions of a JSON export (`selftrack export --format json`) to this database.
+
+    All or nothing: a file with a problem changes nothing. Sessions already present are
+    skipped, so importing a file twice adds nothing.
+    """
+    progress = _progress_printer("import") if sys.stderr.isatty() else None
+    result = obj.tracker.import_file(file, progress=progress)
+    for conflict in result.conflicts:
+        click.echo(f"warning: {conflict}", err=True)
+    click.echo(
+        f"imported {result.added_sessions} session(s) with {result.added_ratings} rating(s) "
+        f"from {file}; {result.unchanged_sessions} already present"
+        + (f", {len(result.conflicts)} in conflict (see above)" if result.conflicts else ""),
+        err=True,
+    )
 
 
 # -- sample data ----------------------------------------------------------------------------

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from selftrack.errors import SelftrackError
+
 WHEN_HELP = "a date (2026-10-01), today, yesterday, or an age: 30d, 2w, 6m, 1y"
 _AGE = re.compile(r"^(\d+)\s*([dwmy])$")
 
 
-class WhenError(ValueError):
+class WhenError(SelftrackError, ValueError):
     """A WHEN word that could not be read."""
 
 
@@ -66,25 +68,30 @@ class Clock:
 
     def human(self, moment: datetime) -> str:
         """`moment` as a person says it: 'just now', '3 days ago', 'yesterday'."""
-        seconds = (self.now() - moment).total_seconds()
-        if seconds < 0:
-            return "in the future"
-        days = (self.local(self.now()).date() - self.local(moment).date()).days
-        if seconds < 60:
-            return "just now"
-        if seconds < 3600:
-            return _plural(int(seconds // 60), "minute") + " ago"
-        if days == 0:
-            return _plural(int(seconds // 3600), "hour") + " ago"
-        if days == 1:
-            return "yesterday"
-        if days < 14:
-            return f"{days} days ago"
-        if days < 60:
-            return f"{days // 7} weeks ago"
-        if days < 730:
-            return f"{days // 30} months ago"
-        return f"{days // 365} years ago"
+        return human_age(moment, self.now(), self.tz)
+
+
+def human_age(moment: datetime, now: datetime, tz) -> str:
+    """How long before `now` a moment was, in words, counting days in time zone `tz`."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 0:
+        return "in the future"
+    days = (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return _plural(int(seconds // 60), "minute") + " ago"
+    if days == 0:
+        return _plural(int(seconds // 3600), "hour") + " ago"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"
 
 
 def _plural(count: int, word: str) -> str:

@@ -7,19 +7,12 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from selftrack.domain import ProtocolSpec, SessionStatus
 from selftrack.tracker import Tracker, TrackerError
 
-# (protocol id, sides, tool, weight): what a person does on an ordinary day.
-_ROUTINES = (
-    ("quick-check", "both", "ball", 5),
-    ("perfect-spots", "both", "ball", 4),
-    ("low-back-lines", "both", "cane", 2),
-    ("glute-arcs", "both", "ball", 2),
-    ("deep-and-distant", "both", "hands", 1),
-)
+_ROUTINES = ("quick-check", "perfect-spots", "low-back-lines", "glute-arcs", "deep-and-distant")
 _BATCH_SESSIONS = 200
 
 
@@ -43,7 +36,7 @@ def write_demo(
     from selftrack.storage import repo
     from selftrack.storage.models import RatingRow, SessionRow
 
-    specs = [tracker.protocol(pid) for pid, *_ in _ROUTINES if pid in tracker.load().specs]
+    specs = [tracker.protocol(pid) for pid in _ROUTINES if pid in tracker.load().specs]
     if not specs:
         raise TrackerError("no built-in protocols found to build sample data from")
     database = tracker.database
@@ -66,19 +59,24 @@ def write_demo(
         for spec in specs:
             def_ids |= repo.store_spot_definitions(db, spec.spots.values())
     plans = {spec.id: _plan(spec, def_ids) for spec in specs}
+    by_id = {spec.id: spec for spec in specs}
     model = _PainModel(rng, days)
-    end_day = tracker.clock.local(tracker.clock.now()).start_of("day")
-    sessions = _schedule(rng, days, {s.id for s in specs})
+    now = tracker.clock.now()
+    end_day = tracker.clock.local(now).start_of("day")
+    sessions = []
+    for day, hour, pid, sides, tool in _schedule(rng, days, {s.id for s in specs}):
+        began = end_day.subtract(days=days - 1 - day).add(hours=hour, minutes=rng.randint(0, 50))
+        began = datetime.fromtimestamp(began.timestamp(), timezone.utc)  # plain: faster sums
+        if began + timedelta(hours=1) <= now:  # today's later sessions have not happened yet
+            sessions.append((day, began, pid, sides, tool))
     total = len(sessions)
     written_sessions = written_ratings = 0
     for start in range(0, total, _BATCH_SESSIONS):
         session_rows: list[dict] = []
         rating_rows: list[dict] = []
-        for day, hour, pid, sides, tool in sessions[start : start + _BATCH_SESSIONS]:
-            spec = next(s for s in specs if s.id == pid)
+        for day, began, pid, sides, tool in sessions[start : start + _BATCH_SESSIONS]:
+            spec = by_id[pid]
             steps, plan_json = plans[pid]
-            began = end_day.subtract(days=days - 1 - day).add(hours=hour, minutes=rng.randint(0, 50))
-            began = began.in_timezone("UTC")
             session_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             moment = began
             level = []
@@ -133,8 +131,8 @@ def write_demo(
                 )
             )
         with database.writing() as db:
-            db.execute(insert(SessionRow), session_rows)
-            db.execute(insert(RatingRow), rating_rows)
+            db.execute(insert(SessionRow.__table__), session_rows)
+            db.execute(insert(RatingRow.__table__), rating_rows)
         written_sessions += len(session_rows)
         written_ratings += len(rating_rows)
         if progress:
@@ -161,25 +159,35 @@ def _plan(spec: ProtocolSpec, def_ids: dict[str, int]):
 
 
 def _schedule(rng: random.Random, days: int, available: set[str]) -> list[tuple]:
-    """(day, hour, protocol, sides, tool) for each sample session, oldest first."""
-    routines = [r for r in _ROUTINES if r[0] in available]
-    weights = [r[3] for r in routines]
+    """(day, hour, protocol, sides, tool) for each sample session, oldest first.
+
+    The sample person searches the low back and the buttocks most evenings, checks a few key
+    spots some mornings, and now and then does the deeper routines; holidays leave gaps.
+    """
     out: list[tuple] = []
     skipping = 0
     for day in range(days):
         if skipping:
             skipping -= 1
             continue
-        if rng.random() < 0.02:
+        if rng.random() < 0.01:
             skipping = rng.randint(2, 9)  # a holiday or a busy week
             continue
-        if rng.random() < 0.18:
+        if rng.random() < 0.05:
             continue
-        pid, sides, tool, _w = rng.choices(routines, weights)[0]
-        out.append((day, rng.choice((7, 8, 19, 20, 21)), pid, sides, tool))
-        if rng.random() < 0.5 and day > 0:
-            pid, sides, tool, _w = rng.choices(routines, weights)[0]
-            out.append((day, 21, pid, sides, tool))
+        planned: list[tuple[int, str, str]] = []
+        if rng.random() < 0.7:
+            planned.append((rng.choice((7, 8)), "quick-check", "ball"))
+        else:
+            planned.append((rng.choice((7, 8)), "perfect-spots", "hands"))
+        if rng.random() < 0.97:
+            planned.append((19, "low-back-lines", "cane"))
+            planned.append((20, "glute-arcs", "ball"))
+        if rng.random() < 0.5:
+            planned.append((21, "perfect-spots", "ball"))
+        if day % 7 in (1, 3, 5):
+            planned.append((21, "deep-and-distant", "hands"))
+        out += [(day, hour, pid, "both", tool) for hour, pid, tool in planned if pid in available]
     return out
 
 
@@ -190,15 +198,17 @@ class _PainModel:
         self.rng = rng
         self.days = days
         self.levels: dict[tuple[str, str], tuple[float, float, float]] = {}
-        self.flares = sorted(rng.sample(range(days), k=min(days, max(1, days // 45))))
+        starts = rng.sample(range(days), k=min(days, max(1, days // 45)))
+        self.extra = [0.0] * days
+        for start in starts:
+            for offset in range(6):
+                if start + offset < days:
+                    bump = 2.5 * (1 - offset / 6)
+                    self.extra[start + offset] = max(self.extra[start + offset], bump)
 
     def flare(self, day: int) -> float:
-        """Extra pain on the days after a flare begins."""
-        extra = 0.0
-        for start in self.flares:
-            if 0 <= day - start < 6:
-                extra = max(extra, 2.5 * (1 - (day - start) / 6))
-        return extra
+        """Extra pain in the days after a flare begins."""
+        return self.extra[day]
 
     def tenderness(self, spot_id: str, side: str, day: int) -> int:
         key = (spot_id, side)

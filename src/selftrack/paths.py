@@ -25,6 +25,13 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """The user cache folder (platformdirs), e.g. ~/.cache/selftrack."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
     """The SQLite file used when neither --db nor SELFTRACK_DB is given."""
     return data_dir() / DB_FILENAME

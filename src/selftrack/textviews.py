@@ -8,6 +8,27 @@ from selftrack import bodymap
 from selftrack.domain import ProtocolSpec
 
 _LABELS = "123456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+# C0 and C1 controls, DEL, and the bidirectional overrides that can reorder what is shown.
+_UNSAFE = {*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    """`text` with control characters and escape sequences shown as harmless `\\xNN` marks.
+
+    Notes and names come from users and files: printed raw, an escape sequence could
+    rewrite the terminal.
+    """
+    if not any(ord(ch) in _UNSAFE for ch in text):
+        return text
+    keep = "\n\t" if multiline else ""
+    return "".join(
+        ch if ord(ch) not in _UNSAFE or ch in keep else _escape(ch) for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:
@@ -40,4 +61,4 @@ def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:
     out += ["  " + line for line in bodymap.render(marks, 44, 22).lines()]
     if off_map:
         out += ["", "Not on this view:"] + [f"  {line}" for line in off_map]
-    return "\n".join(out)
+    return printable("\n".join(out), multiline=True)

@@ -47,4 +47,4 @@ def test_readme_opens_with_the_two_commands():
     block = README.split("```sh", 1)[1].split("```", 1)[0].strip().splitlines()
     assert len(block) == 2
     assert block[0].endswith("selftrack") and "pip install ." in block[0]
-    assert "pytest" in block[1] and ".[test]" in block[1]
+    assert "pytest" in block[1] and ".[test," in block[1] and "postgres]" in block[1]

@@ -22,6 +22,8 @@ from selftrack.storage.engine import (
 from selftrack.tracker import Tracker
 from support import TEST_PROTOCOLS
 
+pytestmark = pytest.mark.backends
+
 needs_permissions = pytest.mark.skipif(
     os.geteuid() == 0,
     reason="root ignores file permissions (the *_as_root tests cover these cases)",
@@ -188,13 +190,13 @@ def test_upgrade_from_older_schema_keeps_every_row_and_makes_a_backup(tmp_path, 
         assert conn.execute("SELECT count(*) FROM ratings").fetchone() == (12,)
 
 
-def test_models_match_the_migrations(tmp_path):
+def test_models_match_the_migrations(database_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from selftrack.storage.models import Base
 
-    database = open_database(str(tmp_path / "m.db"))
+    database = open_database(database_url)
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     database.close()

@@ -131,3 +131,24 @@ def test_builtin_protocols_are_in_the_wheel_layout():
     # the loader finds the built-ins both in a source checkout and inside the wheel
     assert (BUILTIN / "quick-check.protocol.toml").is_file()
     assert Path(BUILTIN).name in {"protocols", "builtin_protocols"}
+
+
+def test_cache_gives_the_same_result_and_notices_changes(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEST_PROTOCOLS / "mini.protocol.toml", folder)
+    shutil.copy(BAD / "unknown-spot.protocol.toml", folder)
+    cache = tmp_path / "cache" / "protocols.json"
+    fresh = load_protocols([BUILTIN, folder], cache=cache)
+    assert cache.exists()
+    cached = load_protocols([BUILTIN, folder], cache=cache)
+    assert cached.specs == fresh.specs
+    assert cached.catalogue == fresh.catalogue
+    assert cached.problems == fresh.problems
+    assert cached.specs["quick-check"].builtin and not cached.specs["test-mini"].builtin
+    (folder / "mini.protocol.toml").write_text(
+        (TEST_PROTOCOLS / "mini.protocol.toml").read_text().replace("Test mini routine", "Renamed!")
+    )
+    assert load_protocols([BUILTIN, folder], cache=cache).specs["test-mini"].name == "Renamed!"
+    cache.write_text("{ not json")
+    assert load_protocols([BUILTIN, folder], cache=cache).specs == load_protocols([BUILTIN, folder]).specs

@@ -11,6 +11,8 @@ from selftrack.domain import SessionStatus
 from selftrack.tracker import Tracker, TrackerError
 from support import FIXED_NOW, TEST_PROTOCOLS
 
+pytestmark = pytest.mark.backends
+
 
 def test_walk_order_is_route_by_route_left_then_right(tracker):
     session = tracker.start_session("test-mini", "both", tool="ball", pain_before=5)
@@ -34,12 +36,12 @@ def test_one_side_only(tracker):
     assert len(session.steps) == 3
 
 
-def test_rating_is_stored_and_visible_to_a_new_process_view(tracker, db_path, clock):
+def test_rating_is_stored_and_visible_to_a_new_process_view(tracker, database_url, clock):
     session = tracker.start_session("test-mini", "both")
     tracker.record_rating(session.id, 0, 7, recognised=True)
     tracker.record_rating(session.id, 1, skipped=True)
     tracker.record_rating(session.id, 2, 0, nerve=True, note="zing")
-    with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as other:
+    with Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=clock) as other:
         ratings = other.ratings(session.id)
     assert [(r.step_index, r.tenderness, r.skipped) for r in ratings] == [
         (0, 7, False),
@@ -132,10 +134,10 @@ def test_unknown_protocol_and_sides(tracker):
         tracker.start_session("test-mini", "middle")
 
 
-def test_sessions_by_date_range_and_previous_ratings(db_path):
+def test_sessions_by_date_range_and_previous_ratings(database_url):
     def at(days: int) -> Tracker:
         return Tracker(
-            str(db_path),
+            database_url,
             protocols_dir=TEST_PROTOCOLS,
             clock=Clock(fixed=FIXED_NOW - timedelta(days=days), tz_name="UTC"),
         )
@@ -157,15 +159,15 @@ def test_sessions_by_date_range_and_previous_ratings(db_path):
         assert ("test-line-2", "left") not in last
 
 
-def test_session_keeps_spot_definitions_when_protocol_file_disappears(tmp_path, db_path, clock):
+def test_session_keeps_spot_definitions_when_protocol_file_disappears(tmp_path, database_url, clock):
     folder = tmp_path / "mine"
     folder.mkdir()
     source = (TEST_PROTOCOLS / "mini.protocol.toml").read_text()
     (folder / "gone.protocol.toml").write_text(source.replace('"test-mini"', '"gone"'))
-    with Tracker(str(db_path), protocols_dir=folder, clock=clock) as t:
+    with Tracker(database_url, protocols_dir=folder, clock=clock) as t:
         session = t.start_session("gone", "left")
     (folder / "gone.protocol.toml").unlink()
-    with Tracker(str(db_path), protocols_dir=folder, clock=clock) as t:
+    with Tracker(database_url, protocols_dir=folder, clock=clock) as t:
         kept = t.session(session.id)
         assert "gone" not in t.load().specs
     assert kept.spots["test-dimple-spot"].name == "Test spot under the dimple"
@@ -187,12 +189,12 @@ def test_naive_datetimes_are_refused(tracker):
     assert tracker.session(session.id).ended_at is None
 
 
-def test_overview_on_empty_and_with_data(db_path):
+def test_overview_on_empty_and_with_data(database_url):
     from selftrack.analysis.overview import streak
 
     def at(days: float) -> Tracker:
         moment = FIXED_NOW - timedelta(days=days)
-        return Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC"))
+        return Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC"))
 
     with at(0) as t:
         empty = t.overview()
@@ -218,6 +220,26 @@ def test_overview_on_empty_and_with_data(db_path):
 
     assert streak({date(2026, 1, 1), date(2026, 1, 2)}, date(2026, 1, 3)) == 2
     assert streak({date(2026, 1, 1)}, date(2026, 1, 3)) == 0
+
+
+def test_reading_first_does_not_lose_the_profile(tracker):
+    assert tracker.sessions() == []
+    assert tracker.unfinished_session() is None
+    session = tracker.start_session("test-mini", "left")
+    assert [s.id for s in tracker.sessions()] == [session.id]
+
+
+def test_ratings_between_dates(database_url):
+    for days in (9, 4, 1):
+        moment = FIXED_NOW - timedelta(days=days)
+        with Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC")) as t:
+            s = t.start_session("test-mini", "left")
+            t.record_rating(s.id, 0, days)
+            t.record_rating(s.id, 1, skipped=True)
+    with Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=FIXED_NOW, tz_name="UTC")) as t:
+        window = t.ratings_between(FIXED_NOW - timedelta(days=5), FIXED_NOW - timedelta(days=2))
+        assert [(r.tenderness, r.skipped) for r in window] == [(4, False), (None, True)]
+        assert len(t.ratings_between()) == 6
 
 
 def test_profile_first_seen_in_a_read_is_committed(db_path, clock):

@@ -187,3 +187,13 @@ class Session:
     notes: str = ""
     ended_at: datetime | None = None
     origin: str = "app"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    """One person in the database: their profile name and how many sessions they have."""
+
+    name: str
+    sessions: int
+    created_at: datetime
+    last_session_at: datetime | None = None

@@ -53,14 +53,37 @@ def discover(folders: Iterable[Path], suffix: str) -> list[Path]:
     return found
 
 
-def load_protocols(folders: Sequence[Path]) -> LoadResult:
-    """Load all catalogues, then all protocols, from `folders` in order; never raises."""
+def load_protocols(folders: Sequence[Path], cache: Path | None = None) -> LoadResult:
+    """Load all catalogues, then all protocols, from `folders` in order; never raises.
+
+    With `cache`, the parsed result is kept in that file and reused while no protocol file
+    has changed, which spares validation (and importing pydantic) on most starts.
+    """
+    if cache is None:
+        return _load_all(folders)
+    from selftrack.protocols import cache as cache_module
+
+    fingerprint = cache_module.fingerprint(
+        discover(folders, CATALOGUE_SUFFIX) + discover(folders, PROTOCOL_SUFFIX)
+    )
+    cached = cache_module.read(cache, fingerprint)
+    if cached is not None:
+        return cached
+    result = _load_all(folders)
+    cache_module.write(cache, fingerprint, result)
+    return result
+
+
+def _load_all(folders: Sequence[Path]) -> LoadResult:
     result = LoadResult()
     sources: dict[str, str] = {}
     for path in discover(folders, CATALOGUE_SUFFIX):
         _load_catalogue(path, result, sources)
+    from selftrack.paths import builtin_protocols_dir
+
+    builtin = builtin_protocols_dir().resolve()
     for path in discover(folders, PROTOCOL_SUFFIX):
-        _load_protocol(path, result)
+        _load_protocol(path, result, builtin=path.resolve().parent == builtin)
     return result
 
 
@@ -98,16 +121,22 @@ def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]
 
 def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem(str(path), None, f"cannot read the file: {exc}"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        result.problems.append(Problem(str(path), None, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        result.problems.append(Problem(str(path), line, "not UTF-8 text: save the file as UTF-8"))
         return None
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_LINE.search(message)
-        line = int(match.group(1)) if match else None
+        line = int(match.group(1)) if match else max(1, len(text.splitlines()))
         message = _TOML_LINE.sub("", message).strip()
         result.problems.append(Problem(str(path), line, f"not valid TOML: {message}"))
         return None
@@ -161,7 +190,7 @@ def _load_catalogue(path: Path, result: LoadResult, sources: dict[str, str]) -> 
         sources[spot.id] = str(path)
 
 
-def _load_protocol(path: Path, result: LoadResult) -> None:
+def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> None:
     from selftrack.protocols.schema import ProtocolModel
 
     read = _read(path, result)
@@ -225,6 +254,7 @@ def _load_protocol(path: Path, result: LoadResult) -> None:
         minutes=model.minutes,
         cautions=tuple(model.cautions),
         source=str(path),
+        builtin=builtin,
         content_hash=content_hash(model.id, model.version, routes, spec_spots),
     )
 
@@ -304,7 +334,7 @@ def _fill(template: str, values: dict) -> str:
     return template.replace("{n}", str(values["n"])).replace("{count}", str(values["count"]))
 
 
-def locate(text: str, loc: tuple) -> int | None:
+def locate(text: str, loc: tuple) -> int:
     """The 1-based line in TOML `text` that holds the value at pydantic `loc`, as near as known."""
     lines = text.splitlines()
     table: tuple = ()
@@ -333,4 +363,4 @@ def locate(text: str, loc: tuple) -> int | None:
         prefix = tuple(loc[:cut])
         if prefix in positions:
             return positions[prefix]
-    return 1 if lines else None
+    return 1  # not found (or an empty file): the problem is with the file as a whole

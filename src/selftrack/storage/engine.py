@@ -11,17 +11,26 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from selftrack.errors import SelftrackError
 from selftrack.paths import create_private_file, default_db_path, make_private_dir
+from selftrack.storage.schema import HEAD_REVISION, KNOWN_REVISIONS  # noqa: F401 (re-exported)
 
-HEAD_REVISION = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-class DatabaseError(Exception):
+_PLAIN_REASONS = {
+    "database or disk is full": "the disk is full (earlier entries are kept)",
+    "readonly database": "it has become read-only (earlier entries are kept)",
+    "disk i/o error": "the disk reported an error: is it full or gone? (earlier entries are kept)",
+    "database is locked": "another program kept it busy for too long; try again",
+}
+
+
+class DatabaseError(SelftrackError):
     """A database problem explained in one line for the user."""
 
 
@@ -63,9 +72,9 @@ class Database:
         self.url = url
         self.engine = engine
         self.path = sqlite_path(url)
-        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._read = sessionmaker(engine, expire_on_commit=False, info={"writer": False})
         writer = engine.execution_options(selftrack_immediate=True) if self.is_sqlite else engine
-        self._write = sessionmaker(writer, expire_on_commit=False, info={"writing": True})
+        self._write = sessionmaker(writer, expire_on_commit=False, info={"writer": True})
 
     @property
     def is_sqlite(self) -> bool:
@@ -79,14 +88,27 @@ class Database:
     @contextmanager
     def reading(self):
         """A session for queries (rolled back at the end)."""
-        with self._read() as session:
+        with self._explained("read from"), self._read() as session:
             yield session
 
     @contextmanager
     def writing(self):
-        """A session whose work is committed durably when the block ends without error."""
-        with self._write() as session, session.begin():
+        """A session whose work is committed durably when the block ends without error.
+
+        When the disk is full, read-only or failing, nothing of this block is kept, earlier
+        work stays intact, and the error is a DatabaseError with a one-line reason.
+        """
+        with self._explained("save to"), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _explained(self, action: str):
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            yield
+        except OperationalError as exc:
+            raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -137,7 +159,10 @@ def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> Non
         make_private_dir(path.parent)
     if not os.access(path.parent, os.W_OK):
         raise DatabaseError(f"cannot create database {path}: folder {path.parent} is not writable")
-    create_private_file(path)
+    try:
+        create_private_file(path)
+    except FileExistsError:
+        pass  # another process created it a moment ago; opening goes on as usual
 
 
 def read_revision(engine: Engine) -> tuple[str | None, bool]:
@@ -148,6 +173,12 @@ def read_revision(engine: Engine) -> tuple[str | None, bool]:
             return None, bool(tables - {"alembic_version"})
         rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
         return (rows[0] if rows else None), True
+
+
+def _revision_of(conn) -> str | None:
+    if "alembic_version" not in _table_names(conn):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _table_names(conn) -> list[str]:
@@ -176,8 +207,8 @@ def open_database(location: str, *, create: bool = True, upgrade: bool = True) -
     try:
         try:
             revision, has_tables = read_revision(engine)
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseError(f"{path} is not a usable SQLite database: {exc}") from None
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
+            raise DatabaseError(f"cannot read database {_safe(url)}: {_plain(exc)}") from None
         except Exception as exc:
             raise DatabaseError(f"cannot open database {_safe(url)}: {_one_line(exc)}") from None
         if revision is None and has_tables:
@@ -217,7 +248,14 @@ def migrate(url: URL, current: str | None, target: str = HEAD_REVISION) -> Upgra
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with engine.begin() as conn:
+        # Take the write lock first (and wait for it), then look again: another process may
+        # have opened the same new database at the same moment and upgraded it already.
+        locking = engine.execution_options(selftrack_immediate=True)
+        with locking.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(5170011)"))
+            if _revision_of(conn) == target:
+                return UpgradeReport(current, target, backup)
             config.attributes["connection"] = conn
             command.upgrade(config, target)
             if conn.dialect.name == "sqlite":
@@ -255,6 +293,12 @@ def backup_sqlite(source: Path, target: Path) -> None:
 def _safe(url: URL) -> str:
     path = sqlite_path(url)
     return str(path) if path else url.render_as_string(hide_password=True)
+
+
+def _plain(exc: BaseException) -> str:
+    """A database error's reason in one line, in plain words when it is a common one."""
+    reason = _one_line(getattr(exc, "orig", exc))
+    return next((v for k, v in _PLAIN_REASONS.items() if k in reason.lower()), reason)
 
 
 def _one_line(exc: BaseException) -> str:

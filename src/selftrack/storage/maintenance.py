@@ -30,40 +30,55 @@ class CheckReport:
 
 
 def check_database(database: Database) -> CheckReport:
-    """Run SQLite's integrity and foreign-key checks and report the schema version."""
-    report = CheckReport()
-    revision, _ = read_revision(database.engine)
-    report.lines.append(f"database: {database.display}")
-    report.lines.append(f"schema: {revision} (this selftrack expects {HEAD_REVISION})")
-    with database.engine.connect() as conn:
-        if database.is_sqlite:
-            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
-            if integrity != ["ok"]:
-                report.ok = False
-                report.lines += [f"integrity: {line}" for line in integrity[:20]]
+    """Check integrity (SQLite's own checks, or the server's on PostgreSQL), schema and contents."""
+    report = CheckReport(lines=[f"database: {database.display}"])
+    try:
+        revision, _ = read_revision(database.engine)
+        report.lines.append(f"schema: {revision} (this selftrack expects {HEAD_REVISION})")
+        with database.engine.connect() as conn:
+            if database.is_sqlite:
+                integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+                ok = integrity == ["ok"]
+                report.lines += ["integrity: ok"] if ok else [f"integrity: {x}" for x in integrity[:20]]
+                broken = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
             else:
-                report.lines.append("integrity: ok")
-            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                report.ok = False
-                report.lines.append(f"references: {len(broken)} broken")
-            else:
-                report.lines.append("references: ok")
-        counts = {
-            table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for table in ("profiles", "sessions", "ratings")
-        }
+                version = conn.execute(text("SHOW server_version")).scalar_one()
+                report.lines.append(
+                    f"integrity: kept by the server (PostgreSQL {version}; no file to check)"
+                )
+                ok = True
+                broken = sum(conn.execute(text(sql)).scalar_one() for sql in _ORPHANS)
+            report.lines.append(f"references: {broken} broken" if broken else "references: ok")
+            report.ok = ok and not broken
+            counts = [
+                conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in ("profiles", "sessions", "ratings")
+            ]
+    except Exception as exc:  # a damaged file fails in many ways: report it, never crash
+        report.ok = False
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        report.lines.append(f"error: {reason}")
+        return report
     report.lines.append(
-        f"contents: {counts['profiles']} profile(s), {counts['sessions']} session(s), "
-        f"{counts['ratings']} rating(s)"
+        f"contents: {counts[0]} profile(s), {counts[1]} session(s), {counts[2]} rating(s)"
     )
     return report
+
+
+_ORPHANS = (
+    "SELECT count(*) FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id WHERE p.id IS NULL",
+    "SELECT count(*) FROM ratings r LEFT JOIN sessions s ON s.id = r.session_id WHERE s.id IS NULL",
+    "SELECT count(*) FROM ratings r LEFT JOIN spot_definitions d ON d.id = r.spot_def_id "
+    "WHERE d.id IS NULL",
+)
 
 
 def backup_to(database: Database, target: Path) -> None:
     """Copy a SQLite database to `target`, never overwriting an existing file."""
     if not database.is_sqlite or database.path is None:
-        raise DatabaseError("backup works on SQLite files; for PostgreSQL use pg_dump")
+        raise DatabaseError(
+            "backup copies SQLite files; for a PostgreSQL database use the server's pg_dump"
+        )
     target = target.expanduser()
     if target.exists():
         raise DatabaseError(f"{target} already exists; choose a new file name")

@@ -127,6 +127,8 @@ class RatingRow(Base):
         ),
         CheckConstraint("side IN ('left', 'right', 'mid')", name="side"),
         Index("ix_ratings_spot_side", "spot_id", "side"),
+        # covers the per-session aggregates of history and trends (no table reads, no sort)
+        Index("ix_ratings_session_side", "session_id", "side", "spot_def_id", "tenderness"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session as DBSession
 
-from selftrack.domain import Rating, Session, SessionStatus, SpotSpec, Step
+from selftrack.domain import ProfileSummary, Rating, Session, SessionStatus, SpotSpec, Step
 from selftrack.storage.models import ProfileRow, RatingRow, SessionRow, SpotDefinitionRow
 
 
@@ -25,7 +25,14 @@ def profile_id(db: DBSession, name: str, now: datetime, *, create: bool = True) 
 
 
 def store_spot_definitions(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str, int]:
-    """Row ids for these spot definitions, inserting each version not stored yet."""
+    """Row ids for these spot definitions by spot id, inserting each version not stored yet."""
+    by_digest = {spot.digest: spot for spot in spots}
+    known = store_spot_definitions_by_digest(db, by_digest.values())
+    return {spot.id: known[digest] for digest, spot in by_digest.items()}
+
+
+def store_spot_definitions_by_digest(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str, int]:
+    """Row ids for these spot definitions by digest, inserting each version not stored yet."""
     by_digest = {spot.digest: spot for spot in spots}
     known = dict(
         db.execute(
@@ -50,7 +57,7 @@ def store_spot_definitions(db: DBSession, spots: Iterable[SpotSpec]) -> dict[str
         db.add(row)
         db.flush()
         known[digest] = row.id
-    return {spot.id: known[digest] for digest, spot in by_digest.items()}
+    return known
 
 
 def encode_plan(steps: Sequence[Step], route_names: dict[str, str], def_ids: dict[str, int]) -> str:
@@ -237,11 +244,51 @@ def latest_ratings(
     return {(r.spot_id, r.side): r for r in ratings if (r.spot_id, r.side) in wanted}
 
 
+def ratings_between(
+    db: DBSession, profile: int, start: datetime | None, end: datetime | None
+) -> list[Rating]:
+    """Ratings of this profile entered in [start, end], oldest first."""
+    query = (
+        select(RatingRow)
+        .join(SessionRow, SessionRow.id == RatingRow.session_id)
+        .where(SessionRow.profile_id == profile)
+    )
+    if start is not None:
+        query = query.where(RatingRow.rated_at >= start)
+    if end is not None:
+        query = query.where(RatingRow.rated_at <= end)
+    rows = db.scalars(query.order_by(RatingRow.rated_at, RatingRow.id))
+    return [to_rating(row) for row in rows]
+
+
 def count_sessions(db: DBSession, profile: int, statuses: Sequence[str] | None = None) -> int:
     query = select(func.count()).select_from(SessionRow).where(SessionRow.profile_id == profile)
     if statuses:
         query = query.where(SessionRow.status.in_(list(statuses)))
     return db.scalar(query) or 0
+
+
+def update_rating(db: DBSession, session_id: str, step_index: int, values: dict) -> None:
+    """Change stored fields of one rating (its time and spot stay as they were)."""
+    db.execute(
+        update(RatingRow)
+        .where(RatingRow.session_id == session_id, RatingRow.step_index == step_index)
+        .values(**values)
+    )
+
+
+def session_ratings_at(db: DBSession, session_id: str, step_index: int) -> Rating:
+    """The rating at one step of a session."""
+    row = db.scalar(
+        select(RatingRow).where(RatingRow.session_id == session_id, RatingRow.step_index == step_index)
+    )
+    return to_rating(row)
+
+
+def delete_session(db: DBSession, session_id: str) -> None:
+    """Remove a session and its ratings."""
+    db.execute(delete(RatingRow).where(RatingRow.session_id == session_id))
+    db.execute(delete(SessionRow).where(SessionRow.id == session_id))
 
 
 def nerve_flags(
@@ -263,3 +310,26 @@ def nerve_flags(
         .group_by(RatingRow.spot_id, RatingRow.side)
     ).all()
     return {(spot, side): when for spot, side, when in rows if (spot, side) in wanted}
+
+
+def profile_summaries(db: DBSession) -> list[ProfileSummary]:
+    """Every profile with its session count and latest session start, by name."""
+    counts = (
+        select(
+            SessionRow.profile_id,
+            func.count().label("sessions"),
+            func.max(SessionRow.started_at).label("last"),
+        )
+        .group_by(SessionRow.profile_id)
+        .subquery()
+    )
+    rows = db.execute(
+        select(ProfileRow.name, counts.c.sessions, ProfileRow.created_at, counts.c.last)
+        .outerjoin(counts, counts.c.profile_id == ProfileRow.id)
+        .order_by(ProfileRow.name)
+    ).all()
+    return [
+        ProfileSummary(name, sessions or 0, created, last)
+        for name, sessions, created, last in rows
+    ]
+

@@ -1,0 +1,123 @@
+"""The `focus` routine: built from the user's own recent history, walked like any other.
+
+A spot (on a side) is in when, in the last 14 days, it was rated 4 or more or marked as the
+familiar pain; it drops out again when its last 3 ratings were all quiet (below 4 and not
+recognised), and it is left out while its latest rating carried the nerve flag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from selftrack.analysis.trends import REGION_NAMES
+from selftrack.domain import REGIONS, ProtocolSpec, RouteSpec, SpotSpec
+
+FOCUS_ID = "focus"
+FOCUS_DAYS = 14
+FOCUS_LEVEL = 4
+QUIET_SESSIONS = 3
+_VIEW_ORDER = ("back", "calf", "front")
+
+
+@dataclass(frozen=True, slots=True)
+class RecentRating:
+    """The parts of a rating the focus rule looks at."""
+
+    moment: datetime
+    tenderness: int
+    recognised: bool = False
+    nerve: bool = False
+
+    @property
+    def stands_out(self) -> bool:
+        return self.tenderness >= FOCUS_LEVEL or self.recognised
+
+    @property
+    def quiet(self) -> bool:
+        return not self.stands_out
+
+
+def pick_focus(
+    history: Mapping[tuple[str, str], Sequence[RecentRating]], since: datetime
+) -> list[tuple[str, str]]:
+    """The (spot, side) pairs that belong in the focus routine.
+
+    `history` gives each pair's latest non-skipped ratings, newest first (at least the last
+    3, plus every one since `since`).
+    """
+    chosen: list[tuple[str, str]] = []
+    for pair, ratings in history.items():
+        if not ratings or ratings[0].nerve:
+            continue
+        if not any(r.stands_out for r in ratings if r.moment >= since):
+            continue
+        last = ratings[:QUIET_SESSIONS]
+        if len(last) == QUIET_SESSIONS and all(r.quiet for r in last):
+            continue
+        chosen.append(pair)
+    return sorted(chosen)
+
+
+def build_focus_spec(
+    pairs: Sequence[tuple[str, str]], spots: Mapping[str, SpotSpec]
+) -> ProtocolSpec | None:
+    """A ProtocolSpec with one route per region holding the chosen spots in body order.
+
+    Sessions cover the sides the user picks; the summary names the sides that stood out.
+    """
+    chosen = {spot_id for spot_id, _side in pairs if spot_id in spots}
+    if not chosen:
+        return None
+    sides: dict[str, set[str]] = {}
+    for spot_id, side in pairs:
+        sides.setdefault(spot_id, set()).add(side)
+    by_region: dict[str, list[SpotSpec]] = {}
+    for spot_id in chosen:
+        by_region.setdefault(spots[spot_id].region, []).append(spots[spot_id])
+    order = [r for r in REGIONS if r in by_region] + sorted(set(by_region) - set(REGIONS))
+    routes = []
+    for region in order:
+        members = sorted(
+            by_region[region],
+            key=lambda s: (_view_rank(s.view), s.y, abs(s.x), s.id),
+        )
+        routes.append(
+            RouteSpec(
+                id=f"focus-{region}",
+                name=f"{REGION_NAMES.get(region, region)}: spots that stood out",
+                kind="set",
+                spot_ids=tuple(s.id for s in members),
+            )
+        )
+    used = {spot_id: spots[spot_id] for spot_id in sorted(chosen)}
+    lines = [
+        f"{spots[spot_id].name}: {', '.join(sorted(sides[spot_id]))}" for spot_id in sorted(chosen)
+    ]
+    digest = hashlib.sha256(
+        "\n".join(f"{s.digest}:{','.join(sorted(sides[s.id]))}" for s in used.values()).encode()
+    ).hexdigest()
+    return ProtocolSpec(
+        id=FOCUS_ID,
+        version=1,
+        name="Focus",
+        summary=(
+            f"{len(used)} spots that were tender ({FOCUS_LEVEL}+) or felt familiar "
+            f"in the last {FOCUS_DAYS} days"
+        ),
+        routes=tuple(routes),
+        spots=used,
+        about=(
+            "Built from your own history each time it is opened. Spots drop out once their "
+            f"last {QUIET_SESSIONS} ratings are all below {FOCUS_LEVEL}. Where they stood "
+            "out — " + "; ".join(lines) + "."
+        ),
+        source="built from your history",
+        content_hash=digest,
+    )
+
+
+def _view_rank(view: str) -> int:
+    return _VIEW_ORDER.index(view) if view in _VIEW_ORDER else len(_VIEW_ORDER)

@@ -1,0 +1,35 @@
+"""One line per session for the history list: what was done and how tender it was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from selftrack.domain import SessionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """A session with its counts: rated spots, skipped spots, mean and highest tenderness."""
+
+    id: str
+    started_at: datetime
+    protocol_id: str
+    protocol_name: str
+    status: SessionStatus
+    sides: str
+    tool: str
+    pain_before: int | None
+    pain_after: int | None
+    rated: int
+    skipped: int
+    mean: float | None
+    highest: int | None
+    notes: str = ""
+
+    @property
+    def pain_change(self) -> int | None:
+        """Overall pain after minus before (negative = the session helped)."""
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_after - self.pain_before

@@ -1,0 +1,213 @@
+"""Reviewing history for one tracker: the use cases behind History, Trends, Heat map, Adherence.
+
+Each function opens one read session, lets SQL do the summing, and hands the rows to the pure
+functions of this package. `start`/`end` are timezone-aware moments (None = open-ended) on
+the session start time; the baseline is always the first sessions inside that range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from selftrack.analysis.adherence import Adherence, build_adherence
+from selftrack.analysis.focus import FOCUS_DAYS, QUIET_SESSIONS, build_focus_spec, pick_focus
+from selftrack.analysis.heatmap import HeatChange, HeatMap, build_heat_map, heat_changes
+from selftrack.analysis.history import SessionSummary
+from selftrack.analysis.trends import (
+    Asymmetry,
+    Point,
+    Subject,
+    Trend,
+    asymmetries,
+    build_trend,
+    default_subjects,
+    parse_subjects,
+    subject_name,
+)
+from selftrack.domain import REGIONS, ProtocolSpec
+
+_FOCUS_LOOKBACK_DAYS = 120
+
+
+def session_summaries(
+    tracker, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+) -> list[SessionSummary]:
+    """Sessions newest first with rated/skipped counts, mean and highest tenderness."""
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        return queries.session_summaries(db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id)
+
+
+def trends(
+    tracker,
+    subjects: Sequence[str | Subject] = (),
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Trend]:
+    """One Trend per subject (see selftrack.analysis.trends for the words).
+
+    With no subjects: every region and side that has ratings, then the overall pain before
+    and after. Raises SubjectError for a name that is neither a spot, a region nor `pain`.
+    """
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
+        words = [s for s in subjects if isinstance(s, str)]
+        chosen = [s for s in subjects if isinstance(s, Subject)]
+        if words:
+            needs_spots = any(w.split(":")[0].lower() not in (*REGIONS, "pain") for w in words)
+            known: dict[str, set[str]] = {}
+            if needs_spots:
+                keys = {w.split(":")[0].lower() for w in words}
+                known = queries.spot_sides(db, keys)
+                if keys - known.keys() - {*REGIONS, "pain"}:
+                    for spec in tracker.load().specs.values():
+                        known |= {k: set(spec.spots[k].sides_for("both")) for k in keys & spec.spots.keys()}
+            chosen += parse_subjects(words, known)
+        region_rows = None
+        if not chosen:
+            region_rows = queries.region_values(db, profile, start, end)
+            chosen = default_subjects({(region, side) for _m, region, side, _v in region_rows})
+        points: dict[Subject, list[Point]] = {s: [] for s in chosen}
+        kinds = {s.kind for s in chosen}
+        if "region" in kinds:
+            sided = {s for s in chosen if s.kind == "region" and s.side != "both"}
+            if sided:
+                if region_rows is None:
+                    region_rows = queries.region_values(db, profile, start, end)
+                _collect(points, "region", region_rows)
+            if any(s.kind == "region" and s.side == "both" for s in chosen):
+                _collect(points, "region", queries.region_values(db, profile, start, end, pool_sides=True))
+        names: dict[str, tuple[str, str]] = {}
+        if "spot" in kinds:
+            spot_ids = sorted({s.key for s in chosen if s.kind == "spot"})
+            _collect(points, "spot", queries.spot_values(db, profile, start, end, spot_ids=spot_ids))
+            names = queries.spot_names(db, spot_ids)
+        if "pain" in kinds:
+            for moment, before, after in queries.pain_values(db, profile, start, end):
+                for side, value in (("before", before), ("after", after)):
+                    key = Subject("pain", "pain", side)
+                    if value is not None and key in points:
+                        points[key].append(Point(moment, float(value)))
+    out = []
+    for subject in chosen:
+        name, region = names.get(subject.key, ("", ""))
+        out.append(build_trend(subject, subject_name(subject, name), points[subject], region))
+    return out
+
+
+def spot_trends(
+    tracker, start: datetime | None = None, end: datetime | None = None, *, keep: int | None = 160
+) -> list[Trend]:
+    """A Trend for every spot and side rated in the period, most tender now first.
+
+    Summaries use every session; each trend's points are thinned to `keep` time-slice
+    medians (None keeps them all), enough for a sparkline or a small chart.
+    """
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
+        rows = queries.spot_values(db, profile, start, end)
+        names = queries.spot_names(db, {spot for _m, spot, _s, _v in rows})
+    points: dict[Subject, list[Point]] = {}
+    for moment, spot, side, value in rows:
+        points.setdefault(Subject("spot", spot, side), []).append(Point(moment, value))
+    out = []
+    for subject, series in points.items():
+        name, region = names.get(subject.key, (subject.key, ""))
+        out.append(build_trend(subject, subject_name(subject, name), series, region, keep=keep))
+    return sorted(out, key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
+
+
+def region_asymmetry(
+    tracker, start: datetime | None = None, end: datetime | None = None
+) -> list[Asymmetry]:
+    """Left against right for each region, at the latest level of each side."""
+    regional = [t for t in trends(tracker, (), start, end) if t.subject.kind == "region"]
+    return asymmetries(regional)
+
+
+def heat_map(tracker, start: datetime | None = None, end: datetime | None = None) -> HeatMap:
+    """Mean tenderness per spot and side over the period, most tender first."""
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        cells, sessions = queries.heat_cells(db, db.profile_id(tracker.profile), start, end)
+    return build_heat_map(start, end, cells, sessions)
+
+
+def heat_change(
+    tracker,
+    first: tuple[datetime | None, datetime | None],
+    second: tuple[datetime | None, datetime | None],
+) -> tuple[HeatMap, HeatMap, list[HeatChange]]:
+    """Both periods' heat maps and the change for every spot and side rated in both."""
+    a = heat_map(tracker, *first)
+    b = heat_map(tracker, *second)
+    return a, b, heat_changes(a, b)
+
+
+def first_and_last_month(
+    tracker, start: datetime | None = None, end: datetime | None = None
+) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]] | None:
+    """The first 30 days and the last 30 days of the period's history (None without sessions)."""
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
+        starts = queries.session_starts(db, profile, start, end)
+    if not starts:
+        return None
+    first, last = starts[0], starts[-1]
+    month = timedelta(days=30)
+    return (first, min(last, first + month)), (max(first, last - month), last)
+
+
+def adherence(tracker, start: datetime | None = None, end: datetime | None = None) -> Adherence:
+    """Sessions per week over the period (abandoned ones not counted) and the current streak."""
+    from selftrack.storage import queries
+
+    clock = tracker.clock
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
+        moments = queries.session_starts(db, profile, start, end)
+        streak_moments = queries.session_starts(db, profile, clock.now() - timedelta(days=400))
+    tz = clock.tz
+    today = clock.now().astimezone(tz).date()
+    days = [m.astimezone(tz).date() for m in moments]
+    result = build_adherence(
+        days,
+        today,
+        first=start.astimezone(tz).date() if start else None,
+        last=min(end.astimezone(tz).date(), today) if end else None,
+    )
+    streak_days = build_adherence([m.astimezone(tz).date() for m in streak_moments], today).streak_days
+    return Adherence(result.weeks, streak_days, result.sessions, result.active_days)
+
+
+def focus_protocol(tracker) -> ProtocolSpec | None:
+    """The `focus` routine built from the last 14 days, or None when nothing stood out."""
+    from selftrack.storage import queries
+
+    now = tracker.clock.now()
+    since = now - timedelta(days=FOCUS_DAYS)
+    with tracker.reading_rows() as db:
+        profile = db.profile_id(tracker.profile)
+        history = queries.focus_history(
+            db, profile, since, now - timedelta(days=_FOCUS_LOOKBACK_DAYS), QUIET_SESSIONS
+        )
+        pairs = pick_focus(history, since)
+        specs = queries.spot_specs(db, {spot for spot, _side in pairs}) if pairs else {}
+    return build_focus_spec(pairs, specs)
+
+
+def _collect(points: dict[Subject, list[Point]], kind: str, rows) -> None:
+    wanted = {(s.key, s.side): series for s, series in points.items() if s.kind == kind}
+    for moment, key, side, value in rows:
+        series = wanted.get((key, side))
+        if series is not None:
+            series.append(Point(moment, value))

@@ -1,0 +1,86 @@
+"""Braille line charts of trends with a date axis (plotille), for the CLI and the TUI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+
+from selftrack.analysis.trends import Point, Trend
+
+# Okabe–Ito colours (colour-blind safe) by plotille name: blue, orange, bluish green, purple.
+SERIES_COLOURS = ("blue", "yellow", "green", "magenta")
+
+
+def date_ticks(span: timedelta):
+    """A tick formatter for the x axis that suits the span shown."""
+    if span > timedelta(days=2 * 365):
+        fmt = "%Y-%m"
+    elif span > timedelta(days=60):
+        fmt = "%d %b %y"
+    elif span > timedelta(days=7):
+        fmt = "%d %b"
+    else:
+        fmt = "%a %H:%M"
+
+    def tick(value, _delta) -> str:
+        return value.strftime(fmt) if isinstance(value, datetime) else str(value)
+
+    return tick
+
+
+def trend_chart(
+    trends: Sequence[Trend],
+    *,
+    width: int = 60,
+    height: int = 10,
+    tz: tzinfo | None = None,
+    colour: bool = False,
+    y_range: tuple[float, float] = (0, 10),
+) -> str:
+    """One chart of the trends' values as dots and their running medians as lines.
+
+    With one trend its sessions are dots and the smoothed line is drawn over them; with
+    several only the smoothed lines are drawn, one colour each, named in the legend.
+    """
+    import plotille
+
+    drawn = [t for t in trends if t.points]
+    if not drawn:
+        return "(no ratings in this period)"
+    fig = plotille.Figure()
+    fig.width, fig.height = width, height
+    fig.with_colors = colour
+    fig.origin = False
+    fig.set_y_limits(*y_range)
+    fig.y_label = "0–10"
+    fig.x_label = "date"
+    fig.y_ticks_fkt = lambda value, _delta: f"{value:.0f}"
+    start = min(t.points[0].moment for t in drawn)
+    end = max(t.points[-1].moment for t in drawn)
+    if end - start < timedelta(days=1):
+        start, end = start - timedelta(days=1), end + timedelta(days=1)
+    fig.set_x_limits(_local(start, tz), _local(end, tz))
+    fig.x_ticks_fkt = date_ticks(end - start)
+    for number, trend in enumerate(drawn):
+        dots, line = trend.chart_points(width * 2)
+        colour_name = SERIES_COLOURS[number % len(SERIES_COLOURS)]
+        if len(drawn) == 1:
+            fig.scatter(_xs(dots, tz), _ys(dots), lc=colour_name, label="sessions")
+            fig.plot(_xs(line, tz), _ys(line), lc="yellow", label="running median")
+        else:
+            fig.plot(_xs(line, tz), _ys(line), lc=colour_name, label=trend.name)
+    text = fig.show(legend=len(drawn) > 1 or colour)
+    return text
+
+
+def _local(moment: datetime, tz: tzinfo | None) -> datetime:
+    # plotille wants naive datetimes; show local wall-clock time
+    return (moment.astimezone(tz) if tz else moment).replace(tzinfo=None)
+
+
+def _xs(points: Sequence[Point], tz: tzinfo | None) -> list[datetime]:
+    return [_local(p.moment, tz) for p in points]
+
+
+def _ys(points: Sequence[Point]) -> list[float]:
+    return [p.value for p in points]

@@ -1,0 +1,112 @@
+"""JSON: a lossless, versioned export that `selftrack import` reads back (docs/export-formats.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TextIO
+
+from selftrack.exports.source import RatingRecord, SessionRecord, SpotDefinition, utc_iso
+
+FORMAT_NAME = "selftrack-export"
+FORMAT_VERSION = 1
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_text = json.encoder.encode_basestring  # what _dumps does to a str, without the dispatch
+_BOOL = ("false", "true")  # indexed by a bool or SQLite's 0/1
+
+
+def _moment(moment) -> str:
+    value = utc_iso(moment)
+    return "null" if value is None else f'"{value}"'
+
+
+def rating_text(r: RatingRecord) -> str:
+    """One rating as its JSON object on one line (the step gives its route).
+
+    Written by hand for speed; equal to json.dumps of the same keys and values.
+    """
+    return (
+        f'{{"step": {r.step_index}, "spot": {_text(r.spot_id)}, "side": {_text(r.side)}, '
+        f'"tenderness": {"null" if r.tenderness is None else r.tenderness}, '
+        f'"skipped": {_BOOL[r.skipped]}, "recognised": {_BOOL[r.recognised]}, '
+        f'"referred": {_BOOL[r.referred]}, "referred_to": {_text(r.referred_to)}, '
+        f'"nerve": {_BOOL[r.nerve]}, "note": {_text(r.note)}, '
+        f'"rated_at": {_moment(r.rated_at)}, "edited_at": {_moment(r.edited_at)}}}'
+    )
+
+
+def session_json_head(s: SessionRecord) -> dict:
+    """A session's JSON object without its steps and ratings."""
+    return {
+        "id": s.id,
+        "protocol": {
+            "id": s.protocol_id,
+            "version": s.protocol_version,
+            "hash": s.protocol_hash,
+            "name": s.protocol_name,
+        },
+        "sides": s.sides,
+        "tool": s.tool,
+        "status": s.status,
+        "started_at": utc_iso(s.started_at),
+        "ended_at": utc_iso(s.ended_at),
+        "pain_before": s.pain_before,
+        "pain_after": s.pain_after,
+        "notes": s.notes,
+        "edited_at": utc_iso(s.edited_at),
+        "routes": s.routes,
+        "spot_definitions": {spot_id: d.digest for spot_id, d in s.spots.items()},
+    }
+
+
+def session_text(s: SessionRecord, indent: str = "    ") -> str:
+    """A session as it appears in the file: its fields, its steps, then one rating per line."""
+    head = _dumps(session_json_head(s))[:-1]
+    steps = _dumps([list(step) for step in s.steps])
+    if s.ratings:
+        inner = indent + "  "
+        lines = f",\n{inner}".join(map(rating_text, s.ratings))
+        ratings = f"[\n{inner}{lines}\n{indent} ]"
+    else:
+        ratings = "[]"
+    return f'{indent}{head},\n{indent} "steps": {steps},\n{indent} "ratings": {ratings}}}'
+
+
+def write_json(
+    out: TextIO,
+    sessions: Iterable[SessionRecord],
+    definitions: Mapping[str, SpotDefinition],
+    *,
+    exported_at: datetime,
+    start: datetime | None,
+    end: datetime | None,
+) -> tuple[int, int]:
+    """Write the whole document; returns (sessions, ratings) written.
+
+    Definitions come before the sessions that name them, so a reader can go in one pass.
+    """
+    out.write("{\n")
+    out.write(f'  "format": {_dumps(FORMAT_NAME)},\n  "version": {FORMAT_VERSION},\n')
+    out.write(f'  "exported_at": {_dumps(utc_iso(exported_at))},\n')
+    out.write(f'  "selection": {_dumps({"from": utc_iso(start), "to": utc_iso(end)})},\n')
+    if definitions:
+        out.write('  "spot_definitions": {\n')
+        out.write(
+            ",\n".join(
+                f"    {_dumps(digest)}: {_dumps(d.spec.to_dict())}" for digest, d in definitions.items()
+            )
+        )
+        out.write("\n  },\n")
+    else:
+        out.write('  "spot_definitions": {},\n')
+    count_sessions = count_ratings = 0
+    out.write('  "sessions": [')
+    for session in sessions:
+        out.write(",\n" if count_sessions else "\n")
+        out.write(session_text(session))
+        count_sessions += 1
+        count_ratings += len(session.ratings)
+    out.write("\n  ]\n}\n" if count_sessions else "]\n}\n")
+    return count_sessions, count_ratings

@@ -1,0 +1,134 @@
+"""Plain-text and JSON views of history and trends, for the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from selftrack.analysis.history import SessionSummary
+from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, rounded
+from selftrack.analysis.trends import Trend
+from selftrack.clock import human_age
+
+
+def _value(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _signed(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    shown = rounded(value, digits)
+    return f"{shown:+.{digits}f}{suffix}"
+
+
+def iso_local(moment: datetime, tz: tzinfo) -> str:
+    """ISO 8601 with the local offset, to the second: 2026-11-20T09:30:00+00:00."""
+    return moment.astimezone(tz).replace(microsecond=0).isoformat()
+
+
+# -- history ----------------------------------------------------------------------------------
+
+
+def history_json(rows: Sequence[SessionSummary], tz: tzinfo) -> list[dict]:
+    """The fields scripts get for each session, newest first."""
+    return [
+        {
+            "id": row.id,
+            "started_at": iso_local(row.started_at, tz),
+            "protocol": row.protocol_id,
+            "status": row.status.value,
+            "pain_before": row.pain_before,
+            "pain_after": row.pain_after,
+            "rated": row.rated,
+            "skipped": row.skipped,
+        }
+        for row in rows
+    ]
+
+
+def history_table(rows: Sequence[SessionSummary], now: datetime, tz: tzinfo) -> str:
+    """Sessions newest first: when, routine, sides, spots rated, mean and highest, pain."""
+    header = (
+        f"{'started':<16}  {'when':<14}  {'routine':<18}  {'sides':<5}  {'status':<11}  "
+        f"{'rated':>5}  {'skip':>4}  {'mean':>4}  {'max':>3}  pain before → after"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        local = row.started_at.astimezone(tz)
+        pain = f"{_pain(row.pain_before)} → {_pain(row.pain_after)}"
+        if row.pain_change is not None and row.pain_change:
+            pain += f" ({row.pain_change:+d})"
+        lines.append(
+            f"{local:%Y-%m-%d %H:%M}  {human_age(row.started_at, now, tz):<14}  "
+            f"{row.protocol_id[:18]:<18}  {row.sides:<5}  {row.status.value.replace('_', ' '):<11}  "
+            f"{row.rated:>5}  {row.skipped:>4}  {_value(row.mean):>4}  "
+            f"{'–' if row.highest is None else row.highest:>3}  {pain}"
+        )
+    return "\n".join(lines)
+
+
+def _pain(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def history_footer(rows: Sequence[SessionSummary]) -> str:
+    """One line of totals: sessions, spots rated, mean change in overall pain."""
+    changes = [r.pain_change for r in rows if r.pain_change is not None]
+    rated = sum(r.rated for r in rows)
+    line = f"{len(rows)} sessions, {rated} spot ratings"
+    if changes:
+        mean = sum(changes) / len(changes)
+        line += f"; overall pain changed by {mean:+.1f} on average during a session ({len(changes)} with both)"
+    return line
+
+
+# -- trends -----------------------------------------------------------------------------------
+
+
+def trend_json(trends: Sequence[Trend], tz: tzinfo) -> list[dict]:
+    """For each subject: its series (date, value) and summary (baseline … meaningful)."""
+    out = []
+    for trend in trends:
+        summary = trend.summary
+        out.append(
+            {
+                "subject": trend.subject.id,
+                "name": trend.name,
+                "series": [
+                    {"date": iso_local(p.moment, tz), "value": rounded(p.value, 2)}
+                    for p in trend.points
+                ],
+                "summary": {
+                    "baseline": rounded(summary.baseline, 2),
+                    "latest": rounded(summary.latest, 2),
+                    "change": rounded(summary.change, 2),
+                    "percent_change": rounded(summary.percent_change, 1),
+                    "meaningful": summary.meaningful,
+                },
+            }
+        )
+    return out
+
+
+def trend_table(trends: Sequence[Trend]) -> str:
+    """One line per subject: sessions, baseline, latest, change, %, verdict, trend per month."""
+    width = max([len(t.name) for t in trends] + [7])
+    header = (
+        f"{'subject':<{width}}  {'sessions':>8}  {'baseline':>8}  {'latest':>6}  "
+        f"{'change':>6}  {'%':>7}  {'verdict':<16}  {'per month':>9}"
+    )
+    lines = [header, "-" * len(header)]
+    for trend in trends:
+        s = trend.summary
+        lines.append(
+            f"{trend.name:<{width}}  {len(trend.points):>8}  {_value(s.baseline):>8}  "
+            f"{_value(s.latest):>6}  {_signed(s.change):>6}  {_signed(s.percent_change, 0, '%'):>7}  "
+            f"{s.verdict.value:<16}  {_signed(trend.per_month, 2):>9}"
+        )
+    return "\n".join(lines)
+
+
+def trend_notes() -> str:
+    """How to read the table, in two sentences each."""
+    return f"{BASELINE_HELP}\n{TREND_HELP}"

@@ -1,0 +1,91 @@
+"""A cache of parsed protocol files, valid while every file keeps its size and mtime."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from selftrack.domain import ProtocolSpec, RouteSpec, SpotSpec
+from selftrack.protocols.loader import LoadResult, Problem
+
+FORMAT = 1
+
+
+def fingerprint(files: list[Path]) -> list[list]:
+    """Each file's path, size and modification time, in load order."""
+    out = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        out.append([str(path), info.st_size, info.st_mtime_ns])
+    return out
+
+
+def read(cache: Path, expected: list[list]) -> LoadResult | None:
+    """The cached result, or None when it is missing, unreadable or out of date."""
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("fingerprint") != expected:
+            return None
+        return LoadResult(
+            specs={s["id"]: _spec(s) for s in data["specs"]},
+            catalogue={k: SpotSpec.from_dict(v) for k, v in data["catalogue"].items()},
+            problems=[Problem(*p) for p in data["problems"]],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write(cache: Path, fingerprint_: list[list], result: LoadResult) -> None:
+    """Store `result`; a cache that cannot be written is simply skipped."""
+    data = {
+        "format": FORMAT,
+        "fingerprint": fingerprint_,
+        "specs": [_spec_dict(s) for s in result.specs.values()],
+        "catalogue": {k: v.to_dict() for k, v in result.catalogue.items()},
+        "problems": [[p.path, p.line, p.message] for p in result.problems],
+    }
+    try:
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        partial.replace(cache)
+    except OSError:
+        pass
+
+
+def _spec_dict(spec: ProtocolSpec) -> dict:
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "name": spec.name,
+        "summary": spec.summary,
+        "routes": [[r.id, r.name, r.kind, list(r.spot_ids), r.note] for r in spec.routes],
+        "spots": {k: v.to_dict() for k, v in spec.spots.items()},
+        "about": spec.about,
+        "minutes": spec.minutes,
+        "cautions": list(spec.cautions),
+        "source": spec.source,
+        "builtin": spec.builtin,
+        "content_hash": spec.content_hash,
+    }
+
+
+def _spec(data: dict) -> ProtocolSpec:
+    return ProtocolSpec(
+        id=data["id"],
+        version=data["version"],
+        name=data["name"],
+        summary=data["summary"],
+        routes=tuple(RouteSpec(i, n, k, tuple(s), note) for i, n, k, s, note in data["routes"]),
+        spots={k: SpotSpec.from_dict(v) for k, v in data["spots"].items()},
+        about=data["about"],
+        minutes=data["minutes"],
+        cautions=tuple(data["cautions"]),
+        source=data["source"],
+        builtin=data["builtin"],
+        content_hash=data["content_hash"],
+    )

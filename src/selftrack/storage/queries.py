@@ -1,0 +1,363 @@
+"""Aggregating queries for history and trends: the summing happens in SQL, not in Python.
+
+Each function takes a RowReader (selftrack.storage.reader), the profile id and an optional
+[start, end] on the session start time. The SQL is plain text that SQLite and PostgreSQL both
+run. Skipped ratings have no tenderness, so they never enter a mean or a count of rated spots.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from selftrack.analysis.focus import FOCUS_LEVEL, RecentRating
+from selftrack.analysis.heatmap import HeatCell
+from selftrack.analysis.history import SessionSummary
+from selftrack.domain import SessionStatus, SpotSpec
+from selftrack.storage.reader import RowReader, as_float, placeholders
+
+_REGIONS_PER_SUM = 3
+_BITS = 20  # room for a region's sum of tenderness in one session and side (up to 2**20)
+
+
+def _range(reader: RowReader, profile: int, start, end, params: dict, alias: str = "s") -> str:
+    params["profile"] = profile
+    where = [f"{alias}.profile_id = :profile"]
+    if start is not None:
+        params["start"] = reader.moment_param(start)
+        where.append(f"{alias}.started_at >= :start")
+    if end is not None:
+        params["end"] = reader.moment_param(end)
+        where.append(f"{alias}.started_at <= :end")
+    return " AND ".join(where)
+
+
+def session_summaries(
+    reader: RowReader,
+    profile: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    protocol_id: str | None = None,
+) -> list[SessionSummary]:
+    """Sessions newest first, each with its rated/skipped counts, mean and highest tenderness."""
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    if protocol_id:
+        params["protocol"] = protocol_id
+        where += " AND s.protocol_id = :protocol"
+    # ratings are summed per session in index order first, then joined: no sort of every rating
+    sql = f"""
+        SELECT s.id, s.started_at, s.protocol_id, s.protocol_name, s.status, s.sides, s.tool,
+               s.pain_before, s.pain_after, a.rated, a.skipped, a.mean, a.highest, s.notes
+        FROM sessions s
+        LEFT JOIN (
+            SELECT session_id, count(tenderness) AS rated,
+                   count(*) - count(tenderness) AS skipped,
+                   avg(tenderness) AS mean, max(tenderness) AS highest
+            FROM ratings GROUP BY session_id
+        ) a ON a.session_id = s.id
+        WHERE {where}
+        ORDER BY s.started_at DESC, s.id
+    """
+    moment = reader.moment
+    return [
+        SessionSummary(
+            id=sid,
+            started_at=moment(started),
+            protocol_id=pid,
+            protocol_name=pname,
+            status=SessionStatus(status),
+            sides=sides,
+            tool=tool,
+            pain_before=before,
+            pain_after=after,
+            rated=rated or 0,
+            skipped=skipped or 0,
+            mean=as_float(mean),
+            highest=highest,
+            notes=notes,
+        )
+        for sid, started, pid, pname, status, sides, tool, before, after, rated, skipped, mean, highest, notes in reader.rows(sql, params)
+    ]
+
+
+def spot_values(
+    reader: RowReader,
+    profile: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    spot_ids: Iterable[str] | None = None,
+) -> list[tuple[datetime, str, str, float]]:
+    """(session start, spot, side, mean tenderness in that session), oldest first."""
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    if spot_ids is None:
+        return _all_spot_values(reader, where, params)
+    where += f" AND r.spot_id IN ({placeholders('spot', spot_ids, params)})"
+    sql = f"""
+        SELECT s.started_at, r.spot_id, r.side, avg(r.tenderness)
+        FROM ratings r JOIN sessions s ON s.id = r.session_id
+        WHERE {where} AND r.tenderness IS NOT NULL
+        GROUP BY s.started_at, s.id, r.spot_id, r.side
+        ORDER BY s.started_at
+    """
+    moment = reader.moment
+    return [(moment(m), spot, side, float(v)) for m, spot, side, v in reader.rows(sql, params)]
+
+
+def _all_spot_values(reader: RowReader, where: str, params: dict) -> list[tuple[datetime, str, str, float]]:
+    # every rating in session order straight from the covering index (no sort); a spot that
+    # came up twice in one session is averaged here
+    sql = f"""
+        SELECT s.started_at, s.id, r.spot_def_id, r.side, r.tenderness
+        FROM sessions s JOIN ratings r ON r.session_id = s.id
+        WHERE {where} AND r.tenderness IS NOT NULL
+        ORDER BY s.started_at, s.id
+    """
+    spot_of = dict(reader.rows("SELECT id, spot_id FROM spot_definitions"))
+    moment = reader.moment
+    out: list[tuple[datetime, str, str, float]] = []
+    session = None
+    values: dict[tuple[str, str], list[int]] = {}
+
+    def flush() -> None:
+        for (spot, side), found in values.items():
+            out.append((when, spot, side, found[0] if len(found) == 1 else sum(found) / len(found)))
+        values.clear()
+
+    when = None
+    for started, session_id, def_id, side, tenderness in reader.rows(sql, params):
+        if session_id != session:
+            if session is not None:
+                flush()
+            session, when = session_id, moment(started)
+        values.setdefault((spot_of[def_id], side), []).append(tenderness)
+    if session is not None:
+        flush()
+    return out
+
+
+def regions(reader: RowReader) -> list[str]:
+    """Every region a stored spot definition names, sorted."""
+    return sorted(row[0] for row in reader.rows("SELECT DISTINCT region FROM spot_definitions"))
+
+
+def region_values(
+    reader: RowReader,
+    profile: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    pool_sides: bool = False,
+) -> list[tuple[datetime, str, str, float]]:
+    """(session start, region, side, mean tenderness of that region's rated spots), oldest first.
+
+    With `pool_sides` every side of a region goes into one mean and side reads 'both'.
+    Each region's sum and count are packed into their own 20-bit field of an integer sum, so
+    the database adds up every rating in index order (session, side) without sorting them.
+    """
+    names = regions(reader)
+    if not names:
+        return []
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    groups = [names[i : i + _REGIONS_PER_SUM] for i in range(0, len(names), _REGIONS_PER_SUM)]
+    sums = []
+    for number, group in enumerate(groups):
+        whens = " ".join(
+            f"WHEN :region{number}_{slot} THEN {slot * _BITS}" for slot in range(len(group))
+        )
+        params.update({f"region{number}_{slot}": name for slot, name in enumerate(group)})
+        shift = f"(CASE d.region {whens} ELSE NULL END)"
+        sums.append(f"sum(r.tenderness << {shift})")
+        sums.append(f"sum((CASE WHEN r.tenderness IS NULL THEN 0 ELSE 1 END) << {shift})")
+    sql = f"""
+        SELECT s.started_at, a.*
+        FROM (
+            SELECT r.session_id, r.side, {", ".join(sums)}
+            FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
+            GROUP BY r.session_id, r.side
+        ) a JOIN sessions s ON s.id = a.session_id
+        WHERE {where}
+        ORDER BY s.started_at, s.id
+    """
+    mask = (1 << _BITS) - 1
+    out: list[tuple[datetime, str, str, float]] = []
+    pooled: dict[str, list[int]] = {}
+    last_session = None
+    moment = reader.moment
+
+    def flush(when: datetime) -> None:
+        for region in names:
+            total, count = pooled.get(region, (0, 0))
+            if count:
+                out.append((when, region, "both", total / count))
+        pooled.clear()
+
+    when = None
+    for started, session_id, side, *packed in reader.rows(sql, params):
+        if pool_sides and session_id != last_session and last_session is not None:
+            flush(when)
+        when = moment(started)
+        last_session = session_id
+        for number, group in enumerate(groups):
+            total_bits, count_bits = packed[2 * number] or 0, packed[2 * number + 1] or 0
+            for slot, region in enumerate(group):
+                count = (count_bits >> (slot * _BITS)) & mask
+                if not count:
+                    continue
+                total = (total_bits >> (slot * _BITS)) & mask
+                if pool_sides:
+                    entry = pooled.setdefault(region, [0, 0])
+                    entry[0] += total
+                    entry[1] += count
+                else:
+                    out.append((when, region, side, total / count))
+    if pool_sides and last_session is not None:
+        flush(when)
+    return out
+
+
+def pain_values(
+    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
+) -> list[tuple[datetime, int | None, int | None]]:
+    """(session start, pain before, pain after) for sessions that recorded either, oldest first."""
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    sql = f"""
+        SELECT s.started_at, s.pain_before, s.pain_after FROM sessions s
+        WHERE {where} AND (s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL)
+        ORDER BY s.started_at
+    """
+    moment = reader.moment
+    return [(moment(m), before, after) for m, before, after in reader.rows(sql, params)]
+
+
+def spot_names(reader: RowReader, spot_ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+    """(name, region) of each spot, from its latest stored definition."""
+    params: dict = {}
+    where = ""
+    if spot_ids is not None:
+        where = f"WHERE spot_id IN ({placeholders('spot', spot_ids, params)})"
+    sql = f"""
+        SELECT spot_id, name, region FROM spot_definitions
+        WHERE id IN (SELECT max(id) FROM spot_definitions {where} GROUP BY spot_id)
+    """
+    return {spot: (name, region) for spot, name, region in reader.rows(sql, params)}
+
+
+def spot_specs(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, SpotSpec]:
+    """Each spot's latest stored definition."""
+    params: dict = {}
+    sql = f"""
+        SELECT definition FROM spot_definitions
+        WHERE id IN (SELECT max(id) FROM spot_definitions
+                     WHERE spot_id IN ({placeholders('spot', spot_ids, params)}) GROUP BY spot_id)
+    """
+    specs = (SpotSpec.from_dict(json.loads(text)) for (text,) in reader.rows(sql, params))
+    return {spec.id: spec for spec in specs}
+
+
+def spot_sides(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, set[str]]:
+    """The sides each of these stored spots is pressed on ({'left', 'right'} or {'mid'})."""
+    return {
+        spot_id: set(spec.sides_for("both")) for spot_id, spec in spot_specs(reader, spot_ids).items()
+    }
+
+
+def heat_cells(
+    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
+) -> tuple[list[HeatCell], int]:
+    """Mean tenderness and rating count per (spot, side) in a period, and the sessions in it.
+
+    Summed per stored spot definition (what the covering index holds), then merged per spot;
+    name and position come from the spot's latest definition.
+    """
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    sql = f"""
+        SELECT r.spot_def_id, r.side, sum(r.tenderness), count(r.tenderness)
+        FROM sessions s JOIN ratings r ON r.session_id = s.id
+        WHERE {where} AND r.tenderness IS NOT NULL
+        GROUP BY r.spot_def_id, r.side
+    """
+    sums = reader.rows(sql, params)
+    defs = {
+        row[0]: row[1:]
+        for row in reader.rows(
+            "SELECT id, spot_id, name, region, view, x, y FROM spot_definitions"
+        )
+    }
+    merged: dict[tuple[str, str], list] = {}
+    for def_id, side, total, count in sums:
+        spot_id = defs[def_id][0]
+        entry = merged.setdefault((spot_id, side), [0, 0, def_id])
+        entry[0] += total
+        entry[1] += count
+        entry[2] = max(entry[2], def_id)
+    cells = [
+        HeatCell(spot_id, side, *defs[def_id][1:], float(total) / count, count)
+        for (spot_id, side), (total, count, def_id) in merged.items()
+    ]
+    sessions = reader.scalar(f"SELECT count(*) FROM sessions s WHERE {where}", params)
+    return cells, sessions or 0
+
+
+def session_starts(
+    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
+) -> list[datetime]:
+    """Start times of the sessions that were not abandoned, oldest first."""
+    params: dict = {"abandoned": SessionStatus.ABANDONED.value}
+    where = _range(reader, profile, start, end, params)
+    sql = f"""
+        SELECT s.started_at FROM sessions s
+        WHERE {where} AND s.status != :abandoned ORDER BY s.started_at
+    """
+    moment = reader.moment
+    return [moment(m) for (m,) in reader.rows(sql, params)]
+
+
+def focus_history(
+    reader: RowReader, profile: int, since: datetime, lookback: datetime, last: int
+) -> dict[tuple[str, str], list[RecentRating]]:
+    """Latest ratings, newest first, of each (spot, side) that stood out since `since`.
+
+    For each such pair: every rating since `since` and at least its `last` latest ones
+    (looking back no further than `lookback`). Skipped ratings are left out.
+    """
+    params: dict = {
+        "profile": profile,
+        "since": reader.moment_param(since),
+        "lookback": reader.moment_param(lookback),
+        "level": FOCUS_LEVEL,
+        "last": last,
+    }
+    sql = """
+        WITH standouts AS (
+            SELECT DISTINCT r.spot_id, r.side
+            FROM ratings r JOIN sessions s ON s.id = r.session_id
+            WHERE s.profile_id = :profile AND s.started_at >= :since
+              AND r.tenderness IS NOT NULL AND (r.tenderness >= :level OR r.recognised)
+        ), ranked AS (
+            SELECT r.spot_id, r.side, s.started_at, r.tenderness, r.recognised, r.nerve,
+                   row_number() OVER (PARTITION BY r.spot_id, r.side
+                                      ORDER BY s.started_at DESC, r.id DESC) AS nth
+            FROM ratings r
+            JOIN sessions s ON s.id = r.session_id
+            JOIN standouts o ON o.spot_id = r.spot_id AND o.side = r.side
+            WHERE s.profile_id = :profile AND s.started_at >= :lookback
+              AND r.tenderness IS NOT NULL
+        )
+        SELECT spot_id, side, started_at, tenderness, recognised, nerve FROM ranked
+        WHERE nth <= :last OR started_at >= :since
+        ORDER BY spot_id, side, nth
+    """
+    history: dict[tuple[str, str], list[RecentRating]] = {}
+    for spot, side, started, tenderness, recognised, nerve in reader.rows(sql, params):
+        history.setdefault((spot, side), []).append(
+            RecentRating(reader.moment(started), tenderness, bool(recognised), bool(nerve))
+        )
+    return history

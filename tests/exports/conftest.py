@@ -1,0 +1,124 @@
+"""A small fixed history, logged through the core with a moving fixed clock, for export tests."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from selftrack.clock import Clock
+from selftrack.tracker import Tracker
+from support import DATA, FIXED_NOW
+
+EXPORT_PROTOCOLS = DATA / "export_protocols"
+GOLDEN = DATA / "golden"
+REGENERATE_ENV = "SELFTRACK_REGENERATE_GOLDEN"
+ZONE = "Europe/London"
+
+# Steps of `export-test` on both sides: 0 spine L, 1 dimple L, 2 hip L, 3 sacrum (mid),
+# 4 spine R, 5 dimple R, 6 hip R, 7 calf L, 8 calf R. None means skipped.
+SESSIONS: list[dict] = [
+    dict(day=0, tool="ball", before=6, after=4, t=[7, 6, 3, 4, 6, 5, 2, 3, 2]),
+    dict(day=3, tool="ball", before=6, after=5, t=[8, 6, 3, 4, 6, 5, 2, None, 2]),
+    dict(day=9, tool="cane", before=5, after=4, t=[7, 7, 2, 5, 5, 4, 3, 2, 2]),
+    dict(day=16, tool="ball", before=5, after=3, t=[6, 6, 3, 4, 5, 5, 4, 2, 1]),
+    dict(day=30, tool="hands", before=4, after=3, t=[5, 6, 2, 3, 4, 4, 4, 2, 2]),
+    dict(day=44, tool="ball", before=4, after=2, t=[4, 7, 3, 3, 4, 5, 5, 1, 1]),
+    dict(day=58, tool="ball", before=3, after=2, t=[3, 6, 2, 3, 3, 4, 6, 2, 1]),
+    dict(day=70, tool="roller", before=3, after=None, t=[3, 6, 2, 2], status="abandoned"),
+    dict(day=78, tool="ball", before=3, after=1, t=[3, 6, 2, 3, 3, 5, 6, 1, 1]),
+]
+FIRST_SESSION = datetime(2026, 9, 1, 6, 30, tzinfo=timezone.utc)  # British Summer Time then
+NOTES = {
+    0: "=HYPERLINK(\"http://example.invalid\", \"click\")",
+    4: "Stiff after a long drive, then looser",
+    8: "-3 after the walk; \"much\" easier,\nslept well",
+}
+RATING_EXTRAS = {
+    (0, 1): dict(recognised=True, note="+ the familiar ache"),
+    (2, 6): dict(nerve=True, note="@ tingling, moved off"),
+    (5, 0): dict(referred_to="down the back of the thigh"),
+    (6, 6): dict(recognised=True, referred=True, note="\tfelt it in the groin"),
+    (8, 5): dict(recognised=True, note="Größer, aber weicher – gut"),
+}
+
+
+def set_clock(tracker: Tracker, moment: datetime) -> None:
+    tracker.clock = Clock(fixed=moment, tz_name=ZONE)
+
+
+def log_history(tracker: Tracker) -> list[str]:
+    """Log SESSIONS through the core; returns the session ids, oldest first."""
+    ids = []
+    for number, plan in enumerate(SESSIONS):
+        moment = FIRST_SESSION + timedelta(days=plan["day"], minutes=7 * number)
+        set_clock(tracker, moment)
+        session = tracker.start_session(
+            "export-test", "both", tool=plan["tool"], pain_before=plan["before"]
+        )
+        for step, value in enumerate(plan["t"]):
+            moment += timedelta(seconds=25 + 5 * step)
+            set_clock(tracker, moment)
+            extras = RATING_EXTRAS.get((number, step), {})
+            if value is None:
+                tracker.record_rating(session.id, step, skipped=True, **extras)
+            else:
+                tracker.record_rating(session.id, step, value, **extras)
+        set_clock(tracker, moment + timedelta(seconds=40))
+        if plan.get("status") == "abandoned":
+            tracker.abandon(session.id)
+        else:
+            tracker.finish(session.id, pain_after=plan["after"], notes=NOTES.get(number, ""))
+        ids.append(session.id)
+    set_clock(tracker, FIXED_NOW)
+    return ids
+
+
+@pytest.fixture
+def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A tracker on a fresh database holding SESSIONS, its clock back at FIXED_NOW.
+
+    Session ids are made predictable, so the golden files do not change from run to run.
+    """
+    counter = iter(range(1, 10_000))
+    monkeypatch.setattr(
+        "selftrack.tracker.uuid.uuid4", lambda: uuid.UUID(int=0xE0 << 120 | next(counter), version=4)
+    )
+    with Tracker(
+        str(tmp_path / "history.db"),
+        protocols_dir=EXPORT_PROTOCOLS,
+        clock=Clock(fixed=FIXED_NOW, tz_name=ZONE),
+    ) as tracker:
+        log_history(tracker)
+        yield tracker
+
+
+@pytest.fixture
+def empty_tracker(tmp_path: Path):
+    """A tracker on another, empty database, with the same clock."""
+    with Tracker(
+        str(tmp_path / "empty.db"),
+        protocols_dir=EXPORT_PROTOCOLS,
+        clock=Clock(fixed=FIXED_NOW, tz_name=ZONE),
+    ) as tracker:
+        yield tracker
+
+
+def check_golden(name: str, produced: bytes) -> None:
+    """Compare with tests/data/golden/NAME; with SELFTRACK_REGENERATE_GOLDEN=1, rewrite it."""
+    path = GOLDEN / name
+    if os.environ.get(REGENERATE_ENV) == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(produced)
+        pytest.skip(f"regenerated {path}")
+    assert path.exists(), f"no golden file {path}: run with {REGENERATE_ENV}=1 once, then review it"
+    expected = path.read_bytes()
+    if produced != expected:
+        for number, (got, want) in enumerate(
+            zip(produced.splitlines(), expected.splitlines()), start=1
+        ):
+            assert got == want, f"{name} line {number} changed"
+        assert produced == expected, f"{name} changed length"

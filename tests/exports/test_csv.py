@@ -1,0 +1,109 @@
+"""CSV export: the golden bytes, the column contract, and formula neutralisation."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from selftrack.exports import ExportRequest
+from selftrack.exports.csv_export import COLUMNS, csv_cell, safe_cell
+from exports.conftest import SESSIONS, check_golden
+
+CONTRACT = (
+    "session_id, session_started_at, protocol_id, protocol_version, route_id, spot_id, "
+    "spot_name, side, region, tenderness, skipped, recognised, referred, nerve, note, "
+    "rated_at, tool, pain_before, pain_after"
+).split(", ")
+
+
+def export_csv(tracker, **request) -> bytes:
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    tracker.export(ExportRequest("csv", **request), text)
+    text.flush()
+    return out.getvalue()
+
+
+def rows(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_golden(history):
+    check_golden("export.csv", export_csv(history))
+
+
+def test_contract_columns_come_first_in_order(history):
+    header = export_csv(history).split(b"\r\n", 1)[0].decode()
+    assert header.split(",")[: len(CONTRACT)] == CONTRACT
+    assert COLUMNS[: len(CONTRACT)] == tuple(CONTRACT)
+
+
+def test_one_row_per_rating_with_booleans_and_empty_skips(history):
+    data = rows(export_csv(history))
+    assert len(data) == sum(len(s["t"]) for s in SESSIONS)
+    skipped = [r for r in data if r["skipped"] == "true"]
+    assert len(skipped) == 1 and skipped[0]["tenderness"] == ""
+    assert {r["skipped"] for r in data} == {"true", "false"}
+    assert {r["nerve"] for r in data} == {"true", "false"}
+    first = data[0]
+    assert first["session_started_at"] == "2026-09-01T07:30:00+01:00"  # summer time, with offset
+    assert data[-1]["rated_at"].endswith("+00:00")  # winter time
+    assert first["protocol_id"] == "export-test" and first["protocol_version"] == "2"
+    assert first["pain_before"] == "6" and first["pain_after"] == "4"
+    abandoned = [r for r in data if r["session_status"] == "abandoned"]
+    assert len(abandoned) == 4 and {r["pain_after"] for r in abandoned} == {""}
+
+
+def test_text_cells_that_a_spreadsheet_would_run_are_neutralised(history):
+    data = rows(export_csv(history))
+    notes = {r["note"] for r in data}
+    assert "'+ the familiar ache" in notes
+    assert "'@ tingling, moved off" in notes
+    assert "'\tfelt it in the groin" in notes
+    assert "Größer, aber weicher – gut" in notes
+    for row in data:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+@pytest.mark.parametrize(
+    "text,cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "\"'\rx\""),
+        ("a, b", '"a, b"'),
+        ('say "hi"', '"say ""hi"""'),
+        ("two\nlines", '"two\nlines"'),
+        ("fine", "fine"),
+        ("", ""),
+    ],
+)
+def test_cells(text, cell):
+    assert csv_cell(text) == cell
+
+
+def test_cells_read_back_like_the_csv_module_writes_them():
+    values = ["=x", "a,b", 'q"q', "n\nl", "r\rr", "plain", "", "3"]
+    ours = ",".join(csv_cell(v) for v in values) + "\r\n"
+    theirs = io.StringIO(newline="")
+    csv.writer(theirs, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
+    assert ours == theirs.getvalue()
+
+
+def test_range_selects_sessions_by_start(history):
+    clock = history.clock
+    data = rows(
+        export_csv(history, start=clock.parse_when("2026-10-01"), end=clock.parse_when("2026-10-31", end=True))
+    )
+    started = sorted({r["session_started_at"][:10] for r in data})
+    assert started == ["2026-10-01", "2026-10-15", "2026-10-29"]
+
+
+def test_empty_database_gives_just_the_header(empty_tracker):
+    assert export_csv(empty_tracker) == (",".join(COLUMNS) + "\r\n").encode()

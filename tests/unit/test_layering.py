@@ -1,0 +1,63 @@
+"""Start-up hygiene: the CLI's help and data commands, and every core module, never load Textual."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import selftrack
+
+CORE_MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(selftrack.__path__, "selftrack.")
+    if ".tui" not in m.name and not m.name.endswith("__main__")
+)
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    return set(out.split())
+
+
+def test_there_are_core_modules():
+    assert "selftrack.tracker" in CORE_MODULES and "selftrack.cli" in CORE_MODULES
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_does_not_import_textual(module):
+    loaded = _loaded_after(f"import {module}")
+    assert "textual" not in loaded
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["protocols", "list"], ["protocols", "show", "quick-check"], ["db", "path"]],
+)
+def test_commands_do_not_import_textual(args, tmp_path):
+    code = (
+        "import sys\n"
+        "from selftrack.cli import cli\n"
+        f"try:\n    cli({['--db', str(tmp_path / 'x.db'), *args]!r}, prog_name='selftrack')\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+    )
+    loaded = _loaded_after(code)
+    assert "textual" not in loaded
+
+
+def test_help_does_not_import_the_database_layer():
+    loaded = _loaded_after(
+        "from selftrack.cli import cli\n"
+        "try:\n    cli(['--help'], prog_name='selftrack')\nexcept SystemExit:\n    pass\n"
+    )
+    assert not {"sqlalchemy", "pydantic", "textual", "pendulum"} & loaded
+
+
+def test_importing_the_package_does_nothing():
+    loaded = _loaded_after("import selftrack")
+    assert not {"sqlalchemy", "textual", "click", "platformdirs"} & loaded

@@ -1,0 +1,326 @@
+"""Every statistic against values worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from selftrack.analysis.adherence import build_adherence, week_start
+from selftrack.analysis.focus import RecentRating, build_focus_spec, pick_focus
+from selftrack.analysis.heatmap import HeatCell, HeatMap, heat_changes
+from selftrack.analysis.stats import (
+    Verdict,
+    baseline_window,
+    binned_medians,
+    compare,
+    is_meaningful,
+    rounded,
+    running_median,
+    summarize,
+    theil_sen_slope,
+    trend_per_month,
+)
+from selftrack.analysis.trends import (
+    Asymmetry,
+    Point,
+    Subject,
+    SubjectError,
+    asymmetries,
+    build_trend,
+    default_subjects,
+    parse_subjects,
+    subject_name,
+)
+from selftrack.domain import SpotSpec
+
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+
+
+# -- baseline, latest and meaningful change ---------------------------------------------------
+
+
+def test_baseline_and_latest_are_medians_of_three():
+    # baseline median(6, 7, 5) = 6, latest median(4, 3, 2) = 3: -3 points, -50 %
+    change = summarize([6, 7, 5, 4, 3, 2])
+    assert (change.baseline, change.latest, change.change) == (6, 3, -3)
+    assert change.percent_change == pytest.approx(-50.0)
+    assert change.meaningful and change.verdict is Verdict.IMPROVED
+
+
+def test_one_point_drop_is_within_noise():
+    change = summarize([8, 8, 8, 7, 7, 7])
+    assert change.change == -1 and not change.meaningful
+    assert change.verdict is Verdict.NOISE
+
+
+def test_two_points_but_under_thirty_percent_is_noise():
+    # 8 -> 6: 2 points but 25 % of 8 (needs 2.4)
+    change = summarize([8, 6])
+    assert change.change == -2 and change.percent_change == pytest.approx(-25.0)
+    assert change.verdict is Verdict.NOISE
+
+
+def test_thirty_percent_but_under_two_points_is_noise():
+    # 3 -> 1.5: 50 % but only 1.5 points
+    assert summarize([3, 1.5]).verdict is Verdict.NOISE
+
+
+def test_two_points_and_forty_percent_is_improvement():
+    change = summarize([5, 3])
+    assert change.percent_change == pytest.approx(-40.0)
+    assert change.verdict is Verdict.IMPROVED
+
+
+def test_rise_from_zero_has_no_percent_but_can_be_meaningful():
+    change = summarize([0, 2])
+    assert change.percent_change is None
+    assert change.verdict is Verdict.WORSENED
+
+
+def test_exact_thresholds_count_despite_floating_point():
+    # 30 % of 20/3 is 2.0000000000000004 in floating point
+    assert is_meaningful(20 / 3, -2.0)
+    assert is_meaningful(10 / 3 * 2, 2.0)
+    assert not is_meaningful(7, -2.0)
+
+
+def test_single_session_has_no_change():
+    change = summarize([4])
+    assert (change.baseline, change.latest, change.change) == (4, 4, None)
+    assert change.percent_change is None and not change.meaningful
+    assert change.verdict is Verdict.TOO_FEW
+
+
+def test_empty_series():
+    assert summarize([]).verdict is Verdict.NO_DATA
+
+
+def test_short_series_use_half_of_the_values():
+    assert [baseline_window(n) for n in range(0, 9)] == [0, 1, 1, 1, 2, 2, 3, 3, 3]
+    # five values: first two (median 1.5) against last two (median 4.5)
+    change = summarize([1, 2, 3, 4, 5])
+    assert (change.baseline, change.latest, change.change) == (1.5, 4.5, 3.0)
+    assert change.percent_change == pytest.approx(200.0)
+    assert change.verdict is Verdict.WORSENED
+
+
+def test_one_outlier_in_the_baseline_does_not_move_it():
+    assert summarize([3, 10, 3, 3, 3, 3]).baseline == 3
+
+
+def test_compare_two_levels():
+    assert compare(6.0, 3.5).verdict is Verdict.IMPROVED
+    assert compare(6.0, 4.5).verdict is Verdict.NOISE
+
+
+def test_rounded_has_no_negative_zero():
+    assert rounded(-0.04) == 0.0 and str(rounded(-0.04)) == "0.0"
+    assert rounded(None) is None and rounded(2.25, 1) == 2.2
+
+
+# -- robust trend -----------------------------------------------------------------------------
+
+
+def test_theil_sen_ignores_one_wild_value():
+    # pairs among the first four: six slopes of 1; with (4, 100): 25, 33, 49, 97 -> median 1
+    points = [(0, 0), (1, 1), (2, 2), (3, 3), (4, 100)]
+    assert theil_sen_slope(points) == 1
+
+
+def test_theil_sen_needs_two_distinct_times():
+    assert theil_sen_slope([(0, 5)]) is None
+    assert theil_sen_slope([(1, 5), (1, 7)]) is None
+
+
+def test_trend_is_per_thirty_days():
+    # -1 point per 10 days = -3 per month
+    assert trend_per_month([(0, 6), (10, 5), (20, 4)]) == pytest.approx(-3.0)
+
+
+def test_long_series_are_binned_before_the_slope():
+    points = [(float(day), 5.0) for day in range(500)]
+    binned = binned_medians(points, 10)
+    assert len(binned) == 10
+    assert binned[0] == (24.5, 5.0)
+    assert trend_per_month(points) == 0
+
+
+def test_running_median_smooths_a_spike():
+    points = [(0, 1), (1, 9), (2, 1), (3, 1), (4, 1)]
+    assert running_median(points, 1) == [(0, 5), (1, 1), (2, 1), (3, 1), (4, 1)]
+
+
+def test_trend_over_a_gap_of_months():
+    # two sessions in January, two in June: the slope uses the real days between them
+    moments = [T0, T0 + timedelta(days=1), T0 + timedelta(days=151), T0 + timedelta(days=152)]
+    trend = build_trend(Subject("spot", "s", "left"), "S", [Point(m, v) for m, v in zip(moments, [7, 7, 4, 4])])
+    # baseline median(7) (window 2: median(7, 7) = 7), latest 4 -> -3, meaningful
+    assert trend.summary.baseline == 7 and trend.summary.latest == 4
+    assert trend.summary.verdict is Verdict.IMPROVED
+    # pair slopes in days: -3/151 (0-151), -3/152 (0-152), -3/150 (1-151), -3/151 (1-152) and
+    # two of 0; sorted, the middle two are -3/151 and -3/152
+    assert trend.per_month == pytest.approx((-3 / 151 - 3 / 152) / 2 * 30)
+
+
+def test_build_trend_sorts_points_by_time():
+    late, early = Point(T0 + timedelta(days=3), 2), Point(T0, 6)
+    trend = build_trend(Subject("spot", "s", "right"), "S", [late, early])
+    assert [p.value for p in trend.points] == [6, 2]
+
+
+# -- subjects, names, asymmetry ---------------------------------------------------------------
+
+
+def test_parse_subjects():
+    spots = {"glute-dimple": {"left", "right"}, "sacrum": {"mid"}}
+    assert parse_subjects(["low-back"], spots) == [
+        Subject("region", "low-back", "left"),
+        Subject("region", "low-back", "right"),
+    ]
+    assert parse_subjects(["buttock:both", "pain"], spots) == [
+        Subject("region", "buttock", "both"),
+        Subject("pain", "pain", "before"),
+        Subject("pain", "pain", "after"),
+    ]
+    assert parse_subjects(["glute-dimple:right", "sacrum"], spots) == [
+        Subject("spot", "glute-dimple", "right"),
+        Subject("spot", "sacrum", "mid"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "word,message",
+    [
+        ("nowhere", "no spot or region called 'nowhere'"),
+        ("low-back:up", "a region is followed by"),
+        ("glute-dimple:both", "a spot is followed by"),
+        ("pain:during", "pain is followed by"),
+    ],
+)
+def test_parse_subjects_refuses(word, message):
+    with pytest.raises(SubjectError, match=message):
+        parse_subjects([word], {"glute-dimple": {"left"}})
+
+
+def test_default_subjects_in_body_order_then_pain():
+    subjects = default_subjects({("buttock", "right"), ("low-back", "left"), ("buttock", "mid")})
+    assert [s.id for s in subjects] == [
+        "low-back:left",
+        "buttock:right",
+        "buttock:mid",
+        "pain:before",
+        "pain:after",
+    ]
+
+
+def test_subject_names():
+    assert subject_name(Subject("region", "side-of-hip", "both")) == "Side of hip, both sides"
+    assert subject_name(Subject("pain", "pain", "after")) == "Overall pain after"
+    assert subject_name(Subject("spot", "x", "left"), "Under the dimple") == "Under the dimple, left"
+
+
+def test_asymmetry():
+    clear = Asymmetry("buttock", 6.0, 3.0)
+    assert clear.difference == 3 and clear.clear and clear.worse_side == "left"
+    slight = Asymmetry("low-back", 2.0, 3.0)
+    assert slight.difference == -1 and not slight.clear and slight.worse_side == "right"
+    assert Asymmetry("calf", None, 3.0).difference is None
+    assert Asymmetry("calf", 3.0, 3.0).worse_side is None
+
+
+def test_asymmetries_pair_up_region_trends():
+    def region(side, values):
+        points = [Point(T0 + timedelta(days=i), v) for i, v in enumerate(values)]
+        return build_trend(Subject("region", "buttock", side), "", points)
+
+    [found] = asymmetries([region("left", [6, 6]), region("right", [2, 3])])
+    assert (found.region, found.left, found.right) == ("buttock", 6, 3)
+
+
+# -- heat map ---------------------------------------------------------------------------------
+
+
+def _cell(spot, side, mean):
+    return HeatCell(spot, side, spot, "buttock", "back", 0.2, 0.5, mean, 3)
+
+
+def test_heat_changes_order_and_verdicts():
+    first = HeatMap(None, None, (_cell("a", "left", 6), _cell("b", "left", 2), _cell("c", "left", 5)))
+    second = HeatMap(None, None, (_cell("a", "left", 3), _cell("b", "left", 5), _cell("d", "left", 9)))
+    changes = heat_changes(first, second)
+    assert [(c.first.spot_id, c.change) for c in changes] == [("a", -3), ("b", 3)]
+    assert [c.verdict for c in changes] == [Verdict.IMPROVED, Verdict.WORSENED]
+
+
+def test_heat_cell_position_mirrors_left():
+    assert _cell("a", "left", 1).position() == (-0.2, 0.5)
+    assert _cell("a", "right", 1).position() == (0.2, 0.5)
+
+
+# -- adherence --------------------------------------------------------------------------------
+
+
+def test_adherence_weeks_include_empty_ones():
+    today = date(2026, 3, 18)  # a Wednesday
+    days = [date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 17), date(2026, 3, 18)]
+    result = build_adherence(days, today)
+    assert result.weeks == ((date(2026, 3, 2), 2), (date(2026, 3, 9), 0), (date(2026, 3, 16), 2))
+    assert result.streak_days == 2 and result.sessions == 4 and result.active_days == 3
+    assert result.per_week == pytest.approx(4 / 3)
+    assert result.longest_gap_days == 7
+
+
+def test_streak_counts_from_yesterday_when_today_is_empty():
+    today = date(2026, 3, 18)
+    result = build_adherence([date(2026, 3, 15), date(2026, 3, 16), date(2026, 3, 17)], today)
+    assert result.streak_days == 3
+    assert build_adherence([date(2026, 3, 15)], today).streak_days == 0
+
+
+def test_week_start_is_monday():
+    assert week_start(date(2026, 3, 22)) == date(2026, 3, 16)
+
+
+# -- focus ------------------------------------------------------------------------------------
+
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+SINCE = NOW - timedelta(days=14)
+
+
+def _r(days_ago, value, recognised=False, nerve=False):
+    return RecentRating(NOW - timedelta(days=days_ago), value, recognised, nerve)
+
+
+def test_pick_focus():
+    history = {
+        ("hot", "left"): [_r(1, 5), _r(3, 6)],
+        ("familiar", "right"): [_r(2, 2, recognised=True)],
+        ("cooled", "left"): [_r(1, 1), _r(2, 2), _r(3, 1), _r(4, 6)],  # last 3 quiet
+        ("old", "left"): [_r(20, 8)],  # tender, but not in the last 14 days
+        ("zing", "right"): [_r(1, 6, nerve=True)],  # nerve flag last time
+        ("cooling", "right"): [_r(1, 1), _r(2, 2), _r(3, 5)],  # only two quiet since
+    }
+    assert pick_focus(history, SINCE) == [("cooling", "right"), ("familiar", "right"), ("hot", "left")]
+
+
+def test_focus_spec_groups_by_region_in_body_order():
+    spots = {
+        "low": SpotSpec("low", "Low spot", "buttock", 0.2, 0.9),
+        "high": SpotSpec("high", "High spot", "buttock", 0.2, 0.6),
+        "back": SpotSpec("back", "Back spot", "low-back", 0.1, 0.2),
+    }
+    spec = build_focus_spec([("low", "left"), ("high", "right"), ("back", "left")], spots)
+    assert spec.id == "focus"
+    assert [(r.id, r.spot_ids) for r in spec.routes] == [
+        ("focus-low-back", ("back",)),
+        ("focus-buttock", ("high", "low")),
+    ]
+    assert [(s.spot_id, s.side) for s in spec.steps("left")] == [
+        ("back", "left"),
+        ("high", "left"),
+        ("low", "left"),
+    ]
+    assert spec.content_hash and "High spot: right" in spec.about
+    assert build_focus_spec([], spots) is None
