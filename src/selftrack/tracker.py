@@ -286,6 +286,33 @@ class Tracker:
             repo.upsert_rating(db, values)
         return Rating(**_rating_values(values))
 
+    def warm_up(self, session_id: str) -> None:
+        """Run a rating's statements once in a transaction that is rolled back.
+
+        SQLAlchemy compiles a statement on first use (tens of milliseconds); doing it before
+        the walk starts keeps the first keystroke as quick as the rest. Nothing is stored.
+        """
+        import json
+
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            row = self._session_row(db, session_id, in_progress=True)
+            steps = json.loads(row.plan)["steps"]
+            if not steps:
+                return
+            route_id, spot_id, side, def_id = steps[0]
+            repo.upsert_rating(
+                db,
+                dict(
+                    session_id=session_id, step_index=0, route_id=route_id, spot_id=spot_id,
+                    spot_def_id=def_id, side=side, tenderness=0, skipped=False,
+                    recognised=False, referred=False, referred_to="", nerve=False, note="",
+                    rated_at=self.clock.now(),
+                ),
+            )
+            db.rollback()
+
     def undo_last(self, session_id: str) -> Rating | None:
         """Remove the most recent rating of an unfinished session; returns it, or None."""
         from selftrack.storage import repo

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -53,6 +54,9 @@ class SelftrackApp(App[int]):
     def on_ready(self) -> None:
         """The first frame is on the terminal: now open the database."""
         self.first_frame_shown = True
+        # what exists now lives as long as the program: keep it out of the collector's scans,
+        # whose full passes otherwise pause a keystroke now and then
+        gc.freeze()
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.start_reload()

@@ -83,9 +83,7 @@ class WalkScreen(Screen):
 
         self.set_interval(1.0, self._tick, name="hold timer")
         try:
-            walk = await self.app.run_core(
-                Walk.load, self.app.tracker, self.session_id, doing="open the session"
-            )
+            walk = await self.app.run_core(_open_walk, self.app.tracker, self.session_id, doing="open the session")
         except CoreFailed:
             return
         self.walk = walk
@@ -402,6 +400,14 @@ class WalkScreen(Screen):
         if not self._leaving:
             self._leaving = True
             self.app.switch_screen(SummaryScreen(self.session_id))
+
+
+def _open_walk(tracker, session_id: str) -> Walk:
+    """Read the session for the walk, and get the database ready for its first rating."""
+    walk = Walk.load(tracker, session_id)
+    if not walk.done:
+        tracker.warm_up(session_id)
+    return walk
 
 
 def _legend() -> Text:
