@@ -84,7 +84,7 @@ def write_demo(
                 moment = moment + timedelta(seconds=rng.randint(15, 60))
                 value = model.tenderness(spot_id, side, day)
                 skipped = rng.random() < 0.03
-                nerve = not skipped and value >= 5 and rng.random() < 0.01
+                nerve = not skipped and value >= 6 and spot_id in _NERVY and rng.random() < 0.02
                 recognised = not skipped and value >= 5 and rng.random() < 0.35
                 referred = not skipped and value >= 6 and rng.random() < 0.2
                 if not skipped:
@@ -140,6 +140,8 @@ def write_demo(
     return DemoResult(written_sessions, written_ratings)
 
 
+# Spots over or near the sciatic nerve, where a sample nerve-like feeling is plausible.
+_NERVY = frozenset({"piriformis", "glute-arc3-3", "glute-arc4-3", "glute-arc4-4", "sitting-bone"})
 _NOTES = (
     "Long day at the desk; lower back stiff before starting.",
     "Slept badly. Left side worse this morning.",

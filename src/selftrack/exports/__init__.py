@@ -17,10 +17,10 @@ from selftrack.errors import SelftrackError
 
 FORMATS: tuple[str, ...] = ("pdf", "csv", "json", "fhir")
 FORMAT_LABELS = {
-    "pdf": "PDF report for a clinician",
-    "csv": "CSV, one row per rating (spreadsheets)",
-    "json": "JSON, complete and re-importable",
-    "fhir": "FHIR R4 Bundle (clinic systems)",
+    "pdf": "PDF report (to print)",
+    "csv": "CSV (spreadsheets)",
+    "json": "JSON (complete, re-importable)",
+    "fhir": "FHIR R4 (clinic systems)",
 }
 SUFFIXES = {"pdf": ".pdf", "csv": ".csv", "json": ".json", "fhir": ".fhir.json"}
 BINARY_FORMATS = frozenset({"pdf"})
@@ -71,17 +71,18 @@ def export(tracker, request: ExportRequest, out: IO, progress: Progress | None =
         raise ExportError(f"unknown format {request.format!r} (choose {', '.join(FORMATS)})")
     if request.start and request.end and request.start > request.end:
         raise ExportError("the start of the range is after its end")
+    if request.format == "pdf":
+        from selftrack.exports.pdf_report import write_pdf
+
+        sessions, ratings = write_pdf(out, tracker, request, progress=progress)
+        return ExportResult(request.format, sessions, ratings)
     selection = source.Selection(request.start, request.end)
     local = source.LocalTime(tracker.clock.tz)
     now = tracker.clock.now()
     with tracker.database.reading() as db:
         profile = tracker._profile(db)
         ids = source.session_ids(db, profile, selection)
-        if request.format == "pdf":
-            from selftrack.exports.pdf_report import write_pdf
-
-            sessions, ratings = write_pdf(out, tracker, db, ids, request, progress=progress)
-        elif request.format == "csv":
+        if request.format == "csv":
             from selftrack.exports.csv_export import write_csv
 
             total = source.count_ratings(db, profile, selection) if progress else 0

@@ -33,6 +33,7 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("s", "home: start a session"),
     ("r", "home: resume the unfinished session"),
     ("b", "home: a quick check of a few key spots, for bad days"),
+    ("e", "home: export for your therapist (PDF, CSV, JSON, FHIR)"),
     ("tab", "start and summary: next field"),
     ("0 … 9, t", "pain now: set it (on the start and summary screens)"),
     ("enter", "choose, or go on"),

@@ -57,6 +57,7 @@ class HomeScreen(Screen):
         Binding("s", "start", "Start a session"),
         Binding("r", "resume", "Resume"),
         Binding("b", "quick", "Bad day: quick check"),
+        Binding("e", "export", "Export"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -303,6 +304,15 @@ class HomeScreen(Screen):
             self.offer_resume(self.data.overview.unfinished)
             return
         self.open_start(QUICK_CHECK, "both")
+
+    def action_export(self) -> None:
+        from selftrack.tui.screens.export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.app.tracker), self._exported)
+
+    def _exported(self, result) -> None:
+        if result is not None:
+            self.notify(f"Saved to {result.path}", title="Exported", markup=False)
 
 
 def _regular_text(view: Overview) -> Text:
