@@ -378,7 +378,7 @@ def _welcome(data: HomeData) -> Text:
                 "and the next one comes up. Every rating is saved at once.\n\n")
     text.append("To look around first: ", style="bold")
     text.append("quit with q and load months of sample history into a separate database:\n")
-    text.append("    selftrack demo --db /tmp/try.db && selftrack --db /tmp/try.db\n\n", style="bold")
+    text.append("    selftrack --db /tmp/try.db demo && selftrack --db /tmp/try.db\n\n", style="bold")
     text.append(f"There are {len(data.protocols)} routines. Your records are kept in {data.database}.\n")
     text.append("Press ? for the keys and the safety note (when to see a clinician first).")
     return text
