@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.app import App
+
 
 async def settle(pilot, rounds: int = 100) -> None:
     """Let every worker (and any worker they start) finish, and messages be handled."""
@@ -24,3 +26,14 @@ def text_of(app, selector: str) -> str:
     widget = app.screen.query_one(selector)
     content = widget.render()
     return getattr(content, "plain", str(content))
+
+
+class ScreenHost(App):
+    """A bare app that shows one screen, as the real app pushes it."""
+
+    def __init__(self, make_screen) -> None:
+        super().__init__()
+        self.make_screen = make_screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen())

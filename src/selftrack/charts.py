@@ -84,3 +84,30 @@ def _xs(points: Sequence[Point], tz: tzinfo | None) -> list[datetime]:
 
 def _ys(points: Sequence[Point]) -> list[float]:
     return [p.value for p in points]
+
+
+# -- sparklines and heat colours ---------------------------------------------------------------
+
+_BARS = "▁▂▃▄▅▆▇█"
+# Change between periods: blue down (better), orange up (worse), grey within noise (Okabe–Ito).
+IMPROVED_COLOUR = "#56b4e9"
+WORSENED_COLOUR = "#e69f00"
+NOISE_COLOUR = "#999999"
+CHANGE_MARKS = {"improved": "▼", "worsened": "▲", "within noise": "●"}
+
+
+def sparkline(values: Sequence[float], width: int = 16, top: float = 10.0) -> str:
+    """Values on a 0–`top` scale as block characters, squeezed to `width` by slice means."""
+    if not values:
+        return ""
+    if len(values) > width:
+        step = len(values) / width
+        chunks = [values[int(i * step) : max(int(i * step) + 1, int((i + 1) * step))] for i in range(width)]
+        values = [sum(chunk) / len(chunk) for chunk in chunks]
+    last = len(_BARS) - 1
+    return "".join(_BARS[max(0, min(last, round(v / top * last)))] for v in values)
+
+
+def change_colour(verdict: str) -> str:
+    """The colour for a change verdict ('improved', 'worsened', anything else: noise)."""
+    return {"improved": IMPROVED_COLOUR, "worsened": WORSENED_COLOUR}.get(verdict, NOISE_COLOUR)

@@ -341,9 +341,9 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
     from selftrack.charts import trend_chart
 
     out = [historytext.history_table(rows, tracker.clock.now(), tz), "", historytext.history_footer(rows)]
-    pain = tracker.trends(["pain:before"], start, end)
-    if pain[0].points:
-        out += ["", "Overall pain before each session:", trend_chart(pain, tz=tz, colour=_colour())]
+    pain = historytext.pain_before_trend(rows)
+    if pain.points:
+        out += ["", "Overall pain before each session:", trend_chart([pain], tz=tz, colour=_colour())]
     click.echo("\n".join(out))
 
 
@@ -371,7 +371,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     trends = tracker.trends(subjects, start, end)
     tz = tracker.clock.tz
     if as_json:
-        click.echo(json.dumps(historytext.trend_json(trends, tz), indent=1, ensure_ascii=False))
+        click.echo(json.dumps(historytext.trend_json(trends, tz), ensure_ascii=False))
         return
     if not any(t.points for t in trends):
         click.echo("no ratings in this period", err=True)

@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 
 from selftrack.analysis.history import SessionSummary
 from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, rounded
-from selftrack.analysis.trends import Trend
+from selftrack.analysis.trends import Point, Subject, Trend, build_trend, subject_name
 from selftrack.clock import human_age
 
 
@@ -72,6 +72,13 @@ def _pain(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
+def pain_before_trend(rows: Sequence[SessionSummary]) -> Trend:
+    """The overall pain before each of these sessions, as a trend (for the history chart)."""
+    points = [Point(r.started_at, float(r.pain_before)) for r in rows if r.pain_before is not None]
+    subject = Subject("pain", "pain", "before")
+    return build_trend(subject, subject_name(subject), points)
+
+
 def history_footer(rows: Sequence[SessionSummary]) -> str:
     """One line of totals: sessions, spots rated, mean change in overall pain."""
     changes = [r.pain_change for r in rows if r.pain_change is not None]
@@ -89,16 +96,20 @@ def history_footer(rows: Sequence[SessionSummary]) -> str:
 def trend_json(trends: Sequence[Trend], tz: tzinfo) -> list[dict]:
     """For each subject: its series (date, value) and summary (baseline … meaningful)."""
     out = []
+    dates: dict[datetime, str] = {}
     for trend in trends:
         summary = trend.summary
+        series = []
+        for point in trend.points:
+            date = dates.get(point.moment)
+            if date is None:
+                date = dates[point.moment] = iso_local(point.moment, tz)
+            series.append({"date": date, "value": rounded(point.value, 2)})
         out.append(
             {
                 "subject": trend.subject.id,
                 "name": trend.name,
-                "series": [
-                    {"date": iso_local(p.moment, tz), "value": rounded(p.value, 2)}
-                    for p in trend.points
-                ],
+                "series": series,
                 "summary": {
                     "baseline": rounded(summary.baseline, 2),
                     "latest": rounded(summary.latest, 2),

@@ -51,6 +51,7 @@ class Tracker:
         self._database = None
         self._profile_id: int | None = None
         self._loaded: LoadResult | None = None
+        self.fast_reads = True  # history and trends read SQLite files through plain sqlite3
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -68,7 +69,9 @@ class Tracker:
         """A read-only RowReader for the aggregating queries (see selftrack.storage.reader)."""
         from selftrack.storage.reader import SessionRowReader, open_fast_sqlite
 
-        fast = open_fast_sqlite(self.db_location) if self._database is None else None
+        fast = None
+        if self.fast_reads and (self._database is None or self._database.is_sqlite):
+            fast = open_fast_sqlite(self.db_location)
         if fast is not None:
             try:
                 yield fast
@@ -422,12 +425,25 @@ class Tracker:
     # -- history and trends (selftrack.analysis.review) ------------------------------------
 
     def session_summaries(
-        self, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        protocol_id: str | None = None,
+        limit: int | None = None,
     ):
         """Sessions in [start, end] newest first, with counts and mean/highest tenderness."""
         from selftrack.analysis.review import session_summaries
 
-        return session_summaries(self, start, end, protocol_id=protocol_id)
+        return session_summaries(self, start, end, protocol_id=protocol_id, limit=limit)
+
+    def count_sessions_between(
+        self, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+    ) -> int:
+        """How many sessions started in [start, end] (of one routine, if given)."""
+        from selftrack.analysis.review import count_sessions
+
+        return count_sessions(self, start, end, protocol_id=protocol_id)
 
     def trends(self, subjects: Sequence = (), start: datetime | None = None, end: datetime | None = None):
         """Trends for spots, regions or `pain` (default: every region and side, then pain)."""
@@ -444,6 +460,12 @@ class Tracker:
         from selftrack.analysis.review import spot_trends
 
         return spot_trends(self, start, end)
+
+    def flagged_spots(self, start: datetime | None = None, end: datetime | None = None):
+        """Spots flagged nerve, recognised or referred in the period, with how often."""
+        from selftrack.analysis.review import flagged_spots
+
+        return flagged_spots(self, start, end)
 
     def asymmetry(self, start: datetime | None = None, end: datetime | None = None):
         """Left against right per region."""

@@ -249,9 +249,13 @@ def test_plain_sqlite_reader_gives_the_same_answers(tracker, db_path, clock):
     add_session(tracker, at(60), [6, 2, SKIP, 4, 8, 3], pain_before=6, pain_after=5)
     add_session(tracker, at(30), [5, 3, 4, 4, 7, SKIP], pain_before=5, pain_after=3, recognised=[4])
     add_session(tracker, at(3), [2, 2, 1, 4, 6, 2], pain_before=3)
+    tracker.fast_reads = False  # through SQLAlchemy
     with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as fresh:
         subjects = ["low-back", "buttock:both", "test-dimple-spot", "pain"]
         assert fresh.session_summaries() == tracker.session_summaries()
+        assert fresh.session_summaries(limit=2) == tracker.session_summaries()[:2]
+        assert tracker.session_summaries(limit=2) == tracker.session_summaries()[:2]
+        assert fresh.count_sessions_between(at(40), None) == 2
         assert fresh.trends() == tracker.trends()
         assert fresh.trends(subjects, at(40), at(0)) == tracker.trends(subjects, at(40), at(0))
         assert fresh.spot_trends() == tracker.spot_trends()
@@ -276,3 +280,27 @@ def test_plain_reader_is_not_used_on_an_old_schema(db_path, tracker):
     assert open_fast_sqlite(str(db_path.parent / "missing.db")) is None
     assert open_fast_sqlite("postgresql+psycopg://u@h/db") is None
 
+
+
+def test_short_history_compares_halves_without_overlap(tracker):
+    add_session(tracker, at(20), [1] * 6)
+    add_session(tracker, at(10), [1] * 6)
+    add_session(tracker, at(0), [1] * 6)
+    (a_start, a_end), (b_start, b_end) = tracker.first_and_last_month()
+    assert a_start == at(20) and a_end == at(10) and b_end == at(0)
+    assert b_start > a_end
+    first, second, _changes = tracker.heat_change((a_start, a_end), (b_start, b_end))
+    assert (first.sessions, second.sessions) == (2, 1)
+
+
+def test_flagged_spots(tracker):
+    add_session(tracker, at(5), [6, 1, 1, 1, 7, 1], recognised=[0, 4], nerve=[4])
+    add_session(tracker, at(2), [5, 1, 1, 1, 6, 1], recognised=[0])
+    add_session(tracker, at(1), [SKIP, 1, 1, 1, 2, 1])
+    found = tracker.flagged_spots()
+    assert [(f.spot_id, f.side, f.ratings, f.nerve, f.recognised) for f in found] == [
+        ("test-dimple-spot", "left", 3, 1, 1),
+        ("test-line-1", "left", 2, 0, 2),
+    ]
+    assert found[0].name == "Test spot under the dimple"
+    assert tracker.flagged_spots(at(1.5), None) == []

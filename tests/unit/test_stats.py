@@ -324,3 +324,13 @@ def test_focus_spec_groups_by_region_in_body_order():
     ]
     assert spec.content_hash and "High spot: right" in spec.about
     assert build_focus_spec([], spots) is None
+
+
+def test_sparkline_and_colours():
+    from selftrack.charts import change_colour, sparkline
+
+    assert sparkline([0, 10]) == "▁█"
+    assert sparkline([0, 0, 10, 10], width=2) == "▁█"
+    assert sparkline([]) == ""
+    assert len(sparkline([5.0] * 100, width=16)) == 16
+    assert change_colour("improved") != change_colour("worsened") != change_colour("within noise")

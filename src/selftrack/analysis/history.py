@@ -33,3 +33,16 @@ class SessionSummary:
         if self.pain_before is None or self.pain_after is None:
             return None
         return self.pain_after - self.pain_before
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedSpot:
+    """A spot on one side and how often its ratings in a period carried each flag."""
+
+    spot_id: str
+    side: str
+    name: str
+    ratings: int
+    nerve: int
+    recognised: int
+    referred: int

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from selftrack.analysis.adherence import Adherence, build_adherence
 from selftrack.analysis.focus import FOCUS_DAYS, QUIET_SESSIONS, build_focus_spec, pick_focus
 from selftrack.analysis.heatmap import HeatChange, HeatMap, build_heat_map, heat_changes
-from selftrack.analysis.history import SessionSummary
+from selftrack.analysis.history import FlaggedSpot, SessionSummary
 from selftrack.analysis.trends import (
     Asymmetry,
     Point,
@@ -31,13 +31,31 @@ _FOCUS_LOOKBACK_DAYS = 120
 
 
 def session_summaries(
-    tracker, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+    tracker,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    protocol_id: str | None = None,
+    limit: int | None = None,
 ) -> list[SessionSummary]:
-    """Sessions newest first with rated/skipped counts, mean and highest tenderness."""
+    """Sessions newest first (the newest `limit`, if given) with rated/skipped counts, mean and
+    highest tenderness."""
     from selftrack.storage import queries
 
     with tracker.reading_rows() as db:
-        return queries.session_summaries(db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id)
+        return queries.session_summaries(
+            db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id, limit=limit
+        )
+
+
+def count_sessions(
+    tracker, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+) -> int:
+    """How many sessions started in the period (of one routine, if given)."""
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        return queries.count_sessions(db, db.profile_id(tracker.profile), start, end, protocol_id=protocol_id)
 
 
 def trends(
@@ -123,6 +141,16 @@ def spot_trends(
     return sorted(out, key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
 
 
+def flagged_spots(
+    tracker, start: datetime | None = None, end: datetime | None = None
+) -> list[FlaggedSpot]:
+    """Spots whose ratings in the period carried the nerve, recognised or referred flag."""
+    from selftrack.storage import queries
+
+    with tracker.reading_rows() as db:
+        return queries.flagged_spots(db, db.profile_id(tracker.profile), start, end)
+
+
 def region_asymmetry(
     tracker, start: datetime | None = None, end: datetime | None = None
 ) -> list[Asymmetry]:
@@ -154,7 +182,11 @@ def heat_change(
 def first_and_last_month(
     tracker, start: datetime | None = None, end: datetime | None = None
 ) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]] | None:
-    """The first 30 days and the last 30 days of the period's history (None without sessions)."""
+    """The first 30 days and the last 30 days of the period's history (None without sessions).
+
+    With less than 60 days of history the two halves are compared instead, so no session
+    is in both.
+    """
     from selftrack.storage import queries
 
     with tracker.reading_rows() as db:
@@ -163,8 +195,11 @@ def first_and_last_month(
     if not starts:
         return None
     first, last = starts[0], starts[-1]
-    month = timedelta(days=30)
-    return (first, min(last, first + month)), (max(first, last - month), last)
+    month = min(timedelta(days=30), (last - first) / 2)
+    first_end, second_start = first + month, last - month
+    if second_start <= first_end:
+        second_start = first_end + timedelta(microseconds=1)
+    return (first, first_end), (second_start, last)
 
 
 def adherence(tracker, start: datetime | None = None, end: datetime | None = None) -> Adherence:

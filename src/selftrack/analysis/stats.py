@@ -7,7 +7,7 @@ The rules, in one place so the help texts, the CLI and the PDF all say the same 
 - A change is meaningful when it is at least 2 points AND at least 30 % of the baseline;
   anything smaller is "within noise", whichever way it goes.
 - Trend: the Theil–Sen slope (the median of the slopes between every pair of values), in
-  points per 30 days; over more than 120 values it is taken over the medians of 120 equal
+  points per 30 days; over more than 60 values it is taken over the medians of 60 equal
   slices of time, so one bad week cannot tilt it.
 """
 
@@ -22,7 +22,7 @@ from statistics import median as _median
 BASELINE_SESSIONS = 3
 MEANINGFUL_POINTS = 2.0
 MEANINGFUL_FRACTION = 0.30
-TREND_MAX_POINTS = 120
+TREND_MAX_POINTS = 60
 DAYS_PER_MONTH = 30.0
 _EPSILON = 1e-9
 

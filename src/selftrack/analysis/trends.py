@@ -15,13 +15,15 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from selftrack.analysis.stats import (
+    DAYS_PER_MONTH,
+    TREND_MAX_POINTS,
     Change,
     binned_medians,
+    theil_sen_slope,
     is_meaningful,
     running_median,
     smoothing_half_width,
     summarize,
-    trend_per_month,
 )
 from selftrack.domain import REGIONS
 
@@ -73,6 +75,7 @@ class Trend:
     summary: Change
     per_month: float | None
     region: str = ""
+    bins: tuple[tuple[float, float], ...] = ()  # (day, median) slices the slope was taken over
 
     @property
     def values(self) -> list[float]:
@@ -84,7 +87,10 @@ class Trend:
         if not self.points:
             return [], []
         first = self.points[0].moment
-        xy = binned_medians(_days(self.points), max_points)
+        if self.bins and len(self.points) > max_points:
+            xy = list(self.bins)  # already medians of equal time slices
+        else:
+            xy = binned_medians(_days(self.points), max_points)
         half = smoothing_half_width(xy[-1][0] - xy[0][0])
         dots = [Point(first + timedelta(days=x), y) for x, y in xy]
         line = [Point(first + timedelta(days=x), y) for x, y in running_median(xy, half)]
@@ -137,11 +143,13 @@ def build_trend(
     values = [p.value for p in ordered]
     region = region or (subject.key if subject.kind == "region" else "")
     days = _days(ordered)
-    per_month = trend_per_month(days)
+    bins = binned_medians(days, TREND_MAX_POINTS)
+    slope = theil_sen_slope(bins)
+    per_month = None if slope is None else slope * DAYS_PER_MONTH
+    first = ordered[0].moment if ordered else None
     if keep and len(ordered) > keep:
-        first = ordered[0].moment
         ordered = tuple(Point(first + timedelta(days=x), y) for x, y in binned_medians(days, keep))
-    return Trend(subject, name, ordered, summarize(values), per_month, region)
+    return Trend(subject, name, ordered, summarize(values), per_month, region, tuple(bins))
 
 
 def asymmetries(trends: Sequence[Trend]) -> list[Asymmetry]:

@@ -57,6 +57,10 @@ class HomeScreen(Screen):
         Binding("s", "start", "Start a session"),
         Binding("r", "resume", "Resume"),
         Binding("b", "quick", "Bad day: quick check"),
+        Binding("h", "review('history')", "History"),
+        Binding("t", "review('trends')", "Trends"),
+        Binding("m", "review('heatmap')", "Heat map"),
+        Binding("a", "review('adherence')", "Regularity"),
         Binding("e", "export", "Export"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -313,6 +317,21 @@ class HomeScreen(Screen):
     def _exported(self, result) -> None:
         if result is not None:
             self.notify(f"Saved to {result.path}", title="Exported", markup=False)
+
+    def action_review(self, which: str) -> None:
+        """Open one of the history screens (History, Trends, Heat map, Regularity)."""
+        from selftrack.tui.screens.adherence import AdherenceScreen
+        from selftrack.tui.screens.heatmap import HeatMapScreen
+        from selftrack.tui.screens.history import HistoryScreen
+        from selftrack.tui.screens.trends import TrendsScreen
+
+        screens = {
+            "history": HistoryScreen,
+            "trends": TrendsScreen,
+            "heatmap": HeatMapScreen,
+            "adherence": AdherenceScreen,
+        }
+        self.app.push_screen(screens[which](self.app.tracker))
 
 
 def _regular_text(view: Overview) -> Text:

@@ -1,0 +1,118 @@
+"""`selftrack trend` (one spot, all regions) and `selftrack history` on ten years of data.
+
+Each command runs as a fresh process, stdout to /dev/null; the figure is the median wall time
+of several runs, with its peak memory. The baseline is the same aggregate as one SQL query run
+by the `sqlite3` command-line tool on the same file, in the same run. Targets: <= 0.5 s each
+and <= 3x the sqlite3 baseline; peak memory <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _ten_years import counts, ten_year_db  # noqa: E402
+
+RUNS = 7
+SPOT = "gluteus-maximus-spot"
+
+
+def run_once(args: list[str], stdin: str | None = None) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        args, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+    )
+    if stdin:
+        process.stdin.write(stdin)
+        process.stdin.close()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return took, usage.ru_maxrss
+
+
+def median_of(args: list[str], stdin: str | None = None) -> tuple[float, int]:
+    runs = [run_once(args, stdin) for _ in range(RUNS)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def captured_sql(path: Path) -> dict[str, tuple[str, dict]]:
+    """The main aggregate query (SQL text and parameters) behind each command."""
+    from selftrack.storage import queries
+    from selftrack.storage.reader import SQLiteRowReader, open_fast_sqlite
+
+    class Recorder(SQLiteRowReader):
+        def __init__(self, inner: SQLiteRowReader) -> None:
+            super().__init__(inner.connection)
+            self.seen: list[tuple[str, dict, int]] = []
+
+        def rows(self, sql, params=None):
+            found = super().rows(sql, params)
+            self.seen.append((sql, dict(params or {}), len(found)))
+            return found
+
+    def biggest(call) -> tuple[str, dict]:
+        reader = Recorder(open_fast_sqlite(str(path)))
+        profile = reader.profile_id("default")
+        call(reader, profile)
+        sql, params, _rows = max(reader.seen, key=lambda item: item[2])
+        reader.close()
+        return sql, params
+
+    return {
+        "trend one spot": biggest(lambda r, p: queries.spot_values(r, p, spot_ids=[SPOT])),
+        "trend all regions": biggest(lambda r, p: queries.region_values(r, p)),
+        "history": biggest(lambda r, p: queries.session_summaries(r, p)),
+    }
+
+
+def sqlite3_script(sql: str, params: dict) -> str:
+    lines = []
+    for name, value in params.items():
+        shown = f"'{value}'" if isinstance(value, str) else str(value)
+        lines.append(f".parameter set :{name} {shown}")
+    return "\n".join(lines + [" ".join(sql.split()) + ";", ""])
+
+
+def main() -> None:
+    path = ten_year_db()
+    sessions, ratings = counts(path)
+    print(f"database: {sessions} sessions, {ratings} ratings over 3650 days ({path})")
+    cli = [sys.executable, "-m", "selftrack", "--db", str(path)]
+    commands = {
+        "trend one spot": cli + ["trend", SPOT],
+        "trend all regions": cli + ["trend"],
+        "history": cli + ["history"],
+    }
+    sqlite3 = shutil.which("sqlite3")
+    baselines = captured_sql(path) if sqlite3 else {}
+    for name, args in commands.items():
+        took, memory = median_of(args)
+        line = f"selftrack {' '.join(args[5:]) or ''}: {took * 1000:.0f} ms, peak {memory / 1024:.0f} MB"
+        line += f" (target <= 500 ms: {'met' if took <= 0.5 else 'MISSED'})"
+        if name in baselines:
+            sql, params = baselines[name]
+            base, _ = median_of([sqlite3, str(path)], sqlite3_script(sql, params))
+            ratio = took / base
+            line += (
+                f"; sqlite3 same aggregate {base * 1000:.0f} ms, ratio {ratio:.1f}x "
+                f"(target <= 3x: {'met' if ratio <= 3 else 'MISSED'})"
+            )
+        print(line, flush=True)
+    for name, args in (("trend --json (all regions)", cli + ["trend", "--json"]), ("history --json", cli + ["history", "--json"])):
+        took, memory = median_of(args)
+        print(f"selftrack {name}: {took * 1000:.0f} ms, peak {memory / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
