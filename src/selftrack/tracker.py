@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selftrack import paths
 from selftrack.clock import Clock
@@ -20,7 +21,9 @@ from selftrack.domain import (
     SessionStatus,
     Step,
 )
-from selftrack.protocols import LoadResult, load_protocols
+
+if TYPE_CHECKING:
+    from selftrack.protocols import LoadResult
 
 
 class TrackerError(SelftrackError, ValueError):
@@ -114,6 +117,8 @@ class Tracker:
     def load(self) -> LoadResult:
         """All protocols (built-in, the user's, --protocols-dir) and the problems found."""
         if self._loaded is None:
+            from selftrack.protocols import load_protocols
+
             cache = paths.cache_dir() / "protocols.json"
             self._loaded = load_protocols(self.protocol_folders, cache=cache)
         return self._loaded
@@ -283,6 +288,33 @@ class Tracker:
             )
             repo.upsert_rating(db, values)
         return Rating(**_rating_values(values))
+
+    def warm_up(self, session_id: str) -> None:
+        """Run a rating's statements once in a transaction that is rolled back.
+
+        SQLAlchemy compiles a statement on first use (tens of milliseconds); doing it before
+        the walk starts keeps the first keystroke as quick as the rest. Nothing is stored.
+        """
+        import json
+
+        from selftrack.storage import repo
+
+        with self.database.reading() as db:
+            row = self._session_row(db, session_id, in_progress=True)
+            steps = json.loads(row.plan)["steps"]
+            if not steps:
+                return
+            route_id, spot_id, side, def_id = steps[0]
+            repo.upsert_rating(
+                db,
+                dict(
+                    session_id=session_id, step_index=0, route_id=route_id, spot_id=spot_id,
+                    spot_def_id=def_id, side=side, tenderness=0, skipped=False,
+                    recognised=False, referred=False, referred_to="", nerve=False, note="",
+                    rated_at=self.clock.now(),
+                ),
+            )
+            db.rollback()
 
     def undo_last(self, session_id: str) -> Rating | None:
         """Remove the most recent rating of an unfinished session; returns it, or None."""

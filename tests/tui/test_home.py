@@ -27,9 +27,9 @@ async def test_empty_database_welcomes_and_shows_the_safety_note_once(tracker):
         assert isinstance(app.screen, HomeScreen)
         welcome = text_of(app, "#home-status")
         assert "Welcome to selftrack" in welcome
-        assert "selftrack demo" in welcome
+        assert "selftrack --db /tmp/try.db demo" in welcome
         assert "press  s" in welcome
-        assert not app.screen.query_one("#home-figures").display
+        assert not app.screen.query("#home-figures")
     assert safety.is_acknowledged()
     app = build_app(tracker)
     async with app.run_test(size=SIZE) as pilot:

@@ -45,7 +45,7 @@ async def test_whole_session_by_keys(tracker, acknowledged):
         assert "Ease off" in text_of(app, "#walk-notice")
         await pilot.press("0")
         await settle(pilot)
-        assert not app.screen.query_one("#walk-notice").display
+        assert not app.screen.query_one("#walk-notice").has_class("-shown")
         await pilot.press("n")
         await settle(pilot)
         assert "Move off this spot" in text_of(app, "#walk-notice")

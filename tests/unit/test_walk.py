@@ -164,3 +164,12 @@ def test_safety_note_acknowledged_once_owner_only(private_home):
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert safety.is_ease_off(8) and not safety.is_ease_off(7) and not safety.is_ease_off(None)
+
+
+def test_warm_up_stores_nothing(tracker):
+    session = tracker.start_session("test-mini", "left")
+    tracker.warm_up(session.id)
+    assert tracker.ratings(session.id) == []
+    tracker.record_rating(session.id, 0, 6)
+    tracker.warm_up(session.id)
+    assert [r.tenderness for r in tracker.ratings(session.id)] == [6]

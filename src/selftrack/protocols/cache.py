@@ -10,7 +10,14 @@ from selftrack.domain import ProtocolSpec, RouteSpec, SpotSpec
 from selftrack.paths import open_private
 from selftrack.protocols.loader import LoadResult, Problem
 
-FORMAT = 1
+FORMAT = 2  # raise whenever what is cached changes
+
+
+def _stamp() -> str:
+    """The cache format and the program version: a new selftrack never trusts an old cache."""
+    from selftrack import __version__
+
+    return f"{FORMAT}/{__version__}"
 
 
 def fingerprint(files: list[Path]) -> list[list]:
@@ -29,7 +36,7 @@ def read(cache: Path, expected: list[list]) -> LoadResult | None:
     """The cached result, or None when it is missing, unreadable or out of date."""
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("fingerprint") != expected:
+        if data.get("format") != _stamp() or data.get("fingerprint") != expected:
             return None
         return LoadResult(
             specs={s["id"]: _spec(s) for s in data["specs"]},
@@ -43,7 +50,7 @@ def read(cache: Path, expected: list[list]) -> LoadResult | None:
 def write(cache: Path, fingerprint_: list[list], result: LoadResult) -> None:
     """Store `result`; a cache that cannot be written is simply skipped."""
     data = {
-        "format": FORMAT,
+        "format": _stamp(),
         "fingerprint": fingerprint_,
         "specs": [_spec_dict(s) for s in result.specs.values()],
         "catalogue": {k: v.to_dict() for k, v in result.catalogue.items()},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -45,9 +46,20 @@ class SelftrackApp(App[int]):
         self.tracker = tracker
         self.start_protocol = protocol
         self.start_side = side
+        self.first_frame_shown = False
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: now open the database."""
+        self.first_frame_shown = True
+        # what exists now lives as long as the program: keep it out of the collector's scans,
+        # whose full passes otherwise pause a keystroke now and then
+        gc.freeze()
+        home = self.screen_stack[0]
+        if isinstance(home, HomeScreen):
+            home.start_reload()
 
     async def run_core(
         self, work: Callable[..., T], *args: Any, doing: str = "do that", **kwargs: Any

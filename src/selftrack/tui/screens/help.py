@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
+from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.screens.safety import safety_text
 
 WALK_KEYS: tuple[tuple[str, str], ...] = (
@@ -64,7 +65,7 @@ class HelpScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("keys and safety")
         with VerticalScroll(id="help-body"):
             yield Static(
                 Text(

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Static
 
-from selftrack.analysis.overview import Overview
 from selftrack.domain import ProtocolSpec, Session
 from selftrack.tui.widgets.heat import colour
+from selftrack.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from selftrack.analysis.overview import Overview
 
 QUICK_CHECK = "quick-check"
 
@@ -67,26 +72,38 @@ class HomeScreen(Screen):
         self._started = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="home-body"):
             yield Static("Opening your records…", id="home-status")
-            with Horizontal(id="home-figures"):
-                with Vertical(id="home-left"):
-                    yield Static(id="home-last", classes="card")
-                    yield Static(id="home-regular", classes="card")
-                    with Vertical(id="home-pain", classes="card"):
-                        yield Static(id="home-pain-title")
-                        yield Sparkline([], id="home-sparkline")
-                        yield Static(id="home-pain-range")
-                yield Static(id="home-spots", classes="card")
             yield Static(id="home-next")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#home-figures").display = False
+    def _figures(self) -> Horizontal:
+        """The figure cards, built once there is something to show (keeps first paint light)."""
+        from textual.widgets import Sparkline
+
+        return Horizontal(
+            Vertical(
+                Static(id="home-last", classes="card"),
+                Static(id="home-regular", classes="card"),
+                Vertical(
+                    Static(id="home-pain-title"),
+                    Sparkline([], id="home-sparkline"),
+                    Static(id="home-pain-range"),
+                    id="home-pain",
+                    classes="card",
+                ),
+                id="home-left",
+            ),
+            Static(id="home-spots", classes="card"),
+            id="home-figures",
+        )
 
     def on_screen_resume(self) -> None:
-        self.start_reload()
+        # the first load waits for the first frame (the app calls it when Ready): importing
+        # the database layer competes for the GIL with painting
+        if self.app.first_frame_shown:
+            self.start_reload()
 
     def start_reload(self) -> None:
         """Read the figures again; a newer reload replaces one still running."""
@@ -103,7 +120,7 @@ class HomeScreen(Screen):
             )
             return
         self.data = data
-        self.show(data)
+        await self.show(data)
         self.refresh_bindings()
         if not self._started:
             self._started = True
@@ -111,19 +128,23 @@ class HomeScreen(Screen):
 
     # -- drawing ----------------------------------------------------------------------
 
-    def show(self, data: HomeData) -> None:
+    async def show(self, data: HomeData) -> None:
         view = data.overview
         status = self.query_one("#home-status", Static)
-        figures = self.query_one("#home-figures")
+        found = self.query("#home-figures")
         if not view.total_sessions:
-            figures.display = False
+            if found:
+                found.first().display = False
+            status.display = True
             status.update(_welcome(data))
             status.add_class("welcome")
         else:
+            if not found:
+                await self.query_one("#home-body").mount(self._figures(), after=status)
+            self.query_one("#home-figures").display = True
             status.remove_class("welcome")
             status.update("")
             status.display = False
-            figures.display = True
             self.query_one("#home-last", Static).update(self._last_text(view.last_session))
             self.query_one("#home-regular", Static).update(_regular_text(view))
             self._show_pain(view)
@@ -160,7 +181,7 @@ class HomeScreen(Screen):
     def _show_pain(self, view: Overview) -> None:
         values = [value for _when, value in view.pain_series]
         title = self.query_one("#home-pain-title", Static)
-        spark = self.query_one("#home-sparkline", Sparkline)
+        spark = self.query_one("#home-sparkline")
         span = self.query_one("#home-pain-range", Static)
         if len(values) < 2:
             title.update(Text("Pain before each session\n", style="bold"))
@@ -322,6 +343,8 @@ def _regular_text(view: Overview) -> Text:
 
 
 def _spots_text(view: Overview) -> Table | Text:
+    from rich.table import Table
+
     title = "Most tender lately (mean of the last 14 days)"
     if not view.top_spots:
         return Text(f"{title}\nNo ratings in the last 14 days.")
@@ -374,7 +397,7 @@ def _welcome(data: HomeData) -> Text:
                 "and the next one comes up. Every rating is saved at once.\n\n")
     text.append("To look around first: ", style="bold")
     text.append("quit with q and load months of sample history into a separate database:\n")
-    text.append("    selftrack demo --db /tmp/try.db && selftrack --db /tmp/try.db\n\n", style="bold")
+    text.append("    selftrack --db /tmp/try.db demo && selftrack --db /tmp/try.db\n\n", style="bold")
     text.append(f"There are {len(data.protocols)} routines. Your records are kept in {data.database}.\n")
     text.append("Press ? for the keys and the safety note (when to see a clinician first).")
     return text

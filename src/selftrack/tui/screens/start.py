@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.domain import SIDES, TOOLS, ProtocolSpec, Session
 from selftrack.tui.messages import SessionStarted
 from selftrack.tui.widgets.rating_bar import RatingBar
@@ -39,7 +40,7 @@ class StartScreen(Screen):
         self._starting = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("start a session")
         with VerticalScroll(id="start-body"):
             yield Label("Routine", classes="field-title")
             yield OptionList(id="start-protocol")

@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
+from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.analysis.summary import SessionSummary
 from selftrack.tui.messages import SessionClosed
 from selftrack.tui.widgets.heat import colour
@@ -32,7 +33,7 @@ class SummaryScreen(Screen):
         self._saving = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("how the session went")
         with VerticalScroll(id="summary-body"):
             yield Static("Adding up the session…", id="summary-head")
             with Vertical(id="summary-form", classes="card"):

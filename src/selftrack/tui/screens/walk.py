@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from selftrack import safety
+from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.messages import RatingRecorded, RatingUndone
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 from selftrack.tui.widgets.heat import BANDS, colour
@@ -51,9 +52,10 @@ class WalkScreen(Screen):
         self.timer_on = False
         self._spot_since = time.monotonic()
         self._leaving = False
+        self._shown: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("guided session")
         with Horizontal(id="walk-main"):
             with Vertical(id="walk-left"):
                 yield BodyMap(id="walk-map")
@@ -81,13 +83,11 @@ class WalkScreen(Screen):
 
         self.set_interval(1.0, self._tick, name="hold timer")
         try:
-            walk = await self.app.run_core(
-                Walk.load, self.app.tracker, self.session_id, doing="open the session"
-            )
+            walk = await self.app.run_core(_open_walk, self.app.tracker, self.session_id, doing="open the session")
         except CoreFailed:
             return
         self.walk = walk
-        self.sub_title = walk.session.protocol_name
+        self.query_one(TitleBar).show(walk.session.protocol_name)
         if walk.done:
             self.notify("Every spot is rated: finish the session.")
             self._to_summary()
@@ -121,7 +121,7 @@ class WalkScreen(Screen):
                 )
             )
         self.query_one(BodyMap).show(spots, walk.current)
-        self.query_one("#walk-offview", Static).update(self._offview_text())
+        self._put("#walk-offview", self._offview_text())
         side = "middle" if step.side == "mid" else f"{step.side} side"
         progress = Text.assemble(
             ("Spot ", "bold"),
@@ -129,23 +129,30 @@ class WalkScreen(Screen):
             f"  ·  {side}  ·  {walk.rated_count} rated\n",
             (walk.route_name, "italic"),
         )
-        self.query_one("#walk-progress", Static).update(progress)
-        self.query_one("#walk-bar", ProgressBar).update(total=walk.total, progress=walk.rated_count)
-        self.query_one("#walk-route", Static).update(self._route_text())
+        self._put("#walk-progress", progress)
+        if self._shown.get("#walk-bar") != walk.rated_count:
+            self._shown["#walk-bar"] = walk.rated_count
+            self.query_one("#walk-bar", ProgressBar).update(total=walk.total, progress=walk.rated_count)
+        self._put("#walk-route", self._route_text())
         title = Text(spot.name, style="bold")
         title.append(f"  ({step.side})" if step.side != "mid" else "  (middle)")
         if spot.muscles:
             title.append("\n" + ", ".join(spot.muscles), style="italic")
-        self.query_one("#walk-spot", Static).update(title)
-        self.query_one("#walk-info", Static).update(_instructions(spot))
-        self.query_one("#walk-last", Static).update(self._last_text())
-        self.query_one("#walk-flags", Static).update(self._flags_text())
-        notice = self.query_one("#walk-notice", Static)
-        notice.update(self.notice or "")
-        notice.display = self.notice is not None
+        self._put("#walk-spot", title)
+        self._put("#walk-info", _instructions(spot))
+        self._put("#walk-last", self._last_text())
+        self._put("#walk-flags", self._flags_text())
+        self._put("#walk-notice", self.notice or "")
+        self.query_one("#walk-notice").set_class(self.notice is not None, "-shown")
         rating = walk.ratings.get(walk.current)
         self.query_one("#walk-rating", RatingBar).value = rating.tenderness if rating else None
         self._tick()
+
+    def _put(self, selector: str, content) -> None:
+        """Update a Static only when what it shows changes (each update costs a repaint)."""
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            self.query_one(selector, Static).update(content)
 
     def _route_text(self) -> Text:
         walk = self.walk
@@ -225,9 +232,11 @@ class WalkScreen(Screen):
     def _tick(self) -> None:
         timer = self.query_one("#walk-timer", Static)
         if not self.timer_on or self.walk is None:
-            timer.display = False
+            if timer.display:
+                timer.display = False
             return
-        timer.display = True
+        if not timer.display:
+            timer.display = True
         seconds = int(time.monotonic() - self._spot_since)
         if seconds >= HOLD_SECONDS:
             timer.update(Text(f"Hold: {seconds} s — {HOLD_SECONDS} s done, rate when ready", style="bold"))
@@ -391,6 +400,14 @@ class WalkScreen(Screen):
         if not self._leaving:
             self._leaving = True
             self.app.switch_screen(SummaryScreen(self.session_id))
+
+
+def _open_walk(tracker, session_id: str) -> Walk:
+    """Read the session for the walk, and get the database ready for its first rating."""
+    walk = Walk.load(tracker, session_id)
+    if not walk.done:
+        tracker.warm_up(session_id)
+    return walk
 
 
 def _legend() -> Text:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from selftrack import bodymap
@@ -58,6 +59,8 @@ class BodyMap(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._spots: tuple[MapSpot, ...] = ()
         self._current: int | None = None
+        self._cached_key: tuple | None = None
+        self._cached_rows: list[Strip] = []
 
     def show(self, spots: Sequence[MapSpot], current: int | None) -> None:
         """Draw these spots, highlighting the step `current`."""
@@ -74,40 +77,59 @@ class BodyMap(Widget):
             return bodymap.Mark(spot.x, spot.y, "●", spot.tenderness)
         return bodymap.Mark(spot.x, spot.y, "○", "unrated")
 
-    def render(self) -> Text:
-        width, height = self.content_size.width, self.content_size.height
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        rows = self._rows()
+        if y >= len(rows):
+            return Strip.blank(width, self.rich_style)
+        return rows[y]
+
+    def _rows(self) -> list[Strip]:
+        """One Strip per row, rebuilt only when the size or the spots change."""
+        width, height = self.size.width, self.size.height
+        key = (width, height, self._spots, self._current)
+        if self._cached_key == key:
+            return self._cached_rows
         if width < 4 or height < 4:
-            return Text("")
-        # the current spot is drawn last so it always wins its cell
-        ordered = sorted(self._spots, key=lambda s: s.step_index == self._current)
-        grid = bodymap.render([self._mark(s) for s in ordered], width, height)
-        styles: dict[object, Style] = {
-            None: self.get_component_rich_style("body-map--outline"),
-            "unrated": self.get_component_rich_style("body-map--unrated"),
-            "skipped": self.get_component_rich_style("body-map--skipped"),
-            "current": self.get_component_rich_style("body-map--current"),
-        }
-        text = Text(no_wrap=True, overflow="crop")
-        for row_number, (chars, keys) in enumerate(zip(grid.chars, grid.keys)):
-            if row_number:
-                text.append("\n")
-            start = 0
-            for col in range(1, width + 1):
-                if col == width or keys[col] != keys[start]:
-                    text.append("".join(chars[start:col]), self._style(keys[start], styles))
-                    start = col
-        return text
+            rows: list[Strip] = []
+        else:
+            # the current spot is drawn last so it always wins its cell
+            ordered = sorted(self._spots, key=lambda s: s.step_index == self._current)
+            grid = bodymap.render([self._mark(s) for s in ordered], width, height)
+            base = self.rich_style
+            styles: dict[object, Style] = {
+                None: base + self.get_component_rich_style("body-map--outline"),
+                "unrated": base + self.get_component_rich_style("body-map--unrated"),
+                "skipped": base + self.get_component_rich_style("body-map--skipped"),
+                "current": base + self.get_component_rich_style("body-map--current"),
+            }
+            rows = []
+            for chars, keys in zip(grid.chars, grid.keys):
+                segments = []
+                start = 0
+                for col in range(1, width + 1):
+                    if col == width or keys[col] != keys[start]:
+                        style = self._style(keys[start], styles, base)
+                        segments.append(Segment("".join(chars[start:col]), style))
+                        start = col
+                rows.append(Strip(segments, width))
+        self._cached_key, self._cached_rows = key, rows
+        return rows
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cached_key = None
 
     @staticmethod
-    def _style(key: object, styles: dict[object, Style]) -> Style:
+    def _style(key: object, styles: dict[object, Style], base: Style) -> Style:
         if isinstance(key, int):
-            return Style(color=colour(key), bold=True)
+            return base + Style(color=colour(key), bold=True)
         return styles.get(key, styles[None])
 
     def on_click(self, event: events.Click) -> None:
         if not self._spots:
             return
-        width, height = self.content_size.width, self.content_size.height
+        width, height = self.size.width, self.size.height
         x, y = bodymap.to_point(event.x, event.y, width, height)
         found = bodymap.nearest([(s.x, s.y) for s in self._spots], x, y)
         if found is not None:

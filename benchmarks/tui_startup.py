@@ -1,0 +1,75 @@
+"""Process start to the home screen, against a bare Textual app of one static widget.
+
+Both run in a 120x40 pseudo-terminal in the same run, alternating; the time is from spawning
+the process to the marker text appearing in its output. Target: ratio of medians <= 1.25.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+from _common import TerminalProcess, private_env, selftrack_command, summary, temp_folder
+
+BARE_APP = '''
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("bare app ready")
+
+Bare().run()
+'''
+RUNS = 15
+
+
+def measure(args: list[str], marker: bytes, env: dict, later: bytes | None = None) -> tuple[float, float | None]:
+    program = TerminalProcess(args, env=env)
+    try:
+        first = program.read_until(marker) - program.started
+        ready = program.read_until(later) - program.started if later else None
+        return first * 1000, None if ready is None else ready * 1000
+    finally:
+        program.close()
+
+
+def main() -> None:
+    folder = temp_folder()
+    env = private_env(folder)
+    bare_script = folder / "bare_app.py"
+    bare_script.write_text(BARE_APP)
+    demo_db = folder / "demo.db"
+    subprocess.run(
+        selftrack_command("--db", str(demo_db), "demo", "--days", "180"),
+        env=env, check=True, capture_output=True,
+    )
+    bare, painted, keys, filled = [], [], [], []
+    for _ in range(RUNS):
+        bare.append(measure([sys.executable, str(bare_script)], b"bare app ready", env)[0])
+        # home screen painted: its body text is the first thing drawn, before the database opens
+        first, footer = measure(
+            selftrack_command("--db", str(demo_db)), b"Opening your records", env, b"Start a session"
+        )
+        painted.append(first)
+        keys.append(footer or 0.0)
+        filled.append(
+            measure(selftrack_command("--db", str(demo_db)), b"Most tender lately", env)[0]
+        )
+        time.sleep(0.05)
+    base = statistics.median(bare)
+
+    def ratio(values: list[float]) -> str:
+        return f"ratio {statistics.median(values) / base:.2f}"
+
+    print("start-up (pseudo-terminal 120x40; process start to the marker text in the output)")
+    print(f"  bare Textual app, one Static       {summary(bare)}")
+    print(f"  selftrack home screen painted      {summary(painted)}  {ratio(painted)}  (target <= 1.25)")
+    print(f"  ... footer keys shown              {summary(keys)}  {ratio(keys)}")
+    print(f"  ... figures of 180 days filled in  {summary(filled)}  {ratio(filled)}")
+
+
+if __name__ == "__main__":
+    main()
