@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from selftrack import safety
+from selftrack.textviews import printable
 from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.messages import RatingRecorded, RatingUndone
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
@@ -226,7 +227,7 @@ class WalkScreen(Screen):
         if not rated:
             text.append("  (saved with the rating)", style="italic")
         if walk.pending.note:
-            text.append(f"\nNote: {walk.pending.note}")
+            text.append(f"\nNote: {printable(walk.pending.note)}")
         return text
 
     def _tick(self) -> None:
