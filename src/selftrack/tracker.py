@@ -256,12 +256,7 @@ class Tracker:
 
         from selftrack.storage import repo
 
-        if skipped and tenderness is not None:
-            raise TrackerError("a skipped spot has no tenderness")
-        if not skipped:
-            if tenderness is None:
-                raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
-            _check_scale("tenderness", tenderness)
+        _check_rating(tenderness, skipped)
         _check_text("referred to", referred_to, REFERRED_TO_MAX)
         _check_text("note", note, NOTE_MAX)
         with self.database.writing() as db:
@@ -512,12 +507,7 @@ class Tracker:
         """Change a rating of any session afterwards; flags left as None keep their value."""
         from selftrack.storage import repo
 
-        if skipped and tenderness is not None:
-            raise TrackerError("a skipped spot has no tenderness")
-        if not skipped:
-            if tenderness is None:
-                raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
-            _check_scale("tenderness", tenderness)
+        _check_rating(tenderness, skipped)
         if note is not None:
             _check_text("note", note, NOTE_MAX)
         with self.database.writing() as db:
@@ -619,6 +609,16 @@ def _check_text(what: str, value: str, limit: int) -> None:
         raise TrackerError(f"{what}: {len(value):,} characters, at most {limit:,} fit")
     if "\x00" in value:
         raise TrackerError(f"{what}: holds a NUL character, which cannot be stored")
+
+
+def _check_rating(tenderness: int | None, skipped: bool) -> None:
+    """A rating is a tenderness from 0 to 10, or a skip without one: never both, never neither."""
+    if skipped and tenderness is not None:
+        raise TrackerError("a skipped spot has no tenderness")
+    if not skipped:
+        if tenderness is None:
+            raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
+        _check_scale("tenderness", tenderness)
 
 
 def _check_scale(what: str, value: int | None) -> None:
