@@ -37,7 +37,18 @@ def test_core_module_does_not_import_textual(module):
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["protocols", "list"], ["protocols", "show", "quick-check"], ["db", "path"]],
+    [
+        ["--help"],
+        ["protocols", "list"],
+        ["protocols", "show", "quick-check"],
+        ["db", "path"],
+        ["db", "check"],
+        ["demo", "--days", "2"],
+        ["history"],
+        ["trend"],
+        ["export", "--format", "csv"],
+        ["profiles"],
+    ],
 )
 def test_commands_do_not_import_textual(args, tmp_path):
     code = (
