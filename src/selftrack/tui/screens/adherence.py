@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from selftrack.analysis.adherence import Adherence
+from selftrack.tui.widgets.title_bar import TitleBar
 
 RECENT_WEEKS = 12
 
@@ -29,6 +30,7 @@ class AdherenceScreen(Screen):
         self.tracker = tracker
 
     def compose(self) -> ComposeResult:
+        yield TitleBar("regularity")
         yield Static("Loading…", id="figures")
         yield Sparkline([], summary_function=max)
         yield DataTable(id="weeks", cursor_type="row", zebra_stripes=True)

@@ -16,6 +16,7 @@ from selftrack.charts import CHANGE_MARKS, change_colour
 from selftrack.tui.widgets.heat import BANDS
 from selftrack.tui.widgets.heat import colour as tenderness_colour
 from selftrack.tui.widgets.heat_body_map import HeatBodyMap, MapMark
+from selftrack.tui.widgets.title_bar import TitleBar
 
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
 
@@ -47,6 +48,7 @@ class HeatMapScreen(Screen):
         self.period_key = period
 
     def compose(self) -> ComposeResult:
+        yield TitleBar("heat map")
         yield Static("Loading…", id="title")
         with Horizontal():
             with Vertical(classes="map"):

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from selftrack.clock import human_age
+from selftrack.tui.widgets.title_bar import TitleBar
 
 PAGE = 100
 
@@ -40,6 +41,7 @@ class HistoryScreen(Screen):
         self.limit = PAGE
 
     def compose(self) -> ComposeResult:
+        yield TitleBar("your sessions")
         with Horizontal(id="filters"):
             yield Label("From")
             yield Input(placeholder="e.g. 30d, 2026-10-01", id="since")

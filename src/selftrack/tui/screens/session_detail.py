@@ -19,6 +19,7 @@ from selftrack.tui.screens.history_dialogs import (
     SessionNotesDialog,
 )
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
+from selftrack.tui.widgets.title_bar import TitleBar
 
 
 class SessionDetailScreen(Screen[bool]):
@@ -47,6 +48,7 @@ class SessionDetailScreen(Screen[bool]):
         self.changed = False
 
     def compose(self) -> ComposeResult:
+        yield TitleBar("a past session")
         yield Static("Loading…", id="summary")
         with Horizontal():
             with Vertical(classes="map"):

@@ -17,6 +17,7 @@ from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, Verdict
 from selftrack.analysis.trends import REGION_NAMES, Trend, asymmetries
 from selftrack.charts import change_colour, sparkline
 from selftrack.tui.widgets.trend_chart import TrendChart
+from selftrack.tui.widgets.title_bar import TitleBar
 
 SPOTS_AFTER = 0.15  # seconds
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
@@ -55,6 +56,7 @@ class TrendsScreen(Screen):
         self.sort_by = "level"
 
     def compose(self) -> ComposeResult:
+        yield TitleBar("trends")
         yield Static("", id="period")
         with Horizontal():
             yield OptionList(id="subjects")
