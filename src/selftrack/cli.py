@@ -281,7 +281,7 @@ def db_check(obj: Context) -> None:
     """Check the database's integrity and schema version (exit 1 on a problem)."""
     from selftrack.storage.maintenance import check_database
 
-    report = check_database(obj.tracker.database)
+    report = check_database(obj.tracker.open_database(create=False))
     for line in report.lines:
         click.echo(line)
     if not report.ok:
@@ -296,7 +296,7 @@ def db_backup(obj: Context, file: Path) -> None:
     """Copy the database to FILE (SQLite; created readable by you only)."""
     from selftrack.storage.maintenance import backup_to
 
-    backup_to(obj.tracker.database, file)
+    backup_to(obj.tracker.open_database(create=False), file)
     click.echo(f"backed up to {file}", err=True)
 
 

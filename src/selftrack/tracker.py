@@ -58,10 +58,14 @@ class Tracker:
     @property
     def database(self):
         """The open database (opened, created and upgraded on first use)."""
+        return self.open_database(create=True)
+
+    def open_database(self, *, create: bool):
+        """The open database; with `create=False` a missing SQLite file is an error, not made."""
         if self._database is None:
             from selftrack.storage.engine import open_database
 
-            self._database = open_database(self.db_location)
+            self._database = open_database(self.db_location, create=create)
         return self._database
 
     @contextmanager

@@ -96,6 +96,19 @@ def test_db_check_backup_upgrade(run, tmp_path, db_path):
     assert "already up to date" in run("db", "upgrade").stderr
 
 
+@pytest.mark.parametrize("command", [["db", "check"], ["db", "backup", "copy.db"], ["db", "upgrade"]])
+def test_db_commands_never_create_a_missing_database(tmp_path, command):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "typo.db"
+    if command[-1] == "copy.db":
+        command = [*command[:-1], str(folder / "copy.db")]
+    result = CliRunner().invoke(cli, ["--db", str(path), *command])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"selftrack: no database at {path}"
+    assert sorted(folder.iterdir()) == []
+
+
 def test_db_check_on_a_corrupt_file(run, db_path):
     run("demo", "--days", "3")
     with sqlite3.connect(db_path) as conn:
@@ -130,7 +143,8 @@ def test_bad_databases_give_one_line_and_exit_1(tmp_path, setup, message):
         with sqlite3.connect(path) as conn:
             conn.execute("UPDATE alembic_version SET version_num = '0099'")
     before = path.read_bytes() if path.exists() else None
-    result = CliRunner().invoke(cli, ["--db", str(path), "db", "check"])
+    command = ["demo", "--days", "1"] if setup == "missing-folder" else ["db", "check"]
+    result = CliRunner().invoke(cli, ["--db", str(path), *command])
     assert result.exit_code == 1
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
