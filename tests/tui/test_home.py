@@ -56,6 +56,7 @@ async def test_home_shows_the_figures_with_data(tracker, acknowledged):
         assert "Pain before 6 → after 3" in text_of(app, "#home-last")
         assert "Test mini routine" in text_of(app, "#home-last")
         assert "resume" not in text_of(app, "#home-next")
+        assert "1 session this week · streak 1 day\n1 session in all" in text_of(app, "#home-regular")
 
 
 async def test_a_database_that_cannot_open_is_a_message_not_a_crash(tmp_path, acknowledged):

@@ -190,3 +190,23 @@ async def test_keystrokes_per_rated_spot_is_one(tracker, acknowledged):
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert len(keys) / len(walk.ratings) == 1.0
+
+
+async def test_pain_now_is_typed_from_anywhere_on_the_start_screen(tracker, acknowledged):
+    app = build_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")  # routine chosen: the focus moves on to the sides
+        await settle(pilot)
+        assert app.focused.id == "start-sides"
+        await pilot.press("4")
+        await settle(pilot)
+        assert "pain now 4" in text_of(app, "#start-hint")
+        await pilot.press("enter")  # the focus is on Begin now
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WalkScreen)
+        assert tracker.session(screen.walk.session.id).pain_before == 4

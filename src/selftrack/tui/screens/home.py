@@ -336,10 +336,14 @@ class HomeScreen(Screen):
 
 def _regular_text(view: Overview) -> Text:
     text = Text("Regularity\n", style="bold")
-    text.append(f"{view.sessions_this_week} session{'' if view.sessions_this_week == 1 else 's'} this week")
-    text.append(f" · streak {view.streak_days} day{'' if view.streak_days == 1 else 's'}")
-    text.append(f"\n{view.total_sessions} sessions in all")
+    text.append(f"{_count(view.sessions_this_week, 'session')} this week")
+    text.append(f" · streak {_count(view.streak_days, 'day')}")
+    text.append(f"\n{_count(view.total_sessions, 'session')} in all")
     return text
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 def _spots_text(view: Overview) -> Table | Text:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -52,7 +53,7 @@ class StartScreen(Screen):
             with RadioSet(id="start-tool", classes="choices"):
                 for tool in TOOLS:
                     yield RadioButton(tool, id=f"tool-{tool}")
-            yield Label("Pain now, overall (0–9, t for 10; optional)", classes="field-title")
+            yield Label("Pain now, overall (type 0–9, t for 10; optional)", classes="field-title")
             yield RatingBar(id="start-pain")
             yield Static(id="start-hint", classes="hint")
             yield Button("Begin", id="start-begin", variant="primary")
@@ -98,6 +99,13 @@ class StartScreen(Screen):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._update_hint()
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit (t for 10) typed anywhere on this screen is the pain now."""
+        number = RatingBar.number_for(event)
+        if number is not None:
+            event.stop()
+            self.query_one("#start-pain", RatingBar).choose(number)
 
     def on_rating_bar_submitted(self, event: RatingBar.Submitted) -> None:
         event.stop()

@@ -71,17 +71,23 @@ class RatingBar(Widget):
                 text.append(label, Style(color=colour(number)))
         return text
 
+    @staticmethod
+    def number_for(event: events.Key) -> int | None:
+        """The rating a key stands for: a digit, or t for 10; None for any other key."""
+        if event.character and event.character.isdigit():
+            return int(event.character)
+        return 10 if event.key == TEN_KEY else None
+
     def on_key(self, event: events.Key) -> None:
         if not self.can_focus:
             return
-        if event.character and event.character.isdigit():
-            self._choose(int(event.character))
-            event.stop()
-        elif event.key == TEN_KEY:
-            self._choose(10)
+        number = self.number_for(event)
+        if number is not None:
+            self.choose(number)
             event.stop()
 
-    def _choose(self, number: int) -> None:
+    def choose(self, number: int) -> None:
+        """Set `number` as if its key had been pressed here."""
         self.value = number
         self.post_message(self.Submitted(self, number))
 
@@ -100,6 +106,6 @@ class RatingBar(Widget):
         for number in range(11):
             width = len(f" {number} ")
             if cells <= event.x < cells + width:
-                self._choose(number)
+                self.choose(number)
                 return
             cells += width
