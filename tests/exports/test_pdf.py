@@ -120,3 +120,17 @@ def test_a_period_with_no_sessions(empty_tracker):
     assert len(pages) == 1
     assert "No sessions were logged in this period." in pages[0]
     assert "page 1 of 1" in pages[0]
+
+
+def test_hostile_notes_and_names_are_shown_as_plain_visible_text(history):
+    hostile = "<b>bold</b> & <font color=red>x</font> \x1b[31mred\x1b[0m \u202eevil\u202c \x07"
+    s = history.start_session("export-test", "left", tool="ball", pain_before=3)
+    history.record_rating(s.id, 0, 2, note=hostile)
+    history.finish(s.id, pain_after=2, notes="</para><para> \x1b]0;title\x07 " + "long " * 2000)
+    _data, pages = render(history, name="<i>Alex</i> \x1b[2J")
+    text = " ".join(pages)
+    assert "for <i>Alex</i> \\x1b[2J" in pages[0]
+    assert r"<b>bold</b> & <font color=red>x</font> \x1b[31mred\x1b[0m \u202eevil\u202c \x07" in text
+    assert r"</para><para> \x1b]0;title\x07 long long" in text
+    assert text.count("long") >= 2000  # a long note is printed whole, over pages
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text

@@ -138,10 +138,13 @@ def _ink_on(value: float) -> str:
 
 
 def _text(value: str) -> str:
-    """User text made safe for a paragraph: escaped, and limited to what the PDF font has."""
+    """User text made safe for a paragraph: control characters shown as visible `\\xNN` marks
+    (as on the terminal), markup escaped, and limited to what the PDF font has."""
     from xml.sax.saxutils import escape
 
-    clean = value.encode("cp1252", "replace").decode("cp1252")
+    from selftrack.textviews import printable
+
+    clean = printable(value, multiline=True).encode("cp1252", "replace").decode("cp1252")
     return escape(clean).replace("\n", "<br/>")
 
 
