@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from selftrack.analysis.history import SessionSummary
 from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, rounded
 from selftrack.analysis.trends import Point, Subject, Trend, build_trend, subject_name
 from selftrack.clock import human_age
+
+if TYPE_CHECKING:
+    from selftrack.analysis.history import SessionSummary
 
 
 def _value(value: float | None, digits: int = 1) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from selftrack.domain import SessionStatus
+from selftrack.terms import SessionStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from selftrack.analysis.stats import (
     smoothing_half_width,
     summarize,
 )
-from selftrack.domain import REGIONS
+from selftrack.terms import REGIONS
 
 REGION_NAMES: dict[str, str] = {
     "low-back": "Low back",
