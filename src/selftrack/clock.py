@@ -117,9 +117,15 @@ def _zone_name(tz_variable: str | None) -> str | None:
 def human_age(moment: datetime, now: datetime, tz) -> str:
     """How long before `now` a moment was, in words, counting days in time zone `tz`."""
     seconds = (now - moment).total_seconds()
+    days = (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
+    return age_in_words(seconds, days)
+
+
+def age_in_words(seconds: float, days: int) -> str:
+    """'just now', '3 hours ago', 'yesterday', '2 weeks ago' … for an age of `seconds` that
+    spans `days` local calendar days."""
     if seconds < 0:
         return "in the future"
-    days = (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
     if seconds < 60:
         return "just now"
     if seconds < 3600:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, rounded
 from selftrack.analysis.trends import Point, Subject, Trend, build_trend, subject_name
-from selftrack.clock import human_age
+from selftrack.clock import age_in_words
 
 if TYPE_CHECKING:
     from selftrack.analysis.history import SessionSummary
@@ -57,18 +57,26 @@ def history_table(rows: Sequence[SessionSummary], now: datetime, tz: tzinfo) -> 
         f"{'rated':>5}  {'skip':>4}  {'mean':>4}  {'max':>3}  pain before → after"
     )
     lines = [header, "-" * len(header)]
+    today = now.astimezone(tz).date()
     for row in rows:
         local = row.started_at.astimezone(tz)
+        age = age_in_words((now - row.started_at).total_seconds(), (today - local.date()).days)
         pain = f"{_pain(row.pain_before)} → {_pain(row.pain_after)}"
-        if row.pain_change is not None and row.pain_change:
+        if row.pain_change:
             pain += f" ({row.pain_change:+d})"
         lines.append(
-            f"{local:%Y-%m-%d %H:%M}  {human_age(row.started_at, now, tz):<14}  "
+            f"{_minute(local)}  {age:<14}  "
             f"{row.protocol_id[:18]:<18}  {row.sides:<5}  {row.status.value.replace('_', ' '):<11}  "
             f"{row.rated:>5}  {row.skipped:>4}  {_value(row.mean):>4}  "
             f"{'–' if row.highest is None else row.highest:>3}  {pain}"
         )
     return "\n".join(lines)
+
+
+def _minute(moment: datetime) -> str:
+    """`2026-11-20 09:30`, as strftime("%Y-%m-%d %H:%M") writes it but quicker."""
+    date = moment.year, moment.month, moment.day
+    return "%04d-%02d-%02d %02d:%02d" % (*date, moment.hour, moment.minute)
 
 
 def _pain(value: int | None) -> str:

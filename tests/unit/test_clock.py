@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from selftrack.clock import Clock, _zone_name, local_zone
+from selftrack.clock import Clock, _zone_name, age_in_words, human_age, local_zone
 
 SUMMER_NOON = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -49,3 +49,29 @@ def test_day_bounds_in_the_local_zone():
         2026, 7, 2, 3, 59, 59, 999999, tzinfo=timezone.utc
     )
     assert clock.local(SUMMER_NOON).hour == 8
+
+
+@pytest.mark.parametrize(
+    "seconds, days, words",
+    [
+        (-1, 0, "in the future"),
+        (59, 0, "just now"),
+        (60, 0, "1 minute ago"),
+        (3599, 0, "59 minutes ago"),
+        (7200, 0, "2 hours ago"),
+        (7200, 1, "yesterday"),
+        (13 * 86400, 13, "13 days ago"),
+        (59 * 86400, 59, "8 weeks ago"),
+        (729 * 86400, 729, "24 months ago"),
+        (3650 * 86400, 3650, "10 years ago"),
+    ],
+)
+def test_age_in_words(seconds, days, words):
+    assert age_in_words(seconds, days) == words
+
+
+def test_human_age_counts_local_calendar_days():
+    now = datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc)  # 00:30 on 2 July in London
+    earlier = datetime(2026, 7, 1, 22, 0, tzinfo=timezone.utc)  # 23:00 on 1 July in London
+    assert human_age(earlier, now, ZoneInfo("Europe/London")) == "yesterday"
+    assert human_age(earlier, now, timezone.utc) == "1 hour ago"

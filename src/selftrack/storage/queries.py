@@ -94,13 +94,14 @@ def session_summaries(
             ORDER BY s.started_at DESC, s.id
         """
     moment = reader.moment
+    statuses = {status.value: status for status in SessionStatus}
     return [
         SessionSummary(
             id=sid,
             started_at=moment(started),
             protocol_id=pid,
             protocol_name=pname,
-            status=SessionStatus(status),
+            status=statuses[status],
             sides=sides,
             tool=tool,
             pain_before=before,
