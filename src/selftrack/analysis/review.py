@@ -107,11 +107,13 @@ def trends(
             _collect(points, "spot", queries.spot_values(db, profile, start, end, spot_ids=spot_ids))
             names = queries.spot_names(db, spot_ids)
         if "pain" in kinds:
+            before_series = points.get(Subject("pain", "pain", "before"))
+            after_series = points.get(Subject("pain", "pain", "after"))
             for moment, before, after in queries.pain_values(db, profile, start, end):
-                for side, value in (("before", before), ("after", after)):
-                    key = Subject("pain", "pain", side)
-                    if value is not None and key in points:
-                        points[key].append(Point(moment, float(value)))
+                if before is not None and before_series is not None:
+                    before_series.append(Point(moment, float(before)))
+                if after is not None and after_series is not None:
+                    after_series.append(Point(moment, float(after)))
     out = []
     for subject in chosen:
         name, region = names.get(subject.key, ("", ""))

@@ -137,8 +137,8 @@ def binned_medians(points: Sequence[tuple[float, float]], bins: int) -> list[tup
     """(median x, median y) of each non-empty slice when the x range is cut in `bins` equal parts."""
     if len(points) <= bins:
         return list(points)
-    low = min(x for x, _ in points)
-    high = max(x for x, _ in points)
+    positions = [x for x, _ in points]
+    low, high = min(positions), max(positions)
     scale = bins / ((high - low) or 1.0)
     last = bins - 1
     xs: dict[int, list[float]] = {}

@@ -236,6 +236,12 @@ def region_values(
         ORDER BY s.started_at, s.id
     """
     mask = (1 << _BITS) - 1
+    # (column of the region's sum of tenderness, its bit shift, region); its count follows it
+    fields = [
+        (2 * number, slot * _BITS, region)
+        for number, group in enumerate(groups)
+        for slot, region in enumerate(group)
+    ]
     out: list[tuple[datetime, str, str, float]] = []
     pooled: dict[str, list[int]] = {}
     last_session = None
@@ -250,24 +256,23 @@ def region_values(
 
     when = None
     for started, session_id, side, *packed in reader.rows(sql, params):
-        if pool_sides and session_id != last_session and last_session is not None:
-            flush(when)
-        when = moment(started)
-        last_session = session_id
-        for number, group in enumerate(groups):
-            total_bits = int(packed[2 * number] or 0)  # PostgreSQL sums come back as Decimal
-            count_bits = int(packed[2 * number + 1] or 0)
-            for slot, region in enumerate(group):
-                count = (count_bits >> (slot * _BITS)) & mask
-                if not count:
-                    continue
-                total = (total_bits >> (slot * _BITS)) & mask
-                if pool_sides:
-                    entry = pooled.setdefault(region, [0, 0])
-                    entry[0] += total
-                    entry[1] += count
-                else:
-                    out.append((when, region, side, total / count))
+        if session_id != last_session:
+            if pool_sides and last_session is not None:
+                flush(when)
+            when = moment(started)
+            last_session = session_id
+        sums = [int(value or 0) for value in packed]  # PostgreSQL sums come back as Decimal
+        for column, shift, region in fields:
+            count = (sums[column + 1] >> shift) & mask
+            if not count:
+                continue
+            total = (sums[column] >> shift) & mask
+            if pool_sides:
+                entry = pooled.setdefault(region, [0, 0])
+                entry[0] += total
+                entry[1] += count
+            else:
+                out.append((when, region, side, total / count))
     if pool_sides and last_session is not None:
         flush(when)
     return out
