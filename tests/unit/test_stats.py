@@ -15,6 +15,7 @@ from selftrack.analysis.stats import (
     binned_medians,
     compare,
     is_meaningful,
+    median,
     rounded,
     running_median,
     summarize,
@@ -334,3 +335,11 @@ def test_sparkline_and_colours():
     assert sparkline([]) == ""
     assert len(sparkline([5.0] * 100, width=16)) == 16
     assert change_colour("improved") != change_colour("worsened") != change_colour("within noise")
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [([7], 7.0), ([3, 1, 2], 2.0), ([4, 1, 3, 2], 2.5), ([0.5, 0.25], 0.375), ([5, 5, 1, 9], 5.0)],
+)
+def test_median_by_hand(values, expected):
+    assert median(values) == expected

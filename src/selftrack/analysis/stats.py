@@ -17,7 +17,6 @@ import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import median as _median
 
 BASELINE_SESSIONS = 3
 MEANINGFUL_POINTS = 2.0
@@ -51,6 +50,19 @@ class Verdict(str, enum.Enum):
 def median(values: Sequence[float]) -> float:
     """The median of a non-empty sequence."""
     return float(_median(values))
+
+
+def _median(values: Sequence[float]) -> float:
+    """The middle value, or the mean of the two middle ones, as statistics.median gives it.
+
+    Written out because importing `statistics` (decimal, fractions, random) costs a few
+    milliseconds at every start of the trend and history commands.
+    """
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[half]
+    return (ordered[half - 1] + ordered[half]) / 2
 
 
 def is_meaningful(baseline: float, change: float) -> bool:
