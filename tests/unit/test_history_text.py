@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from selftrack.analysis.history import SessionSummary
-from selftrack.historytext import _minute, history_table
+from selftrack.historytext import history_table
 from selftrack.storage.reader import SQLiteRowReader
 from selftrack.terms import SessionStatus
 
@@ -15,11 +15,6 @@ def test_sqlite_text_is_read_as_utc():
     moment = SQLiteRowReader.moment("2026-11-20 09:30:05.250000")
     assert moment == datetime(2026, 11, 20, 9, 30, 5, 250000, tzinfo=timezone.utc)
     assert moment.utcoffset() == timedelta(0)
-
-
-def test_minute_is_written_as_strftime_would():
-    assert _minute(datetime(2026, 3, 9, 7, 5, 59)) == "2026-03-09 07:05"
-    assert _minute(datetime(987, 12, 31, 23, 0)) == "0987-12-31 23:00"
 
 
 def test_history_row_in_the_local_zone():
@@ -36,3 +31,18 @@ def test_history_row_in_the_local_zone():
         "   2.2    6  5 → 3 (-2)"
     )
     assert row.pain_change == -2 and row.notes == ""
+
+
+def test_history_row_without_ratings_or_pain():
+    started = datetime(987, 3, 9, 7, 5, 59, tzinfo=timezone.utc)
+    row = SessionSummary(
+        id="s2", started_at=started, protocol_id="a-routine-with-a-long-name",
+        protocol_name="Long", status=SessionStatus.ABANDONED, sides="left", tool="",
+        pain_before=None, pain_after=4, rated=0, skipped=12, mean=None, highest=None,
+    )
+    now = datetime(2026, 3, 9, tzinfo=timezone.utc)
+    lines = history_table([row], now, timezone.utc).splitlines()
+    assert lines[2] == (
+        "0987-03-09 07:05  1039 years ago  a-routine-with-a-l  left   abandoned        0    12"
+        "     –    –  – → 4"
+    )
