@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -153,17 +154,30 @@ def binned_medians(points: Sequence[tuple[float, float]], bins: int) -> list[tup
     low, high = min(positions), max(positions)
     scale = bins / ((high - low) or 1.0)
     last = bins - 1
+
+    def slot_of(x: float) -> int:
+        return min(int((x - low) * scale), last)
+
+    if positions == sorted(positions):
+        # in x order each slice is a run of points: find where each run ends by bisection
+        # instead of placing every point (a series of ten years has tens of thousands)
+        out = []
+        start = 0
+        while start < len(positions):
+            end = bisect_right(positions, slot_of(positions[start]), lo=start, key=slot_of)
+            ys = [y for _, y in points[start:end]]
+            out.append((_median(positions[start:end]), _median(ys)))
+            start = end
+        return out
     xs: dict[int, list[float]] = {}
-    ys: dict[int, list[float]] = {}
+    ys_of: dict[int, list[float]] = {}
     for x, y in points:
-        slot = int((x - low) * scale)
-        if slot > last:
-            slot = last
+        slot = slot_of(x)
         if slot not in xs:
-            xs[slot], ys[slot] = [], []
+            xs[slot], ys_of[slot] = [], []
         xs[slot].append(x)
-        ys[slot].append(y)
-    return [(_median(xs[slot]), _median(ys[slot])) for slot in sorted(xs)]
+        ys_of[slot].append(y)
+    return [(_median(xs[slot]), _median(ys_of[slot])) for slot in sorted(xs)]
 
 
 def trend_per_month(points: Sequence[tuple[float, float]]) -> float | None:
