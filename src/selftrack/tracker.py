@@ -51,7 +51,7 @@ class Tracker:
 
     @functools.cached_property
     def protocol_folders(self) -> list[Path]:
-        """Where protocols are read from; worked out on first use (history and trends never need it)."""
+        """Where protocols are read from, found on first use (history and trends never need it)."""
         return paths.protocol_folders(self._protocols_dir)
 
     @property

@@ -229,5 +229,7 @@ def _days(points: Sequence[Point]) -> list[tuple[float, float]]:
     if not points:
         return []
     first = points[0].moment
-    return [((moment - first).total_seconds() / _SECONDS_PER_DAY, value) for moment, value in points]
+    return [
+        ((moment - first).total_seconds() / _SECONDS_PER_DAY, value) for moment, value in points
+    ]
 
