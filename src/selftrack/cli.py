@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 
@@ -82,6 +81,12 @@ def range_options(func):
 def json_option(func):
     """--json: print machine-readable output instead of a table."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def _print_json(data, indent: int | None = None) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=indent, ensure_ascii=False))
 
 
 def _side_option(func):
@@ -183,7 +188,7 @@ def protocols_list(obj: Context, as_json: bool) -> None:
             }
             for s in specs
         ]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _print_json(data, indent=2)
     else:
         width = max((len(s.id) for s in specs), default=2)
         for s in specs:
@@ -242,7 +247,7 @@ def profiles_(obj: Context, as_json: bool) -> None:
             }
             for p in summaries
         ]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _print_json(data, indent=2)
         return
     if not summaries:
         click.echo("no profiles yet (one is made by the first session)", err=True)
@@ -339,7 +344,7 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
     rows = tracker.session_summaries(start, end)
     tz = tracker.clock.tz
     if as_json:
-        click.echo(json.dumps(historytext.history_json(rows, tz), indent=1, ensure_ascii=False))
+        _print_json(historytext.history_json(rows, tz), indent=1)
         return
     if not rows:
         click.echo("no sessions in this period", err=True)
@@ -377,7 +382,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     trends = tracker.trends(subjects, start, end)
     tz = tracker.clock.tz
     if as_json:
-        click.echo(json.dumps(historytext.trend_json(trends, tz), ensure_ascii=False))
+        _print_json(historytext.trend_json(trends, tz))
         return
     if not any(t.points for t in trends):
         click.echo("no ratings in this period", err=True)

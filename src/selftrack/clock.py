@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 
 from selftrack.errors import SelftrackError
 
@@ -30,11 +32,13 @@ class Clock:
         return datetime.now(timezone.utc)
 
     @property
-    def tz(self):
-        """The local time zone (pendulum), used for day bounds and display."""
-        import pendulum
+    def tz(self) -> tzinfo:
+        """The local time zone, used for day bounds and display (pendulum accepts it too)."""
+        if self.tz_name:
+            from zoneinfo import ZoneInfo
 
-        return pendulum.timezone(self.tz_name) if self.tz_name else pendulum.local_timezone()
+            return ZoneInfo(self.tz_name)
+        return local_zone(os.environ.get("TZ"))
 
     def local(self, moment: datetime) -> datetime:
         """`moment` in the user's time zone."""
@@ -71,12 +75,57 @@ class Clock:
         return human_age(moment, self.now(), self.tz)
 
 
+@functools.lru_cache(maxsize=4)
+def local_zone(tz_variable: str | None) -> tzinfo:
+    """The system's time zone, given the TZ variable's value.
+
+    A zone named by TZ, /etc/timezone or the /etc/localtime link (where pendulum looks too)
+    is loaded with zoneinfo, much quicker to import than pendulum; pendulum finds the rest.
+    """
+    name = _zone_name(tz_variable)
+    if name:
+        from zoneinfo import ZoneInfo
+
+        try:
+            return ZoneInfo(name)
+        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            pass
+    import pendulum
+
+    return pendulum.local_timezone()
+
+
+def _zone_name(tz_variable: str | None) -> str | None:
+    """The zone name the system gives, or None when it gives a zone file or nothing."""
+    if tz_variable:
+        name = tz_variable.removeprefix(":")
+        return None if os.path.isfile(name) else name
+    if os.path.isfile("/etc/timezone"):
+        with open("/etc/timezone", "rb") as file:
+            content = file.read()
+        if content.startswith(b"TZif"):
+            return None
+        line = content.decode().strip()
+        return line.partition(" ")[0].partition("#")[0] or None
+    if os.path.islink("/etc/localtime"):
+        target = os.path.realpath("/etc/localtime")
+        if "/zoneinfo/" in target:
+            return target.rpartition("/zoneinfo/")[2]
+    return None
+
+
 def human_age(moment: datetime, now: datetime, tz) -> str:
     """How long before `now` a moment was, in words, counting days in time zone `tz`."""
     seconds = (now - moment).total_seconds()
+    days = (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
+    return age_in_words(seconds, days)
+
+
+def age_in_words(seconds: float, days: int) -> str:
+    """'just now', '3 hours ago', 'yesterday', '2 weeks ago' … for an age of `seconds` that
+    spans `days` local calendar days."""
     if seconds < 0:
         return "in the future"
-    days = (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
     if seconds < 60:
         return "just now"
     if seconds < 3600:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from selftrack.analysis.history import SessionSummary
 from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, rounded
 from selftrack.analysis.trends import Point, Subject, Trend, build_trend, subject_name
-from selftrack.clock import human_age
+from selftrack.clock import age_in_words
+from selftrack.terms import SessionStatus
+
+if TYPE_CHECKING:
+    from selftrack.analysis.history import SessionSummary
 
 
 def _value(value: float | None, digits: int = 1) -> str:
@@ -54,18 +58,28 @@ def history_table(rows: Sequence[SessionSummary], now: datetime, tz: tzinfo) -> 
         f"{'rated':>5}  {'skip':>4}  {'mean':>4}  {'max':>3}  pain before → after"
     )
     lines = [header, "-" * len(header)]
+    today = now.astimezone(tz).date()
     for row in rows:
         local = row.started_at.astimezone(tz)
+        age = age_in_words((now - row.started_at).total_seconds(), (today - local.date()).days)
         pain = f"{_pain(row.pain_before)} → {_pain(row.pain_after)}"
-        if row.pain_change is not None and row.pain_change:
+        if row.pain_change:
             pain += f" ({row.pain_change:+d})"
         lines.append(
-            f"{local:%Y-%m-%d %H:%M}  {human_age(row.started_at, now, tz):<14}  "
-            f"{row.protocol_id[:18]:<18}  {row.sides:<5}  {row.status.value.replace('_', ' '):<11}  "
-            f"{row.rated:>5}  {row.skipped:>4}  {_value(row.mean):>4}  "
-            f"{'–' if row.highest is None else row.highest:>3}  {pain}"
+            _HISTORY_ROW
+            % (
+                local.year, local.month, local.day, local.hour, local.minute, age,
+                row.protocol_id[:18], row.sides, _STATUS_WORDS[row.status], row.rated,
+                row.skipped, _value(row.mean), "–" if row.highest is None else row.highest, pain,
+            )
         )
     return "\n".join(lines)
+
+
+# started (as strftime's "%Y-%m-%d %H:%M"), when, routine, sides, status, rated, skip, mean,
+# max, pain: the columns of the header above; %-formatting is the quickest for ~13,000 rows
+_HISTORY_ROW = "%04d-%02d-%02d %02d:%02d  %-14s  %-18s  %-5s  %-11s  %5s  %4s  %4s  %3s  %s"
+_STATUS_WORDS = {status: status.value.replace("_", " ") for status in SessionStatus}
 
 
 def _pain(value: int | None) -> str:

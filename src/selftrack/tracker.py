@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -12,17 +13,10 @@ from typing import TYPE_CHECKING
 from selftrack import paths
 from selftrack.clock import Clock
 from selftrack.errors import SelftrackError
-from selftrack.domain import (
-    SIDES,
-    ProfileSummary,
-    ProtocolSpec,
-    Rating,
-    Session,
-    SessionStatus,
-    Step,
-)
+from selftrack.terms import SIDES, SessionStatus
 
 if TYPE_CHECKING:
+    from selftrack.domain import ProfileSummary, ProtocolSpec, Rating, Session, Step
     from selftrack.protocols import LoadResult
 
 
@@ -45,7 +39,7 @@ class Tracker:
         profile: str = "default",
     ) -> None:
         self.db_location = paths.resolve_db(db)
-        self.protocol_folders = paths.protocol_folders(protocols_dir)
+        self._protocols_dir = protocols_dir
         self.clock = clock or Clock()
         self.profile = profile
         self._database = None
@@ -54,6 +48,11 @@ class Tracker:
         self.fast_reads = True  # history and trends read SQLite files through plain sqlite3
 
     # -- plumbing -------------------------------------------------------------------------
+
+    @functools.cached_property
+    def protocol_folders(self) -> list[Path]:
+        """Where protocols are read from, found on first use (history and trends never need it)."""
+        return paths.protocol_folders(self._protocols_dir)
 
     @property
     def database(self):
@@ -176,6 +175,7 @@ class Tracker:
         pain_before: int | None = None,
     ) -> Session:
         """Begin a session; its plan and spot definitions are stored with it."""
+        from selftrack.domain import ProtocolSpec
         from selftrack.storage import repo
         from selftrack.storage.models import SessionRow
 
@@ -258,6 +258,7 @@ class Tracker:
         """Store one rating (or a skip) durably; returns only once it is committed to disk."""
         import json
 
+        from selftrack.domain import Rating
         from selftrack.storage import repo
 
         _check_rating(tenderness, skipped)

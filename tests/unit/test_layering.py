@@ -72,3 +72,26 @@ def test_help_does_not_import_the_database_layer():
 def test_importing_the_package_does_nothing():
     loaded = _loaded_after("import selftrack")
     assert not {"sqlalchemy", "textual", "click", "platformdirs"} & loaded
+
+
+@pytest.mark.parametrize("args", [["history"], ["trend"], ["trend", "test-dimple-spot:left"]])
+def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(args, tmp_path, clock):
+    """On a SQLite file at the current schema these commands need neither SQLAlchemy, the
+    protocol files (pydantic), pendulum nor the domain dataclasses."""
+    from history_support import add_session, at
+    from selftrack.tracker import Tracker
+    from support import TEST_PROTOCOLS
+
+    db = tmp_path / "x.db"
+    with Tracker(str(db), protocols_dir=TEST_PROTOCOLS, clock=clock) as tracker:
+        add_session(tracker, at(2), [3, 4, 2, 5, 6, 7], pain_before=5, pain_after=3)
+        add_session(tracker, at(1), [2, 3, 2, 4, 5, 6], pain_before=4, pain_after=2)
+    code = (
+        "from selftrack.cli import cli\n"
+        f"try:\n    cli({['--db', str(db), *args]!r}, prog_name='selftrack')\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+    )
+    loaded = _loaded_after(code)
+    assert "selftrack.storage.queries" in loaded
+    heavy = {"sqlalchemy", "pydantic", "pendulum", "textual", "selftrack.domain.model"}
+    assert not heavy & loaded

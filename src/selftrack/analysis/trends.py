@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import NamedTuple
 
 from selftrack.analysis.stats import (
@@ -25,7 +26,7 @@ from selftrack.analysis.stats import (
     smoothing_half_width,
     summarize,
 )
-from selftrack.domain import REGIONS
+from selftrack.terms import REGIONS
 
 REGION_NAMES: dict[str, str] = {
     "low-back": "Low back",
@@ -63,6 +64,9 @@ class Point(NamedTuple):
 
     moment: datetime
     value: float
+
+
+_moment = attrgetter("moment")
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def build_trend(
     With `keep`, a longer series keeps only the medians of `keep` equal slices of time as
     its points (for sparklines); the summary and slope are still taken over every value.
     """
-    ordered = tuple(sorted(points, key=lambda p: p.moment))
+    ordered = tuple(sorted(points, key=_moment))
     values = [p.value for p in ordered]
     region = region or (subject.key if subject.kind == "region" else "")
     days = _days(ordered)
@@ -225,5 +229,7 @@ def _days(points: Sequence[Point]) -> list[tuple[float, float]]:
     if not points:
         return []
     first = points[0].moment
-    return [((p.moment - first).total_seconds() / _SECONDS_PER_DAY, p.value) for p in points]
+    return [
+        ((moment - first).total_seconds() / _SECONDS_PER_DAY, value) for moment, value in points
+    ]
 

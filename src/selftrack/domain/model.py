@@ -6,7 +6,6 @@ spine and +x toward the person's right; y = 0 at the lowest ribs, y = 1 at the g
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import json
 from collections.abc import Mapping
@@ -14,21 +13,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal
 
-REGIONS: tuple[str, ...] = ("low-back", "buttock", "side-of-hip", "thigh", "calf", "front")
-VIEWS: tuple[str, ...] = ("back", "front", "calf")
-TOOLS: tuple[str, ...] = ("ball", "cane", "roller", "hands", "elbow", "partner")
-SIDES: tuple[str, ...] = ("left", "right", "both")
+from selftrack.terms import REGIONS, SIDES, TOOLS, VIEWS, SessionStatus  # noqa: F401 (re-exported)
+from selftrack.terms import pressed_sides
 
 Side = Literal["left", "right", "mid"]
 RouteKind = Literal["line", "arc", "set"]
-
-
-class SessionStatus(str, enum.Enum):
-    """Where a session stands."""
-
-    IN_PROGRESS = "in_progress"
-    FINISHED = "finished"
-    ABANDONED = "abandoned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +45,7 @@ class SpotSpec:
 
     def sides_for(self, session_sides: str) -> tuple[str, ...]:
         """The step sides this spot is pressed on when a session covers `session_sides`."""
-        if not self.sided:
-            return ("mid",)
-        return ("left", "right") if session_sides == "both" else (session_sides,)
+        return pressed_sides(self.sided, session_sides)
 
     def to_dict(self) -> dict:
         """A JSON-ready definition (lists, not tuples)."""

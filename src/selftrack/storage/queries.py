@@ -7,15 +7,18 @@ run. Skipped ratings have no tenderness, so they never enter a mean or a count o
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from selftrack.analysis.focus import FOCUS_LEVEL, RecentRating
-from selftrack.analysis.heatmap import HeatCell
-from selftrack.analysis.history import FlaggedSpot, SessionSummary
-from selftrack.domain import SessionStatus, SpotSpec
 from selftrack.storage.reader import RowReader, as_float, placeholders
+from selftrack.terms import SessionStatus, pressed_sides
+
+if TYPE_CHECKING:
+    from selftrack.analysis.focus import RecentRating
+    from selftrack.analysis.heatmap import HeatCell
+    from selftrack.analysis.history import FlaggedSpot, SessionSummary
+    from selftrack.domain import SpotSpec
 
 _REGIONS_PER_SUM = 3
 _BITS = 20  # room for a region's sum of tenderness in one session and side (up to 2**20)
@@ -55,6 +58,8 @@ def session_summaries(
 ) -> list[SessionSummary]:
     """Sessions newest first (the newest `limit` only, if given), each with its rated/skipped
     counts, mean and highest tenderness."""
+    from selftrack.analysis.history import SessionSummary
+
     params: dict = {}
     where = _range(reader, profile, start, end, params)
     if protocol_id:
@@ -89,13 +94,14 @@ def session_summaries(
             ORDER BY s.started_at DESC, s.id
         """
     moment = reader.moment
+    statuses = {status.value: status for status in SessionStatus}
     return [
         SessionSummary(
             id=sid,
             started_at=moment(started),
             protocol_id=pid,
             protocol_name=pname,
-            status=SessionStatus(status),
+            status=statuses[status],
             sides=sides,
             tool=tool,
             pain_before=before,
@@ -230,6 +236,12 @@ def region_values(
         ORDER BY s.started_at, s.id
     """
     mask = (1 << _BITS) - 1
+    # (column of the region's sum of tenderness, its bit shift, region); its count follows it
+    fields = [
+        (2 * number, slot * _BITS, region)
+        for number, group in enumerate(groups)
+        for slot, region in enumerate(group)
+    ]
     out: list[tuple[datetime, str, str, float]] = []
     pooled: dict[str, list[int]] = {}
     last_session = None
@@ -244,24 +256,23 @@ def region_values(
 
     when = None
     for started, session_id, side, *packed in reader.rows(sql, params):
-        if pool_sides and session_id != last_session and last_session is not None:
-            flush(when)
-        when = moment(started)
-        last_session = session_id
-        for number, group in enumerate(groups):
-            total_bits = int(packed[2 * number] or 0)  # PostgreSQL sums come back as Decimal
-            count_bits = int(packed[2 * number + 1] or 0)
-            for slot, region in enumerate(group):
-                count = (count_bits >> (slot * _BITS)) & mask
-                if not count:
-                    continue
-                total = (total_bits >> (slot * _BITS)) & mask
-                if pool_sides:
-                    entry = pooled.setdefault(region, [0, 0])
-                    entry[0] += total
-                    entry[1] += count
-                else:
-                    out.append((when, region, side, total / count))
+        if session_id != last_session:
+            if pool_sides and last_session is not None:
+                flush(when)
+            when = moment(started)
+            last_session = session_id
+        sums = [int(value or 0) for value in packed]  # PostgreSQL sums come back as Decimal
+        for column, shift, region in fields:
+            count = (sums[column + 1] >> shift) & mask
+            if not count:
+                continue
+            total = (sums[column] >> shift) & mask
+            if pool_sides:
+                entry = pooled.setdefault(region, [0, 0])
+                entry[0] += total
+                entry[1] += count
+            else:
+                out.append((when, region, side, total / count))
     if pool_sides and last_session is not None:
         flush(when)
     return out
@@ -295,23 +306,36 @@ def spot_names(reader: RowReader, spot_ids: Iterable[str] | None = None) -> dict
     return {spot: (name, region) for spot, name, region in reader.rows(sql, params)}
 
 
+# the latest stored definition of each spot of an IN list
+_LATEST_DEFINITIONS = """
+    SELECT definition FROM spot_definitions
+    WHERE id IN (SELECT max(id) FROM spot_definitions WHERE spot_id IN ({}) GROUP BY spot_id)
+"""
+
+
 def spot_specs(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, SpotSpec]:
     """Each spot's latest stored definition."""
+    import json
+
+    from selftrack.domain import SpotSpec
+
     params: dict = {}
-    sql = f"""
-        SELECT definition FROM spot_definitions
-        WHERE id IN (SELECT max(id) FROM spot_definitions
-                     WHERE spot_id IN ({placeholders('spot', spot_ids, params)}) GROUP BY spot_id)
-    """
+    sql = _LATEST_DEFINITIONS.format(placeholders("spot", spot_ids, params))
     specs = (SpotSpec.from_dict(json.loads(text)) for (text,) in reader.rows(sql, params))
     return {spec.id: spec for spec in specs}
 
 
 def spot_sides(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, set[str]]:
     """The sides each of these stored spots is pressed on ({'left', 'right'} or {'mid'})."""
-    return {
-        spot_id: set(spec.sides_for("both")) for spot_id, spec in spot_specs(reader, spot_ids).items()
-    }
+    import json
+
+    params: dict = {}
+    sql = _LATEST_DEFINITIONS.format(placeholders("spot", spot_ids, params))
+    sides = {}
+    for (text,) in reader.rows(sql, params):
+        definition = json.loads(text)  # only whether it is sided: no need to build a SpotSpec
+        sides[definition["id"]] = set(pressed_sides(definition.get("sided", True), "both"))
+    return sides
 
 
 def heat_cells(
@@ -322,6 +346,8 @@ def heat_cells(
     Summed per stored spot definition (what the covering index holds), then merged per spot;
     name and position come from the spot's latest definition.
     """
+    from selftrack.analysis.heatmap import HeatCell
+
     params: dict = {}
     where = _range(reader, profile, start, end, params)
     sql = f"""
@@ -374,6 +400,8 @@ def focus_history(
     For each such pair: every rating since `since` and at least its `last` latest ones
     (looking back no further than `lookback`). Skipped ratings are left out.
     """
+    from selftrack.analysis.focus import FOCUS_LEVEL, RecentRating
+
     params: dict = {
         "profile": profile,
         "since": reader.moment_param(since),
@@ -414,6 +442,8 @@ def flagged_spots(
 ) -> list[FlaggedSpot]:
     """Spots whose ratings in the period were flagged (nerve, recognised or referred), most
     nerve flags first."""
+    from selftrack.analysis.history import FlaggedSpot
+
     params: dict = {}
     where = _range(reader, profile, start, end, params)
     flag = "CASE WHEN r.{0} THEN 1 ELSE 0 END"

@@ -9,7 +9,6 @@ through the tracker's SQLAlchemy session. Both take the same SQL and named param
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -20,9 +19,9 @@ from selftrack.storage.schema import HEAD_REVISION
 _SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
-@functools.lru_cache(maxsize=65536)
 def _parse_sqlite(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    """SQLite's stored UTC text (`2026-11-20 09:30:00.000000`) as an aware datetime."""
+    return datetime.fromisoformat(value + "+00:00")  # several times quicker than .replace()
 
 
 class RowReader:
@@ -60,6 +59,8 @@ class RowReader:
 
 class SQLiteRowReader(RowReader):
     """Rows from a plain sqlite3 connection."""
+
+    moment = staticmethod(_parse_sqlite)  # timestamps always come back as SQLite's text
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection

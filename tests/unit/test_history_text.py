@@ -1,0 +1,48 @@
+"""The history list's text: timestamps read from SQLite and shown to the minute."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from selftrack.analysis.history import SessionSummary
+from selftrack.historytext import history_table
+from selftrack.storage.reader import SQLiteRowReader
+from selftrack.terms import SessionStatus
+
+
+def test_sqlite_text_is_read_as_utc():
+    moment = SQLiteRowReader.moment("2026-11-20 09:30:05.250000")
+    assert moment == datetime(2026, 11, 20, 9, 30, 5, 250000, tzinfo=timezone.utc)
+    assert moment.utcoffset() == timedelta(0)
+
+
+def test_history_row_in_the_local_zone():
+    started = datetime(2026, 7, 1, 23, 15, tzinfo=timezone.utc)
+    row = SessionSummary(
+        id="s1", started_at=started, protocol_id="quick-check", protocol_name="Quick check",
+        status=SessionStatus.IN_PROGRESS, sides="both", tool="", pain_before=5, pain_after=3,
+        rated=9, skipped=1, mean=2.25, highest=6,
+    )
+    now = started + timedelta(hours=2)
+    lines = history_table([row], now, ZoneInfo("Europe/London")).splitlines()
+    assert lines[2] == (
+        "2026-07-02 00:15  2 hours ago     quick-check         both   in progress      9     1"
+        "   2.2    6  5 → 3 (-2)"
+    )
+    assert row.pain_change == -2 and row.notes == ""
+
+
+def test_history_row_without_ratings_or_pain():
+    started = datetime(987, 3, 9, 7, 5, 59, tzinfo=timezone.utc)
+    row = SessionSummary(
+        id="s2", started_at=started, protocol_id="a-routine-with-a-long-name",
+        protocol_name="Long", status=SessionStatus.ABANDONED, sides="left", tool="",
+        pain_before=None, pain_after=4, rated=0, skipped=12, mean=None, highest=None,
+    )
+    now = datetime(2026, 3, 9, tzinfo=timezone.utc)
+    lines = history_table([row], now, timezone.utc).splitlines()
+    assert lines[2] == (
+        "0987-03-09 07:05  1039 years ago  a-routine-with-a-l  left   abandoned        0    12"
+        "     –    –  – → 4"
+    )
