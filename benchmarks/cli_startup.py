@@ -43,4 +43,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from _bytecode import compile_like_an_install
+
+    compile_like_an_install()
     main()

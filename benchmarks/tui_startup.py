@@ -72,4 +72,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from _bytecode import compile_like_an_install
+
+    compile_like_an_install()
     main()
