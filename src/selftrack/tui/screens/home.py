@@ -124,6 +124,7 @@ class HomeScreen(Screen):
         self.refresh_bindings()
         if not self._started:
             self._started = True
+            self.app.freeze_heap()  # the database layer and the protocols are loaded now
             self.first_steps()
 
     # -- drawing ----------------------------------------------------------------------

@@ -96,6 +96,7 @@ class WalkScreen(Screen):
         if walk.rated_count:
             self.notify(f"Resumed at spot {walk.current + 1}: {walk.rated_count} already rated.")
         self.draw()
+        self.app.freeze_heap()  # this screen and the session live as long as the walk
 
     # -- drawing ----------------------------------------------------------------------
 
