@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from selftrack.domain import ProtocolSpec, Session
 from selftrack.tui.widgets.heat import colour
+from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class HomeScreen(Screen):
         with VerticalScroll(id="home-body"):
             yield Static("Opening your records…", id="home-status")
             yield Static(id="home-next")
-        yield Footer()
+        yield KeyFooter()
 
     def _figures(self) -> Horizontal:
         """The figure cards, built once there is something to show (keeps first paint light)."""

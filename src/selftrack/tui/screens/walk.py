@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from selftrack import safety
 from selftrack.textviews import printable
@@ -17,6 +17,7 @@ from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.messages import RatingRecorded, RatingUndone
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 from selftrack.tui.widgets.heat import BANDS, colour
+from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.rating_bar import RatingBar
 from selftrack.walk import RatingRequest, Walk
 
@@ -77,7 +78,7 @@ class WalkScreen(Screen):
                     yield Static("Rate: ", id="walk-rate-label")
                     yield RatingBar(focusable=False, id="walk-rating")
                     yield Static("  t = 10   s = skip", id="walk-rate-keys")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         from selftrack.tui.app import CoreFailed
@@ -88,6 +89,7 @@ class WalkScreen(Screen):
         except CoreFailed:
             return
         self.walk = walk
+        self.refresh_bindings()  # the walk's keys are enabled now (check_action)
         self.query_one(TitleBar).show(walk.session.protocol_name)
         if walk.done:
             self.notify("Every spot is rated: finish the session.")
