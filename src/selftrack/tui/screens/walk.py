@@ -80,10 +80,15 @@ class WalkScreen(Screen):
                     yield Static("  t = 10   s = skip", id="walk-rate-keys")
         yield KeyFooter()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick, name="hold timer")
+        # read in a worker, so the mount completes now: the screen this one replaces is taken
+        # down (and the app laid out again) while the session is read, not under the first key
+        self.run_worker(self._open(), group="walk-open")
+
+    async def _open(self) -> None:
         from selftrack.tui.app import CoreFailed
 
-        self.set_interval(1.0, self._tick, name="hold timer")
         try:
             walk = await self.app.run_core(_open_walk, self.app.tracker, self.session_id, doing="open the session")
         except CoreFailed:
