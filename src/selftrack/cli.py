@@ -132,7 +132,7 @@ def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: 
 def _run_tui(obj: Context, **start) -> None:
     from selftrack.tui.app import run_app
 
-    code = run_app(obj.tracker, **start)
+    code = run_app(lambda: obj.tracker, **start)
     if code:
         sys.exit(code)
 

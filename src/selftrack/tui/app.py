@@ -37,16 +37,29 @@ class SelftrackApp(App[int]):
 
     def __init__(
         self,
-        tracker: Tracker,
+        tracker: Tracker | Callable[[], Tracker],
         *,
         protocol: str | None = None,
         side: str | None = None,
     ) -> None:
         super().__init__()
-        self.tracker = tracker
+        self._tracker: Tracker | None = None if callable(tracker) else tracker
+        self._make_tracker = tracker if callable(tracker) else None
         self.start_protocol = protocol
         self.start_side = side
         self.first_frame_shown = False
+
+    @property
+    def tracker(self) -> Tracker:
+        """The core façade; made on first use when the app was given a factory for it.
+
+        The home screen first asks for it after the first frame, so importing the core
+        does not delay the first paint.
+        """
+        if self._tracker is None:
+            assert self._make_tracker is not None
+            self._tracker = self._make_tracker()
+        return self._tracker
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
@@ -105,13 +118,26 @@ class SelftrackApp(App[int]):
             self.push_screen(HelpScreen())
 
 
-def build_app(tracker: Tracker, *, protocol: str | None = None, side: str | None = None) -> SelftrackApp:
-    """The app over `tracker`; `protocol`/`side` open the start screen with those choices."""
+def build_app(
+    tracker: Tracker | Callable[[], Tracker],
+    *,
+    protocol: str | None = None,
+    side: str | None = None,
+) -> SelftrackApp:
+    """The app over `tracker` (or a factory that makes it when first needed).
+
+    `protocol`/`side` open the start screen with those choices.
+    """
     return SelftrackApp(tracker, protocol=protocol, side=side)
 
 
-def run_app(tracker: Tracker, protocol: str | None = None, side: str | None = None) -> int:
-    """Run the program in the terminal; returns the exit status."""
-    app = build_app(tracker, protocol=protocol, side=side)
+def run_app(
+    make_tracker: Callable[[], Tracker], protocol: str | None = None, side: str | None = None
+) -> int:
+    """Run the program in the terminal; returns the exit status.
+
+    The tracker is made after the first frame is drawn, off the start-up path.
+    """
+    app = build_app(make_tracker, protocol=protocol, side=side)
     app.run()
     return app.return_code or 0

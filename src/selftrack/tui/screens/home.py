@@ -12,7 +12,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from selftrack.domain import ProtocolSpec, Session
 from selftrack.tui.widgets.heat import colour
 from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from selftrack.analysis.overview import Overview
+    from selftrack.domain import ProtocolSpec, Session
 
 QUICK_CHECK = "quick-check"
 
