@@ -68,6 +68,7 @@ class SelftrackApp(App[int]):
         """The first frame is on the terminal: now open the database."""
         self.first_frame_shown = True
         self.freeze_heap()
+        gc.enable()  # the command line turns it off while the program starts
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.start_reload()
