@@ -6,6 +6,7 @@ Frame (product brief): seen from behind, x = 0 on the spine, +x toward the perso
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -92,6 +93,18 @@ def to_point(col: int, row: int, width: int, height: int) -> tuple[float, float]
 
 def render(marks: Sequence[Mark], width: int = 44, height: int = 22) -> Grid:
     """The outline in braille with each mark's character on top; later marks win a cell."""
+    chars = [list(row) for row in _outline_cells(width, height)]
+    keys: list[list[object]] = [[None] * width for _ in range(height)]
+    for mark in marks:
+        col, row = to_cell(mark.x, mark.y, width, height)
+        chars[row][col] = mark.char
+        keys[row][col] = mark.key
+    return Grid(chars, keys, width, height)
+
+
+@functools.lru_cache(maxsize=8)
+def _outline_cells(width: int, height: int) -> tuple[tuple[str, ...], ...]:
+    """The outline alone in braille, one character per cell (drawn once per size)."""
     dots_w, dots_h = width * 2, height * 4
     bits = [[0] * width for _ in range(height)]
 
@@ -111,13 +124,7 @@ def render(marks: Sequence[Mark], width: int = 44, height: int = 22) -> Grid:
             for i in range(steps + 1):
                 t = i / steps
                 plot(round(x0 + (x1 - x0) * t), round(y0 + (y1 - y0) * t))
-    chars = [[chr(_BRAILLE_BASE + b) if b else " " for b in row] for row in bits]
-    keys: list[list[object]] = [[None] * width for _ in range(height)]
-    for mark in marks:
-        col, row = to_cell(mark.x, mark.y, width, height)
-        chars[row][col] = mark.char
-        keys[row][col] = mark.key
-    return Grid(chars, keys, width, height)
+    return tuple(tuple(chr(_BRAILLE_BASE + b) if b else " " for b in row) for row in bits)
 
 
 def nearest(points: Sequence[tuple[float, float]], x: float, y: float) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from pathlib import Path
 
@@ -135,9 +136,13 @@ def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: 
 
 
 def _run_tui(obj: Context, **start) -> None:
+    # importing Textual and starting the app builds a large heap that lives as long as the
+    # program: no collections over it; the app freezes it and turns the collector back on
+    # once its first frame is drawn (SelftrackApp.on_ready)
+    gc.disable()
     from selftrack.tui.app import run_app
 
-    code = run_app(obj.tracker, **start)
+    code = run_app(lambda: obj.tracker, **start)
     if code:
         sys.exit(code)
 

@@ -46,7 +46,7 @@ def _selftrack(db, *args: str) -> subprocess.Popen:
 def test_first_open_by_several_processes_at_once(tmp_path):
     for round_ in range(3):
         db = tmp_path / f"new-{round_}.db"
-        runs = [_selftrack(db, "profiles") for _ in range(3)] + [_selftrack(db, "db", "check")]
+        runs = [_selftrack(db, "profiles") for _ in range(3)] + [_selftrack(db, "demo", "--days", "2")]
         for run in runs:
             out, err = run.communicate(timeout=120)
             assert run.returncode == 0, err

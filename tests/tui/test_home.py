@@ -89,3 +89,18 @@ async def test_a_refused_rating_is_reported_and_the_walk_stays(tracker, acknowle
         await settle(pilot)
         assert walk.current == 0 and not walk.ratings
         assert any("abandoned" in n.message for n in app._notifications)
+
+
+async def test_the_tracker_is_made_once_after_the_first_frame(tracker, acknowledged):
+    first_frame_shown_when_made: list[bool] = []
+
+    def make_tracker():
+        first_frame_shown_when_made.append(app.first_frame_shown)
+        return tracker
+
+    app = build_app(make_tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.tracker is tracker
+        assert isinstance(app.screen, HomeScreen) and app.screen.data is not None
+    assert first_frame_shown_when_made == [True]

@@ -11,6 +11,7 @@ from selftrack.tui.screens.text_entry import TextEntryDialog
 from selftrack.tui.screens.walk import WalkScreen
 from selftrack.tui.messages import RatingRecorded
 from selftrack.tui.widgets.body_map import BodyMap
+from selftrack.tui.widgets.key_footer import KeyFooter
 
 from tui_support import settle, text_of
 
@@ -210,3 +211,18 @@ async def test_pain_now_is_typed_from_anywhere_on_the_start_screen(tracker, ackn
         screen = app.screen
         assert isinstance(screen, WalkScreen)
         assert tracker.session(screen.walk.session.id).pain_before == 4
+
+
+async def test_footer_lists_the_keys_and_a_click_runs_one(tracker, acknowledged):
+    app = build_app(tracker, protocol="test-mini", side="both")
+    async with app.run_test(size=SIZE) as pilot:
+        walk = (await _begin(pilot)).walk
+        footer = app.screen.query_one(KeyFooter)
+        shown = str(footer.render())
+        for words in (" 0-9 Rate ", " t 10 ", " s Skip ", " u Undo ", " p Pause ", " ? Help "):
+            assert words in shown
+        assert "Rate 5" not in shown, "bindings with show=False stay out"
+        skip = shown.index(" s Skip ")
+        await pilot.click(KeyFooter, offset=(skip + 1, 0))
+        await settle(pilot)
+        assert walk.ratings[0].skipped and walk.current == 1

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import selftrack
+from selftrack.tracker import Tracker
 
 CORE_MODULES = sorted(
     m.name
@@ -51,10 +52,12 @@ def test_core_module_does_not_import_textual(module):
     ],
 )
 def test_commands_do_not_import_textual(args, tmp_path):
+    db = tmp_path / "x.db"
+    Tracker(str(db)).database.close()  # `db check` looks at an existing database only
     code = (
         "import sys\n"
         "from selftrack.cli import cli\n"
-        f"try:\n    cli({['--db', str(tmp_path / 'x.db'), *args]!r}, prog_name='selftrack')\n"
+        f"try:\n    cli({['--db', str(db), *args]!r}, prog_name='selftrack')\n"
         "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
     )
     loaded = _loaded_after(code)
@@ -79,7 +82,6 @@ def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(ar
     """On a SQLite file at the current schema these commands need neither SQLAlchemy, the
     protocol files (pydantic), pendulum nor the domain dataclasses."""
     from history_support import add_session, at
-    from selftrack.tracker import Tracker
     from support import TEST_PROTOCOLS
 
     db = tmp_path / "x.db"

@@ -37,16 +37,29 @@ class SelftrackApp(App[int]):
 
     def __init__(
         self,
-        tracker: Tracker,
+        tracker: Tracker | Callable[[], Tracker],
         *,
         protocol: str | None = None,
         side: str | None = None,
     ) -> None:
         super().__init__()
-        self.tracker = tracker
+        self._tracker: Tracker | None = None if callable(tracker) else tracker
+        self._make_tracker = tracker if callable(tracker) else None
         self.start_protocol = protocol
         self.start_side = side
         self.first_frame_shown = False
+
+    @property
+    def tracker(self) -> Tracker:
+        """The core façade; made on first use when the app was given a factory for it.
+
+        The home screen first asks for it after the first frame, so importing the core
+        does not delay the first paint.
+        """
+        if self._tracker is None:
+            assert self._make_tracker is not None
+            self._tracker = self._make_tracker()
+        return self._tracker
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
@@ -54,12 +67,19 @@ class SelftrackApp(App[int]):
     def on_ready(self) -> None:
         """The first frame is on the terminal: now open the database."""
         self.first_frame_shown = True
-        # what exists now lives as long as the program: keep it out of the collector's scans,
-        # whose full passes otherwise pause a keystroke now and then
-        gc.freeze()
+        self.freeze_heap()
+        gc.enable()  # the command line turns it off while the program starts
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.start_reload()
+
+    def freeze_heap(self) -> None:
+        """Keep every object alive now out of the garbage collector's scans from here on.
+
+        Called once a big, long-lived heap has been built (start-up, the database layer, a
+        walk's screen): a full collection walking it would pause a keystroke for 40-100 ms.
+        """
+        gc.freeze()
 
     async def run_core(
         self, work: Callable[..., T], *args: Any, doing: str = "do that", **kwargs: Any
@@ -99,13 +119,26 @@ class SelftrackApp(App[int]):
             self.push_screen(HelpScreen())
 
 
-def build_app(tracker: Tracker, *, protocol: str | None = None, side: str | None = None) -> SelftrackApp:
-    """The app over `tracker`; `protocol`/`side` open the start screen with those choices."""
+def build_app(
+    tracker: Tracker | Callable[[], Tracker],
+    *,
+    protocol: str | None = None,
+    side: str | None = None,
+) -> SelftrackApp:
+    """The app over `tracker` (or a factory that makes it when first needed).
+
+    `protocol`/`side` open the start screen with those choices.
+    """
     return SelftrackApp(tracker, protocol=protocol, side=side)
 
 
-def run_app(tracker: Tracker, protocol: str | None = None, side: str | None = None) -> int:
-    """Run the program in the terminal; returns the exit status."""
-    app = build_app(tracker, protocol=protocol, side=side)
+def run_app(
+    make_tracker: Callable[[], Tracker], protocol: str | None = None, side: str | None = None
+) -> int:
+    """Run the program in the terminal; returns the exit status.
+
+    The tracker is made after the first frame is drawn, off the start-up path.
+    """
+    app = build_app(make_tracker, protocol=protocol, side=side)
     app.run()
     return app.return_code or 0

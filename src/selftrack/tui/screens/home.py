@@ -10,16 +10,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from selftrack.domain import ProtocolSpec, Session
 from selftrack.tui.widgets.heat import colour
+from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from selftrack.analysis.overview import Overview
+    from selftrack.domain import ProtocolSpec, Session
 
 QUICK_CHECK = "quick-check"
 
@@ -76,7 +77,7 @@ class HomeScreen(Screen):
         with VerticalScroll(id="home-body"):
             yield Static("Opening your records…", id="home-status")
             yield Static(id="home-next")
-        yield Footer()
+        yield KeyFooter()
 
     def _figures(self) -> Horizontal:
         """The figure cards, built once there is something to show (keeps first paint light)."""
@@ -124,6 +125,7 @@ class HomeScreen(Screen):
         self.refresh_bindings()
         if not self._started:
             self._started = True
+            self.app.freeze_heap()  # the database layer and the protocols are loaded now
             self.first_steps()
 
     # -- drawing ----------------------------------------------------------------------

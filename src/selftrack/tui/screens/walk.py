@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from selftrack import safety
 from selftrack.textviews import printable
@@ -17,6 +17,7 @@ from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.messages import RatingRecorded, RatingUndone
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 from selftrack.tui.widgets.heat import BANDS, colour
+from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.rating_bar import RatingBar
 from selftrack.walk import RatingRequest, Walk
 
@@ -77,17 +78,23 @@ class WalkScreen(Screen):
                     yield Static("Rate: ", id="walk-rate-label")
                     yield RatingBar(focusable=False, id="walk-rating")
                     yield Static("  t = 10   s = skip", id="walk-rate-keys")
-        yield Footer()
+        yield KeyFooter()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick, name="hold timer")
+        # read in a worker, so the mount completes now: the screen this one replaces is taken
+        # down (and the app laid out again) while the session is read, not under the first key
+        self.run_worker(self._open(), group="walk-open")
+
+    async def _open(self) -> None:
         from selftrack.tui.app import CoreFailed
 
-        self.set_interval(1.0, self._tick, name="hold timer")
         try:
             walk = await self.app.run_core(_open_walk, self.app.tracker, self.session_id, doing="open the session")
         except CoreFailed:
             return
         self.walk = walk
+        self.refresh_bindings()  # the walk's keys are enabled now (check_action)
         self.query_one(TitleBar).show(walk.session.protocol_name)
         if walk.done:
             self.notify("Every spot is rated: finish the session.")
@@ -96,6 +103,7 @@ class WalkScreen(Screen):
         if walk.rated_count:
             self.notify(f"Resumed at spot {walk.current + 1}: {walk.rated_count} already rated.")
         self.draw()
+        self.app.freeze_heap()  # this screen and the session live as long as the walk
 
     # -- drawing ----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -61,12 +62,25 @@ class BodyMap(Widget):
         self._current: int | None = None
         self._cached_key: tuple | None = None
         self._cached_rows: list[Strip] = []
+        self._strips: dict[tuple, Strip] = {}  # the rows on show, by their cells
+        self._styles: dict[object, Style] | None = None  # by style key: outline, 0-10, …
 
     def show(self, spots: Sequence[MapSpot], current: int | None) -> None:
-        """Draw these spots, highlighting the step `current`."""
+        """Draw these spots, highlighting the step `current`.
+
+        Only the rows whose cells change are repainted (a rating changes two or three).
+        """
+        before = self._cached_rows
         self._spots = tuple(spots)
         self._current = current
-        self.refresh()
+        after = self._rows()
+        if not before or len(before) != len(after):
+            self.refresh()
+            return
+        width = self.size.width
+        for y, (old, new) in enumerate(zip(before, after)):
+            if old is not new:
+                self.refresh(Region(0, y, width, 1))
 
     def _mark(self, spot: MapSpot) -> bodymap.Mark:
         if spot.step_index == self._current:
@@ -96,35 +110,49 @@ class BodyMap(Widget):
             # the current spot is drawn last so it always wins its cell
             ordered = sorted(self._spots, key=lambda s: s.step_index == self._current)
             grid = bodymap.render([self._mark(s) for s in ordered], width, height)
+            rows = []
+            strips: dict[tuple, Strip] = {}
+            for chars, keys in zip(grid.chars, grid.keys):
+                cells = (tuple(chars), tuple(keys))
+                strip = self._strips.get(cells, strips.get(cells))
+                if strip is None:
+                    strip = self._strip(chars, keys, width)
+                strips[cells] = strip
+                rows.append(strip)
+            self._strips = strips
+        self._cached_key, self._cached_rows = key, rows
+        return rows
+
+    def _strip(self, chars: list[str], keys: list[object], width: int) -> Strip:
+        """One row: a segment for each run of cells with the same style."""
+        segments = []
+        start = 0
+        for col in range(1, width + 1):
+            if col == width or keys[col] != keys[start]:
+                segments.append(Segment("".join(chars[start:col]), self._style(keys[start])))
+                start = col
+        return Strip(segments, width)
+
+    def _style(self, key: object) -> Style:
+        if self._styles is None:
             base = self.rich_style
-            styles: dict[object, Style] = {
+            self._styles = {
                 None: base + self.get_component_rich_style("body-map--outline"),
                 "unrated": base + self.get_component_rich_style("body-map--unrated"),
                 "skipped": base + self.get_component_rich_style("body-map--skipped"),
                 "current": base + self.get_component_rich_style("body-map--current"),
             }
-            rows = []
-            for chars, keys in zip(grid.chars, grid.keys):
-                segments = []
-                start = 0
-                for col in range(1, width + 1):
-                    if col == width or keys[col] != keys[start]:
-                        style = self._style(keys[start], styles, base)
-                        segments.append(Segment("".join(chars[start:col]), style))
-                        start = col
-                rows.append(Strip(segments, width))
-        self._cached_key, self._cached_rows = key, rows
-        return rows
+            self._styles.update(
+                (value, base + Style(color=colour(value), bold=True)) for value in range(11)
+            )
+        return self._styles.get(key, self._styles[None])
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cached_key = None
-
-    @staticmethod
-    def _style(key: object, styles: dict[object, Style], base: Style) -> Style:
-        if isinstance(key, int):
-            return base + Style(color=colour(key), bold=True)
-        return styles.get(key, styles[None])
+        self._cached_rows = []
+        self._strips = {}
+        self._styles = None
 
     def on_click(self, event: events.Click) -> None:
         if not self._spots:
