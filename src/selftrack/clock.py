@@ -129,9 +129,9 @@ def age_in_words(seconds: float, days: int) -> str:
     if seconds < 60:
         return "just now"
     if seconds < 3600:
-        return _plural(int(seconds // 60), "minute") + " ago"
+        return counted(int(seconds // 60), "minute") + " ago"
     if days == 0:
-        return _plural(int(seconds // 3600), "hour") + " ago"
+        return counted(int(seconds // 3600), "hour") + " ago"
     if days == 1:
         return "yesterday"
     if days < 14:
@@ -143,7 +143,8 @@ def age_in_words(seconds: float, days: int) -> str:
     return f"{days // 365} years ago"
 
 
-def _plural(count: int, word: str) -> str:
+def counted(count: int, word: str) -> str:
+    """'1 day', '3 days': a count with its word, plural when it is not one."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 

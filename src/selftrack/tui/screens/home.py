@@ -337,16 +337,13 @@ class HomeScreen(Screen):
 
 
 def _regular_text(view: Overview) -> Text:
+    from selftrack.clock import counted
+
     text = Text("Regularity\n", style="bold")
-    text.append(f"{_count(view.sessions_this_week, 'session')} this week")
-    text.append(f" · streak {_count(view.streak_days, 'day')}")
-    text.append(f"\n{_count(view.total_sessions, 'session')} in all")
+    text.append(f"{counted(view.sessions_this_week, 'session')} this week")
+    text.append(f" · streak {counted(view.streak_days, 'day')}")
+    text.append(f"\n{counted(view.total_sessions, 'session')} in all")
     return text
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
-
 
 def _spots_text(view: Overview) -> Table | Text:
     from rich.table import Table
