@@ -265,6 +265,37 @@ def test_plain_sqlite_reader_gives_the_same_answers(tracker, db_path, clock):
         assert fresh._database is None  # answered without SQLAlchemy's engine
 
 
+def test_region_means_stay_exact_with_thousands_of_ratings_in_one_session(tracker, db_path, clock):
+    """More ratings of one region than its packed count holds (4096) are counted exactly."""
+    import sqlite3
+
+    add_session(tracker, at(20), [3, 3, 3, 3, 3, 3])
+    crowded = add_session(tracker, at(10), [4, 6, 1, SKIP, 8, 2])
+    with sqlite3.connect(db_path) as conn:  # 5000 more low-back left ratings of 9
+        conn.execute(
+            """
+            INSERT INTO ratings (session_id, step_index, route_id, spot_id, spot_def_id, side,
+                tenderness, skipped, recognised, referred, referred_to, nerve, note, rated_at)
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+            SELECT session_id, 100 + i, route_id, spot_id, spot_def_id, side, 9, skipped,
+                recognised, referred, referred_to, nerve, note, rated_at
+            FROM ratings, n WHERE session_id = ? AND step_index = 0
+            """,
+            (crowded,),
+        )
+    expected_left = (4 + 6 + 5000 * 9) / 5002
+    expected_both = (4 + 6 + 1 + 5000 * 9) / 5003
+    for fast in (True, False):
+        with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as fresh:
+            fresh.fast_reads = fast
+            by_id = {t.subject.id: t.values for t in fresh.trends()}
+            assert by_id["low-back:left"] == [3.0, pytest.approx(expected_left)]
+            assert by_id["low-back:right"] == [3.0, 1.0]
+            assert by_id["buttock:left"] == [3.0, 8.0]
+            [both] = fresh.trends(["low-back:both"])
+            assert both.values == [3.0, pytest.approx(expected_both)]
+
+
 def test_plain_reader_is_not_used_on_an_old_schema(db_path, tracker):
     import sqlite3
 

@@ -87,9 +87,11 @@ def trends(
                     for spec in tracker.load().specs.values():
                         known |= {k: set(spec.spots[k].sides_for("both")) for k in keys & spec.spots.keys()}
             chosen += parse_subjects(words, known)
-        region_rows = None
+        sessions = region_rows = None
+        if not chosen or any(s.kind != "spot" for s in chosen):
+            sessions = queries.period_sessions(db, profile, start, end)  # their order and pain
         if not chosen:
-            region_rows = queries.region_values(db, profile, start, end)
+            region_rows = queries.region_values(db, profile, sessions, start, end)
             chosen = default_subjects({(region, side) for _m, region, side, _v in region_rows})
         points: dict[Subject, list[Point]] = {s: [] for s in chosen}
         kinds = {s.kind for s in chosen}
@@ -97,23 +99,21 @@ def trends(
             sided = {s for s in chosen if s.kind == "region" and s.side != "both"}
             if sided:
                 if region_rows is None:
-                    region_rows = queries.region_values(db, profile, start, end)
+                    region_rows = queries.region_values(db, profile, sessions, start, end)
                 _collect(points, "region", region_rows)
             if any(s.kind == "region" and s.side == "both" for s in chosen):
-                _collect(points, "region", queries.region_values(db, profile, start, end, pool_sides=True))
+                pooled = queries.region_values(db, profile, sessions, start, end, pool_sides=True)
+                _collect(points, "region", pooled)
         names: dict[str, tuple[str, str]] = {}
         if "spot" in kinds:
             spot_ids = sorted({s.key for s in chosen if s.kind == "spot"})
             _collect(points, "spot", queries.spot_values(db, profile, start, end, spot_ids=spot_ids))
             names = queries.spot_names(db, spot_ids)
-        if "pain" in kinds:
-            before_series = points.get(Subject("pain", "pain", "before"))
-            after_series = points.get(Subject("pain", "pain", "after"))
-            for moment, before, after in queries.pain_values(db, profile, start, end):
-                if before is not None and before_series is not None:
-                    before_series.append(Point(moment, float(before)))
-                if after is not None and after_series is not None:
-                    after_series.append(Point(moment, float(after)))
+    if "pain" in kinds:
+        for side, column in (("before", 2), ("after", 3)):
+            series = points.get(Subject("pain", "pain", side))
+            if series is not None:
+                series += [Point(s[1], float(s[column])) for s in sessions if s[column] is not None]
     out = []
     for subject in chosen:
         name, region = names.get(subject.key, ("", ""))

@@ -7,7 +7,7 @@ run. Skipped ratings have no tenderness, so they never enter a mean or a count o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,8 +20,12 @@ if TYPE_CHECKING:
     from selftrack.analysis.history import FlaggedSpot, SessionSummary
     from selftrack.domain import SpotSpec
 
-_REGIONS_PER_SUM = 3
-_BITS = 20  # room for a region's sum of tenderness in one session and side (up to 2**20)
+# region_values packs two regions into each integer sum, one 32-bit field each: a field's
+# low 12 bits count the region's ratings in one session and side, the bits above add up
+# their tenderness
+_REGIONS_PER_SUM = 2
+_FIELD_BITS = 32
+_COUNT_BITS = 12
 
 
 def _range(reader: RowReader, profile: int, start, end, params: dict, alias: str = "s") -> str:
@@ -37,14 +41,14 @@ def _range(reader: RowReader, profile: int, start, end, params: dict, alias: str
 
 
 def _only_sessions_in(where: str, start, end) -> str:
-    """A WHERE clause keeping ratings of the period's sessions; none for all of history.
+    """A condition keeping ratings of the period's sessions; TRUE for all of history.
 
     With a period the database walks its sessions and reads their ratings through the
     index (a year of ten: ~50 ms instead of ~200 ms); over all history a plain scan is faster.
     """
     if start is None and end is None:
-        return ""
-    return f"WHERE r.session_id IN (SELECT s.id FROM sessions s WHERE {where})"
+        return "TRUE"
+    return f"r.session_id IN (SELECT s.id FROM sessions s WHERE {where})"
 
 
 def session_summaries(
@@ -88,7 +92,7 @@ def session_summaries(
                 SELECT session_id, count(tenderness) AS rated,
                        count(*) - count(tenderness) AS skipped,
                        avg(tenderness) AS mean, max(tenderness) AS highest
-                FROM ratings r {_only_sessions_in(where, start, end)} GROUP BY session_id
+                FROM ratings r WHERE {_only_sessions_in(where, start, end)} GROUP BY session_id
             ) a ON a.session_id = s.id
             WHERE {where}
             ORDER BY s.started_at DESC, s.id
@@ -195,9 +199,24 @@ def regions(reader: RowReader) -> list[str]:
     return sorted(row[0] for row in reader.rows("SELECT DISTINCT region FROM spot_definitions"))
 
 
+def period_sessions(
+    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
+) -> list[tuple[str, datetime, int | None, int | None]]:
+    """(id, start, pain before, pain after) of every session in the period, oldest first."""
+    params: dict = {}
+    where = _range(reader, profile, start, end, params)
+    sql = f"""
+        SELECT s.id, s.started_at, s.pain_before, s.pain_after FROM sessions s
+        WHERE {where} ORDER BY s.started_at, s.id
+    """
+    moment = reader.moment
+    return [(id_, moment(m), before, after) for id_, m, before, after in reader.rows(sql, params)]
+
+
 def region_values(
     reader: RowReader,
     profile: int,
+    sessions: Sequence[tuple[str, datetime, int | None, int | None]],
     start: datetime | None = None,
     end: datetime | None = None,
     *,
@@ -205,77 +224,73 @@ def region_values(
 ) -> list[tuple[datetime, str, str, float]]:
     """(session start, region, side, mean tenderness of that region's rated spots), oldest first.
 
-    With `pool_sides` every side of a region goes into one mean and side reads 'both'.
-    Each region's sum and count are packed into their own 20-bit field of an integer sum, so
-    the database adds up every rating in index order (session, side) without sorting them.
+    `sessions` are the period's sessions as `period_sessions` gives them (for their order and
+    start). With `pool_sides` every side of a region goes into one mean and side reads 'both'.
+
+    The database adds up every rating in index order (session, side) without sorting them or
+    joining them to their sessions: each rating adds `tenderness * 4096 + 1` to its region's
+    32-bit field of an integer sum (two regions to a sum), so the field holds the count of
+    the region's ratings in its low 12 bits and their sum above, and the means come out of
+    the fields. A session whose fields miss some of its ratings (4096 or more of one region,
+    which carry into the sum) is counted again region by region.
     """
     names = regions(reader)
-    if not names:
+    if not names or not sessions:
         return []
     params: dict = {}
     where = _range(reader, profile, start, end, params)
-    groups = [names[i : i + _REGIONS_PER_SUM] for i in range(0, len(names), _REGIONS_PER_SUM)]
-    sums = []
-    for number, group in enumerate(groups):
-        whens = " ".join(
-            f"WHEN :region{number}_{slot} THEN {slot * _BITS}" for slot in range(len(group))
-        )
-        params.update({f"region{number}_{slot}": name for slot, name in enumerate(group)})
-        shift = f"(CASE d.region {whens} ELSE NULL END)"
-        sums.append(f"sum(CAST(r.tenderness AS BIGINT) << {shift})")
-        sums.append(f"sum(CAST(CASE WHEN r.tenderness IS NULL THEN 0 ELSE 1 END AS BIGINT) << {shift})")
+    value = f"CAST(r.tenderness * {1 << _COUNT_BITS} + 1 AS BIGINT)"
+    sums, counts, means = [], [], []
+    for number in range(0, len(names), _REGIONS_PER_SUM):
+        group = names[number : number + _REGIONS_PER_SUM]
+        shifts = []
+        for slot, region in enumerate(group):
+            params[f"region{number + slot}"] = region
+            shifts.append(f"WHEN :region{number + slot} THEN {slot * _FIELD_BITS}")
+            field = f"(p{number} >> {slot * _FIELD_BITS})"
+            count = f"({field} & {(1 << _COUNT_BITS) - 1})"
+            total = f"(({field} >> {_COUNT_BITS}) & {(1 << (_FIELD_BITS - _COUNT_BITS)) - 1})"
+            counts.append(count)
+            means.append(f"CASE WHEN {count} > 0 THEN CAST({total} AS DOUBLE PRECISION) / {count} END")
+        shift = f"CASE d.region {' '.join(shifts)} ELSE NULL END"
+        sums.append(f"CAST(coalesce(sum({value} << ({shift})), 0) AS BIGINT) AS p{number}")
+    side = "'both'" if pool_sides else "r.side"
     sql = f"""
-        SELECT s.started_at, a.*
+        SELECT session_id, side, rated - {" - ".join(counts)}, {", ".join(means)}
         FROM (
-            SELECT r.session_id, r.side, {", ".join(sums)}
+            SELECT r.session_id, {side} AS side, count(*) AS rated, {", ".join(sums)}
             FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
-            {_only_sessions_in(where, start, end)}
-            GROUP BY r.session_id, r.side
-        ) a JOIN sessions s ON s.id = a.session_id
-        WHERE {where}
-        ORDER BY s.started_at, s.id
+            WHERE r.tenderness IS NOT NULL AND {_only_sessions_in(where, start, end)}
+            GROUP BY r.session_id{"" if pool_sides else ", r.side"}
+        ) a
     """
-    mask = (1 << _BITS) - 1
-    # (column of the region's sum of tenderness, its bit shift, region); its count follows it
-    fields = [
-        (2 * number, slot * _BITS, region)
-        for number, group in enumerate(groups)
-        for slot, region in enumerate(group)
-    ]
+    order = {session[0]: number for number, session in enumerate(sessions)}
+    found: dict[int, list[tuple]] = {}
+    for session_id, side, missed, *region_means in reader.rows(sql, params):
+        number = order.get(session_id)  # None: another profile's session
+        if number is not None:
+            if missed:
+                region_means = _exact_region_means(reader, names, session_id, side)
+            found.setdefault(number, []).append((side, region_means))
     out: list[tuple[datetime, str, str, float]] = []
-    pooled: dict[str, list[int]] = {}
-    last_session = None
-    moment = reader.moment
-
-    def flush(when: datetime) -> None:
-        for region in names:
-            total, count = pooled.get(region, (0, 0))
-            if count:
-                out.append((when, region, "both", total / count))
-        pooled.clear()
-
-    when = None
-    for started, session_id, side, *packed in reader.rows(sql, params):
-        if session_id != last_session:
-            if pool_sides and last_session is not None:
-                flush(when)
-            when = moment(started)
-            last_session = session_id
-        sums = [int(value or 0) for value in packed]  # PostgreSQL sums come back as Decimal
-        for column, shift, region in fields:
-            count = (sums[column + 1] >> shift) & mask
-            if not count:
-                continue
-            total = (sums[column] >> shift) & mask
-            if pool_sides:
-                entry = pooled.setdefault(region, [0, 0])
-                entry[0] += total
-                entry[1] += count
-            else:
-                out.append((when, region, side, total / count))
-    if pool_sides and last_session is not None:
-        flush(when)
+    for number in sorted(found):
+        when = sessions[number][1]
+        for side, region_means in sorted(found[number]):
+            out += [(when, region, side, mean) for region, mean in zip(names, region_means) if mean is not None]
     return out
+
+
+def _exact_region_means(reader: RowReader, names: list[str], session_id: str, side: str) -> list[float | None]:
+    """The mean tenderness of each region in `names` (None if unrated) in one session and side."""
+    params = {"id": session_id, "side": side}
+    sql = f"""
+        SELECT d.region, sum(r.tenderness), count(*)
+        FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
+        WHERE r.session_id = :id AND r.tenderness IS NOT NULL {"" if side == "both" else "AND r.side = :side"}
+        GROUP BY d.region
+    """
+    means = {region: int(total) / rated for region, total, rated in reader.rows(sql, params)}
+    return [means.get(region) for region in names]
 
 
 def pain_values(
