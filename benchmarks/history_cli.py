@@ -70,8 +70,10 @@ def captured_sql(path: Path) -> dict[str, tuple[str, dict]]:
         return sql, params
 
     return {
-        "trend one spot": biggest(lambda r, p: queries.spot_values(r, p, spot_ids=[SPOT])),
-        "trend all regions": biggest(lambda r, p: queries.region_values(r, p)),
+        "trend one spot": biggest(lambda r, p: queries.spot_series(r, p, spot_ids=[SPOT], point=tuple)),
+        "trend all regions": biggest(
+            lambda r, p: queries.region_series(r, p, queries.period_sessions(r, p), point=tuple)
+        ),
         "history": biggest(lambda r, p: queries.session_summaries(r, p)),
     }
 

@@ -87,27 +87,32 @@ def trends(
                     for spec in tracker.load().specs.values():
                         known |= {k: set(spec.spots[k].sides_for("both")) for k in keys & spec.spots.keys()}
             chosen += parse_subjects(words, known)
-        sessions = region_rows = None
+        sessions = by_side = None
         if not chosen or any(s.kind != "spot" for s in chosen):
             sessions = queries.period_sessions(db, profile, start, end)  # their order and pain
         if not chosen:
-            region_rows = queries.region_values(db, profile, sessions, start, end)
-            chosen = default_subjects({(region, side) for _m, region, side, _v in region_rows})
+            by_side = queries.region_series(db, profile, sessions, start, end, point=Point)
+            chosen = default_subjects(by_side)
         points: dict[Subject, list[Point]] = {s: [] for s in chosen}
         kinds = {s.kind for s in chosen}
         if "region" in kinds:
-            sided = {s for s in chosen if s.kind == "region" and s.side != "both"}
-            if sided:
-                if region_rows is None:
-                    region_rows = queries.region_values(db, profile, sessions, start, end)
-                _collect(points, "region", region_rows)
-            if any(s.kind == "region" and s.side == "both" for s in chosen):
-                pooled = queries.region_values(db, profile, sessions, start, end, pool_sides=True)
-                _collect(points, "region", pooled)
+            pooled = {s.side == "both" for s in chosen if s.kind == "region"}
+            series = by_side or {}
+            if False in pooled and by_side is None:
+                series = queries.region_series(db, profile, sessions, start, end, point=Point)
+            if True in pooled:
+                both = queries.region_series(db, profile, sessions, start, end, pool_sides=True, point=Point)
+                series = {**series, **both}
+            for subject in chosen:
+                if subject.kind == "region":
+                    points[subject] = series.get((subject.key, subject.side), [])
         names: dict[str, tuple[str, str]] = {}
         if "spot" in kinds:
             spot_ids = sorted({s.key for s in chosen if s.kind == "spot"})
-            _collect(points, "spot", queries.spot_values(db, profile, start, end, spot_ids=spot_ids))
+            by_spot = queries.spot_series(db, profile, start, end, spot_ids=spot_ids, point=Point)
+            for subject in chosen:
+                if subject.kind == "spot":
+                    points[subject] = by_spot.get((subject.key, subject.side), [])
             names = queries.spot_names(db, spot_ids)
     if "pain" in kinds:
         for side, column in (("before", 2), ("after", 3)):
@@ -133,14 +138,12 @@ def spot_trends(
 
     with tracker.reading_rows() as db:
         profile = db.profile_id(tracker.profile)
-        rows = queries.spot_values(db, profile, start, end)
-        names = queries.spot_names(db, {spot for _m, spot, _s, _v in rows})
-    points: dict[Subject, list[Point]] = {}
-    for moment, spot, side, value in rows:
-        points.setdefault(Subject("spot", spot, side), []).append(Point(moment, value))
+        by_spot = queries.spot_series(db, profile, start, end, point=Point)
+        names = queries.spot_names(db, {spot for spot, _side in by_spot})
     out = []
-    for subject, series in points.items():
-        name, region = names.get(subject.key, (subject.key, ""))
+    for (spot, side), series in by_spot.items():
+        subject = Subject("spot", spot, side)
+        name, region = names.get(spot, (spot, ""))
         out.append(build_trend(subject, subject_name(subject, name), series, region, keep=keep))
     return sorted(out, key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
 
@@ -249,11 +252,3 @@ def focus_protocol(tracker) -> ProtocolSpec | None:
         pairs = pick_focus(history, since)
         specs = queries.spot_specs(db, {spot for spot, _side in pairs}) if pairs else {}
     return build_focus_spec(pairs, specs)
-
-
-def _collect(points: dict[Subject, list[Point]], kind: str, rows) -> None:
-    wanted = {(s.key, s.side): series for s, series in points.items() if s.kind == kind}
-    for moment, key, side, value in rows:
-        series = wanted.get((key, side))
-        if series is not None:
-            series.append(Point(moment, value))

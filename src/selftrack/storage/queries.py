@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, TypeVar
 
 from selftrack.storage.reader import RowReader, as_float, placeholders
 from selftrack.terms import SessionStatus, pressed_sides
@@ -20,9 +21,11 @@ if TYPE_CHECKING:
     from selftrack.analysis.history import FlaggedSpot, SessionSummary
     from selftrack.domain import SpotSpec
 
-# region_values packs two regions into each integer sum, one 32-bit field each: a field's
+# region_series packs two regions into each integer sum, one 32-bit field each: a field's
 # low 12 bits count the region's ratings in one session and side, the bits above add up
 # their tenderness
+P = TypeVar("P", bound=tuple)
+
 _REGIONS_PER_SUM = 2
 _FIELD_BITS = 32
 _COUNT_BITS = 12
@@ -137,19 +140,22 @@ def count_sessions(
     return reader.scalar(f"SELECT count(*) FROM sessions s WHERE {where}", params) or 0
 
 
-def spot_values(
+def spot_series(
     reader: RowReader,
     profile: int,
     start: datetime | None = None,
     end: datetime | None = None,
     *,
     spot_ids: Iterable[str] | None = None,
-) -> list[tuple[datetime, str, str, float]]:
-    """(session start, spot, side, mean tenderness in that session), oldest first."""
+    point: type[P],
+) -> dict[tuple[str, str], list[P]]:
+    """{(spot, side): its tenderness in each session, oldest first, as `point`s (session start,
+    value)}; a spot that came up twice in one session has the mean of both. `point` as in
+    `region_series`."""
     params: dict = {}
     where = _range(reader, profile, start, end, params)
     if spot_ids is None:
-        return _all_spot_values(reader, where, params)
+        return _all_spot_series(reader, where, params, point)
     where += f" AND r.spot_id IN ({placeholders('spot', spot_ids, params)})"
     sql = f"""
         SELECT s.started_at, r.spot_id, r.side, avg(r.tenderness)
@@ -158,11 +164,17 @@ def spot_values(
         GROUP BY s.started_at, s.id, r.spot_id, r.side
         ORDER BY s.started_at
     """
-    moment = reader.moment
-    return [(moment(m), spot, side, float(v)) for m, spot, side, v in reader.rows(sql, params)]
+    moment, new = reader.moment, tuple.__new__
+    out: dict[tuple[str, str], list[P]] = {}
+    for started, spot, side, value in reader.rows(sql, params):
+        series = out.get((spot, side))
+        if series is None:
+            series = out[(spot, side)] = []
+        series.append(new(point, (moment(started), float(value))))
+    return out
 
 
-def _all_spot_values(reader: RowReader, where: str, params: dict) -> list[tuple[datetime, str, str, float]]:
+def _all_spot_series(reader: RowReader, where: str, params: dict, point: type[P]) -> dict[tuple[str, str], list[P]]:
     # every rating in session order straight from the covering index (no sort); a spot that
     # came up twice in one session is averaged here
     sql = f"""
@@ -172,25 +184,23 @@ def _all_spot_values(reader: RowReader, where: str, params: dict) -> list[tuple[
         ORDER BY s.started_at, s.id
     """
     spot_of = dict(reader.rows("SELECT id, spot_id FROM spot_definitions"))
-    moment = reader.moment
-    out: list[tuple[datetime, str, str, float]] = []
-    session = None
+    moment, new = reader.moment, tuple.__new__
+    out: dict[tuple[str, str], list[P]] = {}
+    session = when = None
     values: dict[tuple[str, str], list[int]] = {}
 
     def flush() -> None:
-        for (spot, side), found in values.items():
-            out.append((when, spot, side, found[0] if len(found) == 1 else sum(found) / len(found)))
+        for key, found in values.items():
+            value = found[0] if len(found) == 1 else sum(found) / len(found)
+            out.setdefault(key, []).append(new(point, (when, value)))
         values.clear()
 
-    when = None
     for started, session_id, def_id, side, tenderness in reader.rows(sql, params):
         if session_id != session:
-            if session is not None:
-                flush()
+            flush()
             session, when = session_id, moment(started)
         values.setdefault((spot_of[def_id], side), []).append(tenderness)
-    if session is not None:
-        flush()
+    flush()
     return out
 
 
@@ -213,7 +223,7 @@ def period_sessions(
     return [(id_, moment(m), before, after) for id_, m, before, after in reader.rows(sql, params)]
 
 
-def region_values(
+def region_series(
     reader: RowReader,
     profile: int,
     sessions: Sequence[tuple[str, datetime, int | None, int | None]],
@@ -221,8 +231,14 @@ def region_values(
     end: datetime | None = None,
     *,
     pool_sides: bool = False,
-) -> list[tuple[datetime, str, str, float]]:
-    """(session start, region, side, mean tenderness of that region's rated spots), oldest first.
+    point: type[P],
+) -> dict[tuple[str, str], list[P]]:
+    """{(region, side): the mean tenderness of the region's rated spots in each session, oldest
+    first, as `point`s (session start, mean)}.
+
+    `point` is a tuple type of two fields, such as a NamedTuple. The points are made by
+    `tuple.__new__`: a NamedTuple's own `__new__` is Python code and would double the time
+    spent making the tens of thousands of them ten years hold.
 
     `sessions` are the period's sessions as `period_sessions` gives them (for their order and
     start). With `pool_sides` every side of a region goes into one mean and side reads 'both'.
@@ -265,18 +281,22 @@ def region_values(
         ) a
     """
     order = {session[0]: number for number, session in enumerate(sessions)}
-    found: dict[int, list[tuple]] = {}
-    for session_id, side, missed, *region_means in reader.rows(sql, params):
-        number = order.get(session_id)  # None: another profile's session
+    found = []
+    for row in reader.rows(sql, params):
+        number = order.get(row[0])  # None: another profile's session
         if number is not None:
-            if missed:
-                region_means = _exact_region_means(reader, names, session_id, side)
-            found.setdefault(number, []).append((side, region_means))
-    out: list[tuple[datetime, str, str, float]] = []
-    for number in sorted(found):
-        when = sessions[number][1]
-        for side, region_means in sorted(found[number]):
-            out += [(when, region, side, mean) for region, mean in zip(names, region_means) if mean is not None]
+            if row[2]:
+                row = (*row[:3], *_exact_region_means(reader, names, row[0], row[1]))
+            found.append((number, row[1], row))
+    found.sort(key=itemgetter(0, 1))
+    out: dict[tuple[str, str], list[P]] = {}
+    new = tuple.__new__
+    for side in sorted({side for _number, side, _row in found}):
+        rows = [(sessions[number][1], row) for number, row_side, row in found if row_side == side]
+        for column, region in enumerate(names, start=3):
+            series = [new(point, (when, row[column])) for when, row in rows if row[column] is not None]
+            if series:
+                out[(region, side)] = series
     return out
 
 
