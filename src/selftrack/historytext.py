@@ -63,8 +63,9 @@ def history_table(rows: Sequence[SessionSummary], now: datetime, tz: tzinfo) -> 
         local = row.started_at.astimezone(tz)
         age = age_in_words((now - row.started_at).total_seconds(), (today - local.date()).days)
         pain = f"{_pain(row.pain_before)} → {_pain(row.pain_after)}"
-        if row.pain_change:
-            pain += f" ({row.pain_change:+d})"
+        change = row.pain_change
+        if change:
+            pain += f" ({change:+d})"
         lines.append(
             _HISTORY_ROW
             % (

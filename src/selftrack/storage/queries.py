@@ -100,24 +100,17 @@ def session_summaries(
             WHERE {where}
             ORDER BY s.started_at DESC, s.id
         """
-    moment = reader.moment
+    moment, new = reader.moment, tuple.__new__
     statuses = {status.value: status for status in SessionStatus}
+    # fields in SessionSummary's order, made by tuple.__new__ (its own __new__ with keywords
+    # takes several times as long, on thousands of sessions)
     return [
-        SessionSummary(
-            id=sid,
-            started_at=moment(started),
-            protocol_id=pid,
-            protocol_name=pname,
-            status=statuses[status],
-            sides=sides,
-            tool=tool,
-            pain_before=before,
-            pain_after=after,
-            rated=rated or 0,
-            skipped=skipped or 0,
-            mean=as_float(mean),
-            highest=highest,
-            notes=notes,
+        new(
+            SessionSummary,
+            (
+                sid, moment(started), pid, pname, statuses[status], sides, tool, before, after,
+                rated or 0, skipped or 0, as_float(mean), highest, notes,
+            ),
         )
         for sid, started, pid, pname, status, sides, tool, before, after, rated, skipped, mean, highest, notes in reader.rows(sql, params)
     ]
