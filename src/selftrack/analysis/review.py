@@ -115,10 +115,11 @@ def trends(
                     points[subject] = by_spot.get((subject.key, subject.side), [])
             names = queries.spot_names(db, spot_ids)
     if "pain" in kinds:
+        new = tuple.__new__  # as the queries make points: quicker than Point() on thousands
         for side, column in (("before", 2), ("after", 3)):
             series = points.get(Subject("pain", "pain", side))
             if series is not None:
-                series += [Point(s[1], float(s[column])) for s in sessions if s[column] is not None]
+                series += [new(Point, (s[1], float(s[column]))) for s in sessions if s[column] is not None]
     out = []
     for subject in chosen:
         name, region = names.get(subject.key, ("", ""))

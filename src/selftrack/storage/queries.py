@@ -306,21 +306,6 @@ def _exact_region_means(reader: RowReader, names: list[str], session_id: str, si
     return [means.get(region) for region in names]
 
 
-def pain_values(
-    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
-) -> list[tuple[datetime, int | None, int | None]]:
-    """(session start, pain before, pain after) for sessions that recorded either, oldest first."""
-    params: dict = {}
-    where = _range(reader, profile, start, end, params)
-    sql = f"""
-        SELECT s.started_at, s.pain_before, s.pain_after FROM sessions s
-        WHERE {where} AND (s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL)
-        ORDER BY s.started_at
-    """
-    moment = reader.moment
-    return [(moment(m), before, after) for m, before, after in reader.rows(sql, params)]
-
-
 def spot_names(reader: RowReader, spot_ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
     """(name, region) of each spot, from its latest stored definition."""
     params: dict = {}
