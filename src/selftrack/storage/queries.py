@@ -245,7 +245,7 @@ def region_series(
     """
     names = regions(reader)
     if not names or not sessions:
-        return []
+        return {}
     params: dict = {}
     where = _range(reader, profile, start, end, params)
     value = f"CAST(r.tenderness * {1 << _COUNT_BITS} + 1 AS BIGINT)"
