@@ -93,37 +93,28 @@ def trends(
         if not chosen:
             by_side = queries.region_series(db, profile, sessions, start, end, point=Point)
             chosen = default_subjects(by_side)
-        points: dict[Subject, list[Point]] = {s: [] for s in chosen}
-        kinds = {s.kind for s in chosen}
-        if "region" in kinds:
-            pooled = {s.side == "both" for s in chosen if s.kind == "region"}
-            series = by_side or {}
-            if False in pooled and by_side is None:
-                series = queries.region_series(db, profile, sessions, start, end, point=Point)
-            if True in pooled:
-                both = queries.region_series(db, profile, sessions, start, end, pool_sides=True, point=Point)
-                series = {**series, **both}
-            for subject in chosen:
-                if subject.kind == "region":
-                    points[subject] = series.get((subject.key, subject.side), [])
+        wanted = {(s.kind, s.side == "both") for s in chosen}
+        if ("region", False) in wanted and by_side is None:
+            by_side = queries.region_series(db, profile, sessions, start, end, point=Point)
+        found = {Subject("region", key, side): series for (key, side), series in (by_side or {}).items()}
+        if ("region", True) in wanted:
+            pooled = queries.region_series(db, profile, sessions, start, end, pool_sides=True, point=Point)
+            found |= {Subject("region", key, side): series for (key, side), series in pooled.items()}
         names: dict[str, tuple[str, str]] = {}
-        if "spot" in kinds:
+        if ("spot", False) in wanted:
             spot_ids = sorted({s.key for s in chosen if s.kind == "spot"})
             by_spot = queries.spot_series(db, profile, start, end, spot_ids=spot_ids, point=Point)
-            for subject in chosen:
-                if subject.kind == "spot":
-                    points[subject] = by_spot.get((subject.key, subject.side), [])
+            found |= {Subject("spot", key, side): series for (key, side), series in by_spot.items()}
             names = queries.spot_names(db, spot_ids)
-    if "pain" in kinds:
-        new = tuple.__new__  # as the queries make points: quicker than Point() on thousands
-        for side, column in (("before", 2), ("after", 3)):
-            series = points.get(Subject("pain", "pain", side))
-            if series is not None:
-                series += [new(Point, (s[1], float(s[column]))) for s in sessions if s[column] is not None]
+    new = tuple.__new__  # as the queries make points: quicker than Point() on thousands
+    for side, column in (("before", 2), ("after", 3)):
+        subject = Subject("pain", "pain", side)
+        if subject in chosen:
+            found[subject] = [new(Point, (s[1], float(s[column]))) for s in sessions if s[column] is not None]
     out = []
     for subject in chosen:
         name, region = names.get(subject.key, ("", ""))
-        out.append(build_trend(subject, subject_name(subject, name), points[subject], region))
+        out.append(build_trend(subject, subject_name(subject, name), found.get(subject, []), region))
     return out
 
 

@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from selftrack.analysis.history import FlaggedSpot, SessionSummary
     from selftrack.domain import SpotSpec
 
+P = TypeVar("P", bound=tuple)  # a point type of two fields (session start, value)
+
 # region_series packs two regions into each integer sum, one 32-bit field each: a field's
 # low 12 bits count the region's ratings in one session and side, the bits above add up
 # their tenderness
-P = TypeVar("P", bound=tuple)
-
 _REGIONS_PER_SUM = 2
 _FIELD_BITS = 32
 _COUNT_BITS = 12
@@ -229,12 +229,11 @@ def region_series(
     """{(region, side): the mean tenderness of the region's rated spots in each session, oldest
     first, as `point`s (session start, mean)}.
 
+    `sessions` are the period's sessions as `period_sessions` gives them (for their order and
+    start). With `pool_sides` every side of a region goes into one mean and side reads 'both'.
     `point` is a tuple type of two fields, such as a NamedTuple. The points are made by
     `tuple.__new__`: a NamedTuple's own `__new__` is Python code and would double the time
     spent making the tens of thousands of them ten years hold.
-
-    `sessions` are the period's sessions as `period_sessions` gives them (for their order and
-    start). With `pool_sides` every side of a region goes into one mean and side reads 'both'.
 
     The database adds up every rating in index order (session, side) without sorting them or
     joining them to their sessions: each rating adds `tenderness * 4096 + 1` to its region's
