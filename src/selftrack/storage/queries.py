@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from selftrack.storage.reader import RowReader, as_float, placeholders
@@ -159,11 +158,14 @@ def spot_series(
     """
     moment, new = reader.moment, tuple.__new__
     out: dict[tuple[str, str], list[P]] = {}
+    last = when = None
     for started, spot, side, value in reader.rows(sql, params):
+        if started != last:  # a session's sides come one after the other: read its time once
+            last, when = started, moment(started)
         series = out.get((spot, side))
         if series is None:
             series = out[(spot, side)] = []
-        series.append(new(point, (moment(started), float(value))))
+        series.append(new(point, (when, float(value))))
     return out
 
 
@@ -273,20 +275,21 @@ def region_series(
         ) a
     """
     order = {session[0]: number for number, session in enumerate(sessions)}
-    found = []
+    sides: dict[str, list[tuple[int, tuple]]] = {}
     for row in reader.rows(sql, params):
         number = order.get(row[0])  # None: another profile's session
         if number is not None:
             if row[2]:
                 row = (*row[:3], *_exact_region_means(reader, names, row[0], row[1]))
-            found.append((number, row[1], row))
-    found.sort(key=itemgetter(0, 1))
+            sides.setdefault(row[1], []).append((number, row))
     out: dict[tuple[str, str], list[P]] = {}
     new = tuple.__new__
-    for side in sorted({side for _number, side, _row in found}):
-        rows = [(sessions[number][1], row) for number, row_side, row in found if row_side == side]
-        for column, region in enumerate(names, start=3):
-            series = [new(point, (when, row[column])) for when, row in rows if row[column] is not None]
+    for side in sorted(sides):
+        found = sorted(sides[side])  # in session order (numbers are unique: rows never compared)
+        whens = [sessions[number][1] for number, _row in found]
+        columns = list(zip(*(row for _number, row in found)))
+        for region, means in zip(names, columns[3:]):
+            series = [new(point, pair) for pair in zip(whens, means) if pair[1] is not None]
             if series:
                 out[(region, side)] = series
     return out
