@@ -9,7 +9,7 @@ import pytest
 from selftrack.analysis.stats import Verdict
 from selftrack.domain import SessionStatus
 from selftrack.tracker import Tracker, TrackerError
-from history_support import SKIP, add_session, at
+from history_support import SKIP, add_session, at, crowd_first_step
 from support import TEST_PROTOCOLS
 
 #          line1 L, line2 L, line1 R, line2 R, dimple L, dimple R
@@ -265,26 +265,15 @@ def test_plain_sqlite_reader_gives_the_same_answers(tracker, db_path, clock):
         assert fresh._database is None  # answered without SQLAlchemy's engine
 
 
-def test_region_means_stay_exact_with_thousands_of_ratings_in_one_session(tracker, db_path, clock):
-    """More ratings of one region than its packed count holds (4096) are counted exactly."""
-    import sqlite3
-
+@pytest.mark.parametrize("copies", [5000, 60000])
+def test_region_means_stay_exact_with_thousands_of_ratings_in_one_session(tracker, db_path, clock, copies):
+    """More ratings of one region than a packed field counts (4096) carry into its sum, and
+    tens of thousands overflow SQLite's integer sum: both are counted again exactly."""
     add_session(tracker, at(20), [3, 3, 3, 3, 3, 3])
     crowded = add_session(tracker, at(10), [4, 6, 1, SKIP, 8, 2])
-    with sqlite3.connect(db_path) as conn:  # 5000 more low-back left ratings of 9
-        conn.execute(
-            """
-            INSERT INTO ratings (session_id, step_index, route_id, spot_id, spot_def_id, side,
-                tenderness, skipped, recognised, referred, referred_to, nerve, note, rated_at)
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
-            SELECT session_id, 100 + i, route_id, spot_id, spot_def_id, side, 9, skipped,
-                recognised, referred, referred_to, nerve, note, rated_at
-            FROM ratings, n WHERE session_id = ? AND step_index = 0
-            """,
-            (crowded,),
-        )
-    expected_left = (4 + 6 + 5000 * 9) / 5002
-    expected_both = (4 + 6 + 1 + 5000 * 9) / 5003
+    crowd_first_step(str(db_path), crowded, copies, 9)  # low-back left
+    expected_left = (4 + 6 + copies * 9) / (copies + 2)
+    expected_both = (4 + 6 + 1 + copies * 9) / (copies + 3)
     for fast in (True, False):
         with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as fresh:
             fresh.fast_reads = fast

@@ -241,46 +241,24 @@ def region_series(
     joining them to their sessions: each rating adds `tenderness * 4096 + 1` to its region's
     32-bit field of an integer sum (two regions to a sum), so the field holds the count of
     the region's ratings in its low 12 bits and their sum above, and the means come out of
-    the fields. A session whose fields miss some of its ratings (4096 or more of one region,
-    which carry into the sum) is counted again region by region.
+    the fields. When a field cannot hold a session's ratings (4096 or more of one region on
+    one side carry into its sum; tens of thousands overflow the integer) every session is
+    counted again region by region, slowly but exactly.
     """
     names = regions(reader)
     if not names or not sessions:
         return {}
     params: dict = {}
     where = _range(reader, profile, start, end, params)
-    value = f"CAST(r.tenderness * {1 << _COUNT_BITS} + 1 AS BIGINT)"
-    sums, counts, means = [], [], []
-    for number in range(0, len(names), _REGIONS_PER_SUM):
-        group = names[number : number + _REGIONS_PER_SUM]
-        shifts = []
-        for slot, region in enumerate(group):
-            params[f"region{number + slot}"] = region
-            shifts.append(f"WHEN :region{number + slot} THEN {slot * _FIELD_BITS}")
-            field = f"(p{number} >> {slot * _FIELD_BITS})"
-            count = f"({field} & {(1 << _COUNT_BITS) - 1})"
-            total = f"(({field} >> {_COUNT_BITS}) & {(1 << (_FIELD_BITS - _COUNT_BITS)) - 1})"
-            counts.append(count)
-            means.append(f"CASE WHEN {count} > 0 THEN CAST({total} AS DOUBLE PRECISION) / {count} END")
-        shift = f"CASE d.region {' '.join(shifts)} ELSE NULL END"
-        sums.append(f"CAST(coalesce(sum({value} << ({shift})), 0) AS BIGINT) AS p{number}")
-    side = "'both'" if pool_sides else "r.side"
-    sql = f"""
-        SELECT session_id, side, rated - {" - ".join(counts)}, {", ".join(means)}
-        FROM (
-            SELECT r.session_id, {side} AS side, count(*) AS rated, {", ".join(sums)}
-            FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
-            WHERE r.tenderness IS NOT NULL AND {_only_sessions_in(where, start, end)}
-            GROUP BY r.session_id{"" if pool_sides else ", r.side"}
-        ) a
-    """
+    condition = f"r.tenderness IS NOT NULL AND {_only_sessions_in(where, start, end)}"
+    rows = _packed_region_rows(reader, names, condition, params, pool_sides)
+    if rows is None or any(row[2] for row in rows):
+        rows = _exact_region_rows(reader, names, condition, params, pool_sides)
     order = {session[0]: number for number, session in enumerate(sessions)}
     sides: dict[str, list[tuple[int, tuple]]] = {}
-    for row in reader.rows(sql, params):
+    for row in rows:
         number = order.get(row[0])  # None: another profile's session
         if number is not None:
-            if row[2]:
-                row = (*row[:3], *_exact_region_means(reader, names, row[0], row[1]))
             sides.setdefault(row[1], []).append((number, row))
     out: dict[tuple[str, str], list[P]] = {}
     new = tuple.__new__
@@ -295,17 +273,62 @@ def region_series(
     return out
 
 
-def _exact_region_means(reader: RowReader, names: list[str], session_id: str, side: str) -> list[float | None]:
-    """The mean tenderness of each region in `names` (None if unrated) in one session and side."""
-    params = {"id": session_id, "side": side}
+def _packed_region_rows(
+    reader: RowReader, names: list[str], condition: str, params: dict, pool_sides: bool
+) -> list[tuple] | None:
+    """(session id, side, ratings the fields miss, mean of each region in `names` or None) per
+    session and side, from packed sums (see region_series); None if a sum overflowed."""
+    value = f"CAST(r.tenderness * {1 << _COUNT_BITS} + 1 AS BIGINT)"
+    largest = (1 << 63) - 1
+    sums, counts, means = [], [], []
+    for number in range(0, len(names), _REGIONS_PER_SUM):
+        shifts = []
+        for slot, region in enumerate(names[number : number + _REGIONS_PER_SUM]):
+            params[f"region{number + slot}"] = region
+            shifts.append(f"WHEN :region{number + slot} THEN {slot * _FIELD_BITS}")
+            field = f"(p{number} >> {slot * _FIELD_BITS})"
+            count = f"({field} & {(1 << _COUNT_BITS) - 1})"
+            total = f"(({field} >> {_COUNT_BITS}) & {(1 << (_FIELD_BITS - _COUNT_BITS)) - 1})"
+            counts.append(count)
+            means.append(f"CASE WHEN {count} > 0 THEN CAST({total} AS DOUBLE PRECISION) / {count} END")
+        packed = f"coalesce(sum({value} << (CASE d.region {' '.join(shifts)} ELSE NULL END)), 0)"
+        # PostgreSQL sums into a numeric that can pass the largest integer: 0 then, whose
+        # fields miss every rating, so the session is counted again
+        sums.append(f"CASE WHEN {packed} <= {largest} THEN CAST({packed} AS BIGINT) ELSE 0 END AS p{number}")
     sql = f"""
-        SELECT d.region, sum(r.tenderness), count(*)
-        FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
-        WHERE r.session_id = :id AND r.tenderness IS NOT NULL {"" if side == "both" else "AND r.side = :side"}
-        GROUP BY d.region
+        SELECT session_id, side, rated - {" - ".join(counts)}, {", ".join(means)}
+        FROM (
+            SELECT r.session_id, {"'both'" if pool_sides else "r.side"} AS side, count(*) AS rated,
+                   {", ".join(sums)}
+            FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
+            WHERE {condition}
+            GROUP BY r.session_id{"" if pool_sides else ", r.side"}
+        ) a
     """
-    means = {region: int(total) / rated for region, total, rated in reader.rows(sql, params)}
-    return [means.get(region) for region in names]
+    try:
+        return reader.rows(sql, params)
+    except Exception as error:  # the driver's own class: sqlite3's, or SQLAlchemy's around it
+        if "integer overflow" in str(error):  # SQLite stops a sum that passes 2**63
+            return None
+        raise
+
+
+def _exact_region_rows(
+    reader: RowReader, names: list[str], condition: str, params: dict, pool_sides: bool
+) -> list[tuple]:
+    """The rows `_packed_region_rows` gives, summed region by region (sorting every rating)."""
+    sql = f"""
+        SELECT r.session_id, {"'both'" if pool_sides else "r.side"}, d.region,
+               sum(r.tenderness), count(*)
+        FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
+        WHERE {condition}
+        GROUP BY r.session_id{"" if pool_sides else ", r.side"}, d.region
+    """
+    column = {region: number for number, region in enumerate(names)}
+    means: dict[tuple[str, str], list[float | None]] = {}
+    for session_id, side, region, total, rated in reader.rows(sql, params):
+        means.setdefault((session_id, side), [None] * len(names))[column[region]] = int(total) / rated
+    return [(session_id, side, 0, *found) for (session_id, side), found in means.items()]
 
 
 def spot_names(reader: RowReader, spot_ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
