@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _ten_years import counts, ten_year_db  # noqa: E402
 
-RUNS = 7
+RUNS = 11
 SPOT = "gluteus-maximus-spot"
 
 
