@@ -112,6 +112,13 @@ async def test_delete_only_after_confirmation(tracker, history):
         assert app.screen.query_one("#sessions", DataTable).row_count == 3
 
 
+def _chart_lines(chart: TrendChart) -> list[str]:
+    """The chart's text, checked to fit its widget: nothing (such as a legend entry) cut off."""
+    lines = chart.render().plain.splitlines()
+    assert len(lines) <= chart.size.height
+    return lines
+
+
 async def test_trends_chart_and_sortable_spot_table(tracker, history):
     app = ScreenHost(lambda: TrendsScreen(tracker))
     async with app.run_test(size=SIZE) as pilot:
@@ -121,6 +128,7 @@ async def test_trends_chart_and_sortable_spot_table(tracker, history):
         assert options.get_option_at_index(0).id == "group:pain"
         chart = screen.query_one(TrendChart)
         assert [t.subject.id for t in chart.trends] == ["pain:before", "pain:after"]
+        assert _chart_lines(chart)[-2:] == ["⠤⠤ Overall pain before", "⠤⠤ Overall pain after"]
         summary = str(screen.query_one("#summary", Static).render())
         assert "Overall pain before: baseline 6.0 → latest 2.5" in summary and "improved" in summary
         table = screen.query_one("#spots", DataTable)
@@ -140,7 +148,9 @@ async def test_trends_pick_a_region(tracker, history):
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         options.highlighted = ids.index("low-back:left")
         await pilot.pause()
-        assert [t.subject.id for t in app.screen.query_one(TrendChart).trends] == ["low-back:left"]
+        chart = app.screen.query_one(TrendChart)
+        assert [t.subject.id for t in chart.trends] == ["low-back:left"]
+        assert _chart_lines(chart)[-2:] == ["⠤⠤ sessions", "⠤⠤ running median"]
 
 
 async def test_heat_map_mean_and_change(tracker, history):

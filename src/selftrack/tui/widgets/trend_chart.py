@@ -38,10 +38,12 @@ class TrendChart(Widget):
     def render(self) -> Text:
         if not self._trends:
             return Text("Choose something to chart.", style="dim")
-        # plotille adds ~13 columns of y axis and ~10 after the x axis; 3 rows of axes, and
-        # a legend of 3 rows plus one per line drawn
-        lines = 2 if len(self._trends) == 1 else len(self._trends)
+        # plotille adds ~13 columns of y axis and ~10 after the x axis, 2 rows above the plot
+        # (the scale and its top value) and 2 below (the axis and the dates), then the legend:
+        # a blank row, a heading of 2 rows and one row per entry (one trend: dots and line)
+        drawn = sum(1 for trend in self._trends if trend.points)
+        entries = 2 if drawn == 1 else drawn
         width = max(20, self.size.width - 24)
-        height = max(3, self.size.height - 3 - (3 + lines))
+        height = max(3, self.size.height - 4 - (3 + entries))
         text = trend_chart(self._trends, width=width, height=height, tz=self.tz, colour=True)
         return Text.from_ansi(text, no_wrap=True)
