@@ -41,6 +41,26 @@ def _user_errors(func):
     return wrapper
 
 
+def _without_collections(func):
+    """Run a command with the cyclic garbage collector paused.
+
+    `history` and `trend` build tens of thousands of rows and points and then end: the
+    collector would walk them again and again (about 6 % of `trend`) to find no cycles.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return wrapper
+
+
 class Context:
     """What every command receives: the global options and a lazily built Tracker."""
 
@@ -337,6 +357,7 @@ def _period(obj: Context, since: str | None, until: str | None):
 @json_option
 @pass_context
 @_user_errors
+@_without_collections
 def history(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
     """List sessions newest first, with spots rated and overall pain before and after.
 
@@ -344,7 +365,6 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
     """
     from selftrack import historytext
 
-    _no_collections()
     tracker = obj.tracker
     start, end = _period(obj, since, until)
     rows = tracker.session_summaries(start, end)
@@ -370,6 +390,7 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
 @json_option
 @pass_context
 @_user_errors
+@_without_collections
 def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str | None, as_json: bool) -> None:
     """Show how spots, regions or the overall pain changed, and whether it is meaningful.
 
@@ -383,7 +404,6 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     """
     from selftrack import historytext
 
-    _no_collections()
     tracker = obj.tracker
     start, end = _period(obj, since, until)
     trends = tracker.trends(subjects, start, end)
@@ -406,13 +426,6 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
             title = ", ".join(t.name for t in shown)
             out += ["", title, trend_chart(shown, tz=tz, colour=_colour())]
     click.echo("\n".join(out))
-
-
-def _no_collections() -> None:
-    # a read-only command builds tens of thousands of rows and points, prints and exits:
-    # the cyclic collector would walk them again and again (about 6 % of `trend`) to find
-    # no cycles
-    gc.disable()
 
 
 def _colour() -> bool:

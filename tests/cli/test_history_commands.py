@@ -148,3 +148,20 @@ def test_trend_table_explains_the_rule(run, history_db):
 def test_trend_on_an_empty_database(run):
     result = run("trend")
     assert result.exit_code == 0 and "no ratings" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["history"], ["trend"], ["trend", "nowhere"]])
+def test_collector_is_paused_only_while_the_command_runs(run, history_db, monkeypatch, args):
+    import gc
+
+    from selftrack.analysis import review
+
+    seen = []
+    real_trends, real_summaries = review.trends, review.session_summaries
+    monkeypatch.setattr(review, "trends", lambda *a, **k: seen.append(gc.isenabled()) or real_trends(*a, **k))
+    monkeypatch.setattr(
+        review, "session_summaries", lambda *a, **k: seen.append(gc.isenabled()) or real_summaries(*a, **k)
+    )
+    assert gc.isenabled()
+    run(*args)  # the last one is refused (no such spot): the collector comes back all the same
+    assert seen == [False] and gc.isenabled()
