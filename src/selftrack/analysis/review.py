@@ -96,15 +96,14 @@ def trends(
         wanted = {(s.kind, s.side == "both") for s in chosen}
         if ("region", False) in wanted and by_side is None:
             by_side = queries.region_series(db, profile, sessions, start, end, point=Point)
-        found = {Subject("region", key, side): series for (key, side), series in (by_side or {}).items()}
+        found = _by_subject("region", by_side or {})
         if ("region", True) in wanted:
             pooled = queries.region_series(db, profile, sessions, start, end, pool_sides=True, point=Point)
-            found |= {Subject("region", key, side): series for (key, side), series in pooled.items()}
+            found |= _by_subject("region", pooled)
         names: dict[str, tuple[str, str]] = {}
         if ("spot", False) in wanted:
             spot_ids = sorted({s.key for s in chosen if s.kind == "spot"})
-            by_spot = queries.spot_series(db, profile, start, end, spot_ids=spot_ids, point=Point)
-            found |= {Subject("spot", key, side): series for (key, side), series in by_spot.items()}
+            found |= _by_subject("spot", queries.spot_series(db, profile, start, end, spot_ids=spot_ids, point=Point))
             names = queries.spot_names(db, spot_ids)
     new = tuple.__new__  # as the queries make points: quicker than Point() on thousands
     for side, column in (("before", 2), ("after", 3)):
@@ -244,3 +243,8 @@ def focus_protocol(tracker) -> ProtocolSpec | None:
         pairs = pick_focus(history, since)
         specs = queries.spot_specs(db, {spot for spot, _side in pairs}) if pairs else {}
     return build_focus_spec(pairs, specs)
+
+
+def _by_subject(kind: str, series: dict[tuple[str, str], list[Point]]) -> dict[Subject, list[Point]]:
+    """The series a query gives per (key, side), keyed by their Subject."""
+    return {Subject(kind, key, side): points for (key, side), points in series.items()}

@@ -278,6 +278,7 @@ def _packed_region_rows(
 ) -> list[tuple] | None:
     """(session id, side, ratings the fields miss, mean of each region in `names` or None) per
     session and side, from packed sums (see region_series); None if a sum overflowed."""
+    params = dict(params)  # the region names are this query's own
     value = f"CAST(r.tenderness * {1 << _COUNT_BITS} + 1 AS BIGINT)"
     largest = (1 << 63) - 1
     sums, counts, means = [], [], []
