@@ -53,29 +53,3 @@ def add_session(
     finally:
         tracker.clock = saved
     return session.id
-
-
-def crowd_first_step(database_url: str, session_id: str, copies: int, tenderness: int) -> None:
-    """Give a session `copies` more ratings like its first step's, each of `tenderness`.
-
-    Far more than any routine walks (thousands of one region on one side), as a hand-made
-    import could hold: the region sums must stay exact.
-    """
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url if "://" in database_url else f"sqlite:///{database_url}")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                """
-                INSERT INTO ratings (session_id, step_index, route_id, spot_id, spot_def_id, side,
-                    tenderness, skipped, recognised, referred, referred_to, nerve, note, rated_at)
-                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :copies)
-                SELECT session_id, 1000 + i, route_id, spot_id, spot_def_id, side, :tenderness,
-                    skipped, recognised, referred, referred_to, nerve, note, rated_at
-                FROM ratings, n WHERE session_id = :session AND step_index = 0
-                """
-            ),
-            {"copies": copies, "tenderness": tenderness, "session": session_id},
-        )
-    engine.dispose()

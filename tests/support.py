@@ -20,3 +20,17 @@ FIGURES: Counter[str] = Counter()
 def postgres_admin_url() -> str | None:
     """The PostgreSQL server the tests may use (a URL to a database we may create others from)."""
     return os.environ.get(PG_URL_ENV) or None
+
+
+def unfinished(tracker):
+    """The most recent session still in progress, with its plan, or None."""
+    from selftrack.domain.terms import SessionStatus
+
+    found = tracker.sessions(statuses=[SessionStatus.IN_PROGRESS], with_plan=True)
+    return found[0] if found else None
+
+
+def next_step(tracker, session_id: str) -> int | None:
+    """The step a resumed walk starts at (the first unrated one), or None when all are rated."""
+    walk = tracker.open_walk(session_id)
+    return None if walk.done else walk.current

@@ -29,11 +29,12 @@ def text_of(app, selector: str) -> str:
 
 
 class ScreenHost(App):
-    """A bare app that shows one screen, as the real app pushes it."""
+    """A bare app that shows one screen, as the real app pushes it, over a tracker."""
 
-    def __init__(self, make_screen) -> None:
+    def __init__(self, make_screen, tracker=None) -> None:
         super().__init__()
         self.make_screen = make_screen
+        self.tracker = tracker
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())

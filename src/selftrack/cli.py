@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ class UserError(click.ClickException):
     """A one-line reason on stderr and exit status 1."""
 
     def show(self, file=None) -> None:
-        from selftrack.textviews import printable
+        from selftrack.domain.text import printable
 
         click.echo(f"selftrack: {printable(self.format_message())}", err=True)
 
@@ -37,26 +36,6 @@ def _user_errors(func):
                 reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
                 raise UserError(f"database error: {reason}") from None
             raise
-
-    return wrapper
-
-
-def _without_collections(func):
-    """Run a command with the cyclic garbage collector paused.
-
-    `history` and `trend` build tens of thousands of rows and points and then end: the
-    collector would walk them again and again (about 6 % of `trend`) to find no cycles.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        was_on = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if was_on:
-                gc.enable()
 
     return wrapper
 
@@ -156,10 +135,6 @@ def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: 
 
 
 def _run_tui(obj: Context, **start) -> None:
-    # importing Textual and starting the app builds a large heap that lives as long as the
-    # program: no collections over it; the app freezes it and turns the collector back on
-    # once its first frame is drawn (SelftrackApp.on_ready)
-    gc.disable()
     from selftrack.tui.app import run_app
 
     code = run_app(lambda: obj.tracker, **start)
@@ -194,7 +169,7 @@ def protocols() -> None:
 @pass_context
 def protocols_list(obj: Context, as_json: bool) -> None:
     """List the routines you can walk."""
-    from selftrack.textviews import printable
+    from selftrack.domain.text import printable
 
     loaded = obj.tracker.load()
     specs = list(loaded.specs.values())
@@ -230,7 +205,7 @@ def protocols_list(obj: Context, as_json: bool) -> None:
 @_user_errors
 def protocols_show(obj: Context, protocol_id: str) -> None:
     """Show a routine: its routes, spots and where they are on the body map."""
-    from selftrack.textviews import protocol_text
+    from selftrack.render.protocol import protocol_text
 
     spec = obj.tracker.protocol(protocol_id)
     click.echo(protocol_text(spec))
@@ -242,7 +217,7 @@ def protocols_show(obj: Context, protocol_id: str) -> None:
 def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
     """Check protocol files; every problem is printed as file:line: message (exit 1)."""
     from selftrack.protocols import check_paths
-    from selftrack.textviews import printable
+    from selftrack.domain.text import printable
 
     problems = check_paths(list(paths), obj.tracker.protocol_folders)
     for problem in problems:
@@ -259,7 +234,7 @@ def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
 @_user_errors
 def profiles_(obj: Context, as_json: bool) -> None:
     """List the profiles (people) in the database with their session counts."""
-    from selftrack.textviews import printable
+    from selftrack.domain.text import printable
 
     summaries = obj.tracker.profiles()
     if as_json:
@@ -297,21 +272,20 @@ def db() -> None:
 @pass_context
 def db_path(obj: Context) -> None:
     """Print where the database is."""
-    from selftrack.storage.engine import sqlite_path, to_url
+    from selftrack.storage.engine import locate
 
-    url = _user_errors(to_url)(obj.tracker.db_location)
-    path = sqlite_path(url)
-    click.echo(str(path) if path else url.render_as_string(hide_password=True))
+    click.echo(_user_errors(locate)(obj.tracker.db_location).display)
 
 
 @db.command("check")
+@click.option("--fix", is_flag=True, help="Remove leftovers of interrupted writes beside the database.")
 @pass_context
 @_user_errors
-def db_check(obj: Context) -> None:
-    """Check the database's integrity and schema version (exit 1 on a problem)."""
+def db_check(obj: Context, fix: bool) -> None:
+    """Check the database without changing it: integrity, schema, contents (exit 1 on a problem)."""
     from selftrack.storage.maintenance import check_database
 
-    report = check_database(obj.tracker.open_database(create=False))
+    report = check_database(obj.tracker.db_location, fix=fix)
     for line in report.lines:
         click.echo(line)
     if not report.ok:
@@ -326,7 +300,7 @@ def db_backup(obj: Context, file: Path) -> None:
     """Copy the database to FILE (SQLite; created readable by you only)."""
     from selftrack.storage.maintenance import backup_to
 
-    backup_to(obj.tracker.open_database(create=False), file)
+    backup_to(obj.tracker.db_location, file)
     click.echo(f"backed up to {file}", err=True)
 
 
@@ -357,30 +331,51 @@ def _period(obj: Context, since: str | None, until: str | None):
 @json_option
 @pass_context
 @_user_errors
-@_without_collections
 def history(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
     """List sessions newest first, with spots rated and overall pain before and after.
 
     Ends with a chart of the overall pain over time (dots: sessions; line: running median).
     """
-    from selftrack import historytext
+    from selftrack.render import history as text
 
     tracker = obj.tracker
     start, end = _period(obj, since, until)
-    rows = tracker.session_summaries(start, end)
     tz = tracker.clock.tz
-    if as_json:
-        _print_json(historytext.history_json(rows, tz), indent=1)
-        return
-    if not rows:
-        click.echo("no sessions in this period", err=True)
-        return
-    from selftrack.charts import trend_chart
+    with tracker.streamed_history(start, end) as rows:
+        if as_json:
+            text.write_json_list((text.history_record(row, tz) for row in rows), sys.stdout)
+            return
+        pain: list = []
+        changes: list[int] = []
+        count = rated = 0
 
-    out = [historytext.history_table(rows, tracker.clock.now(), tz), "", historytext.history_footer(rows)]
-    pain = historytext.pain_before_trend(rows)
-    if pain.points:
-        out += ["", "Overall pain before each session:", trend_chart([pain], tz=tz, colour=_colour())]
+        def seen(rows_):
+            nonlocal count, rated
+            for row in rows_:
+                count += 1
+                rated += row.rated
+                if row.pain_before is not None:
+                    pain.append((row.started_at, row.pain_before))
+                if row.pain_change is not None:
+                    changes.append(row.pain_change)
+                yield row
+
+        lines = text.history_lines(seen(rows), tracker.clock.now(), tz)
+        header = [next(lines), next(lines)]
+        first = next(lines, None)
+        if first is None:
+            click.echo("no sessions in this period", err=True)
+            return
+        for line in (*header, first):
+            click.echo(line)
+        for line in lines:
+            click.echo(line)
+    out = ["", text.history_footer(count, rated, changes)]
+    if pain:
+        from selftrack.render.charts import trend_chart
+
+        trend = text.pain_before_trend(sorted(pain))
+        out += ["", "Overall pain before each session:", trend_chart([trend], tz=tz, colour=_colour())]
     click.echo("\n".join(out))
 
 
@@ -390,7 +385,6 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
 @json_option
 @pass_context
 @_user_errors
-@_without_collections
 def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str | None, as_json: bool) -> None:
     """Show how spots, regions or the overall pain changed, and whether it is meaningful.
 
@@ -402,21 +396,21 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     or more AND 30 % of the baseline or more, otherwise it is within noise. The trend per
     month is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
     """
-    from selftrack import historytext
+    from selftrack.render import history as text
 
     tracker = obj.tracker
     start, end = _period(obj, since, until)
     trends = tracker.trends(subjects, start, end)
     tz = tracker.clock.tz
     if as_json:
-        _print_json(historytext.trend_json(trends, tz))
+        text.write_json_list(text.trend_records(trends, tz), sys.stdout, indent=None)
         return
-    if not any(t.points for t in trends):
+    if not any(t.points or t.summary.sessions for t in trends):
         click.echo("no ratings in this period", err=True)
         return
-    from selftrack.charts import trend_chart
+    from selftrack.render.charts import trend_chart
 
-    out = [historytext.trend_table(trends), "", historytext.trend_notes()]
+    out = [text.trend_table(trends), "", text.trend_notes()]
     groups: dict[str, list] = {}
     for item in trends:
         groups.setdefault(f"{item.subject.kind}:{item.subject.key}", []).append(item)
@@ -519,7 +513,7 @@ class _TerminalSafe:
     """
 
     def __init__(self, stream) -> None:
-        from selftrack.textviews import printable
+        from selftrack.domain.text import printable
 
         self._stream = stream
         self._printable = printable
@@ -573,10 +567,8 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
 @_user_errors
 def demo(obj: Context, days: int, seed: int, force: bool) -> None:
     """Write a realistic sample history, to try the program with months of data."""
-    from selftrack.demo import write_demo
-
     progress = _progress_printer("demo") if sys.stderr.isatty() else None
-    result = write_demo(obj.tracker, days=days, seed=seed, force=force, progress=progress)
+    result = obj.tracker.write_demo(days=days, seed=seed, force=force, progress=progress)
     click.echo(
         f"wrote {result.sessions} sample sessions with {result.ratings} ratings "
         f"over {days} days into {obj.tracker.database.display}",

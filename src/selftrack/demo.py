@@ -9,11 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from selftrack.domain import ProtocolSpec, SessionStatus
-from selftrack.tracker import Tracker, TrackerError
+from selftrack.domain.model import ProtocolSpec
+from selftrack.domain.terms import SessionStatus
+from selftrack.errors import SelftrackError
+from selftrack.storage.store import Store
 
-_ROUTINES = ("quick-check", "perfect-spots", "low-back-lines", "glute-arcs", "deep-and-distant")
+DEMO_ROUTINES = ("quick-check", "perfect-spots", "low-back-lines", "glute-arcs", "deep-and-distant")
 _BATCH_SESSIONS = 200
+
+
+class DemoRefused(SelftrackError, ValueError):
+    """Sample data that would mix into real records."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +29,8 @@ class DemoResult:
 
 
 def write_demo(
-    tracker: Tracker,
+    store: Store,
+    specs: list[ProtocolSpec],
     *,
     days: int = 120,
     seed: int = 1,
@@ -31,38 +38,27 @@ def write_demo(
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     """Write `days` days of sample sessions ending today, in one transaction per batch."""
-    from sqlalchemy import func, insert, select
+    from selftrack.storage import queries, writes
 
-    from selftrack.storage import repo
-    from selftrack.storage.models import RatingRow, SessionRow
-
-    specs = [tracker.protocol(pid) for pid in _ROUTINES if pid in tracker.load().specs]
-    if not specs:
-        raise TrackerError("no built-in protocols found to build sample data from")
-    database = tracker.database
-    with database.reading() as db:
-        profile = tracker._profile(db)
-        real = db.scalar(
-            select(func.count())
-            .select_from(SessionRow)
-            .where(SessionRow.profile_id == profile, SessionRow.origin != "demo")
-        )
+    with store.reading() as scope:
+        real = queries.count_other_origins(scope, "demo")
     if real and not force:
-        raise TrackerError(
+        raise DemoRefused(
             f"this database holds {real} real session(s); sample data would mix into them "
             "(use --force to do it anyway, or --db to choose another database)"
         )
     rng = random.Random(seed)
-    with database.writing() as db:
-        profile = tracker._profile(db)
+    with store.writing() as scope:
+        profile = scope.profile
         def_ids: dict[str, int] = {}
         for spec in specs:
-            def_ids |= repo.store_spot_definitions(db, spec.spots.values())
+            by_digest = writes.store_definitions(scope.conn, spec.spots.values())
+            def_ids |= {spot.id: by_digest[spot.digest] for spot in spec.spots.values()}
     plans = {spec.id: _plan(spec, def_ids) for spec in specs}
     by_id = {spec.id: spec for spec in specs}
     model = _PainModel(rng, days)
-    now = tracker.clock.now()
-    end_day = tracker.clock.local(now).start_of("day")
+    now = store.clock.now()
+    end_day = store.clock.local(now).start_of("day")
     sessions = []
     for day, hour, pid, sides, tool in _schedule(rng, days, {s.id for s in specs}):
         began = end_day.subtract(days=days - 1 - day).add(hours=hour, minutes=rng.randint(0, 50))
@@ -92,6 +88,8 @@ def write_demo(
                 rating_rows.append(
                     dict(
                         session_id=session_id,
+                        profile_id=profile,
+                        started_at=began,
                         step_index=index,
                         route_id=route_id,
                         spot_id=spot_id,
@@ -105,6 +103,7 @@ def write_demo(
                         nerve=nerve,
                         note="",
                         rated_at=moment,
+                        edited_at=None,
                     )
                 )
             mean = sum(level) / len(level) if level else 0
@@ -128,11 +127,11 @@ def write_demo(
                     status=SessionStatus.FINISHED.value,
                     plan=plan_json,
                     origin="demo",
+                    edited_at=None,
                 )
             )
-        with database.writing() as db:
-            db.execute(insert(SessionRow.__table__), session_rows)
-            db.execute(insert(RatingRow.__table__), rating_rows)
+        with store.writing() as scope:
+            writes.insert_sessions(scope.conn, session_rows, rating_rows)
         written_sessions += len(session_rows)
         written_ratings += len(rating_rows)
         if progress:
@@ -153,7 +152,7 @@ _NOTES = (
 
 
 def _plan(spec: ProtocolSpec, def_ids: dict[str, int]):
-    from selftrack.storage.repo import encode_plan
+    from selftrack.storage.writes import encode_plan
 
     steps = spec.steps("both")
     plan_json = encode_plan(steps, {r.id: r.name for r in spec.routes}, def_ids)

@@ -65,8 +65,21 @@ def resolve_db(value: str | None) -> str:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create `path` (and missing parents) readable by the owner only."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create `path` and every missing parent readable by the owner only (0700, whatever the
+    umask); folders that already exist are left as they are, but `path` itself is made 0700."""
+    missing: list[Path] = []
+    folder = Path(path)
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass  # made a moment ago by another process
+        os.chmod(folder, 0o700)
     os.chmod(path, 0o700)
 
 
@@ -74,6 +87,21 @@ def create_private_file(path: Path) -> None:
     """Create an empty file readable by the owner only; an existing file is left alone."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
+
+
+TEMP_SUFFIX = ".selftrack-tmp"
+
+
+def private_temp(folder: Path, name: str) -> tuple[int, Path]:
+    """A new owner-only file for `name` in `folder`, under an unpredictable temporary name.
+
+    Created with O_EXCL (mkstemp): a file or symlink planted at that name is never followed.
+    The name ends in TEMP_SUFFIX, so leftovers of a killed run can be found and removed.
+    """
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=folder)
+    return handle, Path(temporary)
 
 
 def open_private(path: Path, mode: str = "w", **kwargs):

@@ -199,10 +199,8 @@ def test_version():
 
 
 def test_demo_sessions_are_all_in_the_past(db_path, clock):
-    from selftrack.demo import write_demo
-
     with Tracker(str(db_path), clock=clock) as tracker:
-        write_demo(tracker, days=3)
+        tracker.write_demo(days=3)
         sessions = tracker.sessions()
     assert sessions
     assert all(s.ended_at <= clock.now() for s in sessions)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from selftrack.cli import cli
-from selftrack.storage.schema import HEAD_REVISION
+from selftrack.storage.migrations import HEAD_REVISION
 from selftrack.tracker import Tracker
 from support import TEST_PROTOCOLS
 

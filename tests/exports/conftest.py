@@ -85,7 +85,7 @@ def history(database_url: str, monkeypatch: pytest.MonkeyPatch):
     """
     counter = iter(range(1, 10_000))
     monkeypatch.setattr(
-        "selftrack.tracker.uuid.uuid4", lambda: uuid.UUID(int=0xE0 << 120 | next(counter), version=4)
+        "selftrack.tracker.facade.uuid.uuid4", lambda: uuid.UUID(int=0xE0 << 120 | next(counter), version=4)
     )
     with Tracker(
         database_url,

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from selftrack.exports import ExportRequest
 from selftrack.exports.json_import import ImportRefused
@@ -69,7 +68,7 @@ def _snapshot(tracker) -> tuple:
     tracker.export(ExportRequest("json"), out)
     with tracker.database.reading() as db:
         counts = tuple(
-            db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            db.scalar(f"SELECT count(*) FROM {table}")
             for table in ("profiles", "sessions", "ratings", "spot_definitions")
         )
     return out.getvalue(), counts

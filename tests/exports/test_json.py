@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from selftrack.exports import ExportRequest, json_import
+from selftrack.exports import ExportRequest, json_import, json_reader
 from selftrack.exports.json_export import FORMAT_NAME, FORMAT_VERSION
 from exports.conftest import SESSIONS, check_golden
 
@@ -107,7 +107,7 @@ def test_keys_in_any_order_and_any_layout(history, empty_tracker, tmp_path):
 
 
 def test_a_file_read_in_tiny_pieces_imports_the_same(history, empty_tracker, tmp_path, monkeypatch):
-    monkeypatch.setattr(json_import, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(json_reader, "CHUNK_BYTES", 7)
     path = tmp_path / "export.json"
     path.write_bytes(export_json(history))
     empty_tracker.import_file(path)

@@ -13,7 +13,6 @@ import sys
 import time
 
 import pytest
-from sqlalchemy import text
 
 from selftrack.tracker import Tracker
 from support import FIGURES
@@ -118,17 +117,11 @@ def test_recording_while_others_import_export_and_write(tmp_path):
     acked = [line.split() for line in out.splitlines()]
     with Tracker(str(db), profile="rater") as check:
         with check.database.reading() as session:
-            stored = set(
-                session.execute(
-                    text("SELECT session_id, step_index, tenderness FROM ratings")
-                ).all()
+            stored = set(session.rows("SELECT session_id, step_index, tenderness FROM ratings"))
+            demo = session.one(
+                "SELECT count(DISTINCT s.id), count(r.id) FROM sessions s "
+                "JOIN ratings r ON r.session_id = s.id WHERE s.origin = 'demo'"
             )
-            demo = session.execute(
-                text(
-                    "SELECT count(DISTINCT s.id), count(r.id) FROM sessions s "
-                    "JOIN ratings r ON r.session_id = s.id WHERE s.origin = 'demo'"
-                )
-            ).one()
         assert len(check.sessions()) == 30
         assert exported_ids <= {session.id for session in check.sessions()}
         counts = {p.name: p.sessions for p in check.profiles()}

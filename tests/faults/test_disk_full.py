@@ -12,13 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 from click.testing import CliRunner
 
 from selftrack.cli import cli
 from selftrack.storage.engine import DatabaseError
 from selftrack.tracker import Tracker
-from support import FIGURES
+from support import FIGURES, next_step, unfinished
 
 
 @pytest.fixture
@@ -60,8 +59,8 @@ def _assert_intact(path: Path, tracker: Tracker, session_id: str, saved: list[in
     ratings = tracker.ratings(session_id)
     assert [r.step_index for r in ratings] == saved
     assert all(r.tenderness == r.step_index % 11 for r in ratings)
-    assert tracker.next_step(session_id) == len(saved)
-    assert tracker.unfinished_session().id == session_id
+    assert next_step(tracker, session_id) == len(saved)
+    assert unfinished(tracker).id == session_id
 
 
 def test_disk_full_on_a_real_small_filesystem(tiny_disk):
@@ -124,21 +123,24 @@ def test_database_full_by_page_limit(db_path):
     with Tracker(str(db_path)) as tracker:
         session = tracker.start_session("low-back-lines", "both")
         tracker.record_rating(session.id, 0, 0)
-        engine = tracker.database.engine
-        with engine.connect() as conn:
-            pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+        database = tracker.database
+        with database.reading() as conn:
+            pages = conn.scalar("PRAGMA page_count")
+        unlimited = database.connect
 
-        @event.listens_for(engine, "connect")
-        def _limit(dbapi_connection, _record):
-            dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 8}")
+        def limited():
+            raw = unlimited()
+            raw.execute(f"PRAGMA max_page_count = {pages + 8}")
+            return raw
 
-        engine.dispose()
+        database.close()  # the next connection is made with the limit
+        database.connect = limited
         saved, message = _fill_until_full(tracker, session.id, "a long note " * 800)
         assert saved[0] == 0 and len(saved) > 1
         assert message.startswith("could not save to") and "the disk is full" in message
         _assert_intact(db_path, tracker, session.id, saved)
-        event.remove(engine, "connect", _limit)
-        engine.dispose()
+        database.close()
+        database.connect = unlimited
         tracker.record_rating(session.id, len(saved), 5)  # room again: the walk goes on
-        assert tracker.next_step(session.id) == len(saved) + 1
+        assert next_step(tracker, session.id) == len(saved) + 1
     FIGURES["disk-full failures met with a clear message"] += 1

@@ -18,10 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from selftrack.tracker import Tracker
-from support import FIGURES
+from support import FIGURES, next_step, unfinished
 
 WALKER = Path(__file__).with_name("walker.py")
 PROTOCOL, SIDES = "low-back-lines", "left"
@@ -66,28 +65,26 @@ def _check_after_kill(location: str, backend: str, acked: dict, finished: set, t
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     with tracker.database.reading() as db:
-        rows = db.execute(
-            text(
-                "SELECT r.session_id, r.step_index, r.tenderness, r.skipped, s.status "
-                "FROM ratings r JOIN sessions s ON s.id = r.session_id"
-            )
-        ).all()
+        rows = db.rows(
+            "SELECT r.session_id, r.step_index, r.tenderness, r.skipped, s.status "
+            "FROM ratings r JOIN sessions s ON s.id = r.session_id"
+        )
     stored = {(sid, step): (value, bool(skipped)) for sid, step, value, skipped, _ in rows}
     status = {sid: state for sid, _, _, _, state in rows}
     for (sid, step), value in acked.items():
         assert (sid, step) in stored, f"acknowledged rating lost: {sid} step {step}"
         assert stored[sid, step] == ((None, True) if value == -1 else (value, False))
     assert all(status[sid] == "finished" for sid in finished)
-    unfinished = tracker.unfinished_session()
-    if unfinished is None:
+    open_session = unfinished(tracker)
+    if open_session is None:
         return  # killed between finishing a session and starting the next
-    assert status.get(unfinished.id, "in_progress") == "in_progress"
+    assert status.get(open_session.id, "in_progress") == "in_progress"
     # The walk goes in order: the stored ratings are steps 0..n-1 and resuming starts at n.
     # (A stored step may lack an acknowledgement when a kill struck between its commit and
     # the print; the walker then went on from the next one, as a user would.)
-    steps = sorted(step for sid, step in stored if sid == unfinished.id)
+    steps = sorted(step for sid, step in stored if sid == open_session.id)
     assert steps == list(range(len(steps)))
-    assert tracker.next_step(unfinished.id) == (len(steps) if len(steps) < len(unfinished.steps) else None)
+    assert next_step(tracker, open_session.id) == (len(steps) if len(steps) < len(open_session.steps) else None)
 
 
 KILLS = {"sqlite": 220, "postgres": 40}  # ~45 ms per kill on SQLite, 70 ms on PostgreSQL

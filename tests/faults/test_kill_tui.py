@@ -13,7 +13,7 @@ import pytest
 from selftrack import safety
 from selftrack.tracker import Tracker
 from pty_support import TerminalProcess, selftrack_command
-from support import FIGURES, FIXED_NOW, TEST_PROTOCOLS
+from support import FIGURES, FIXED_NOW, TEST_PROTOCOLS, next_step, unfinished
 
 STEPS = 6  # test-mini on both sides
 
@@ -23,13 +23,13 @@ def _check(db_path, acked: dict[int, int]) -> int:
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS) as reader:
-        session = reader.unfinished_session()
+        session = unfinished(reader)
         assert session is not None
         stored = {r.step_index: r.tenderness for r in reader.ratings(session.id)}
         for step, value in acked.items():
             assert stored.get(step) == value, f"acknowledged rating at step {step} lost"
         assert sorted(stored) == list(range(len(stored)))
-        following = reader.next_step(session.id)
+        following = next_step(reader, session.id)
     assert following == (len(stored) if len(stored) < STEPS else None)
     return len(stored)
 

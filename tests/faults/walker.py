@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the network guard
 
 from netguard import NetworkGuard  # noqa: E402
+from support import next_step, unfinished  # noqa: E402
 from selftrack.tracker import Tracker  # noqa: E402
 
 
@@ -33,8 +34,8 @@ def walk(location: str, protocol: str, sides: str, seed: int) -> None:
     rng = random.Random(seed)
     with Tracker(location) as tracker:
         while True:
-            session = tracker.unfinished_session() or tracker.start_session(protocol, sides)
-            step = tracker.next_step(session.id)
+            session = unfinished(tracker) or tracker.start_session(protocol, sides)
+            step = next_step(tracker, session.id)
             while step is not None:
                 value = value_for(session.id, step)
                 if rng.random() < 0.05:
@@ -43,7 +44,7 @@ def walk(location: str, protocol: str, sides: str, seed: int) -> None:
                 else:
                     tracker.record_rating(session.id, step, value, note=f"n{step}")
                 say(f"R {session.id} {step} {value}")
-                step = tracker.next_step(session.id)
+                step = next_step(tracker, session.id)
             tracker.finish(session.id, pain_after=rng.randint(0, 10))
             say(f"F {session.id}")
 
@@ -54,9 +55,9 @@ def main() -> None:
     # Warm up before forking: the protocol cache, and every module a walker needs (loading the
     # database layer costs ~0.3 s; paid once here, not in every short-lived walker).
     Tracker(location).load()
-    from selftrack.storage import engine, repo  # noqa: F401
+    from selftrack.storage import engine, queries, writes  # noqa: F401
 
-    engine.make_engine(engine.to_url(location)).dispose()
+    engine.open_database(location).close()
     for line in sys.stdin:
         command, seed = line.split()
         assert command == "go"

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 import pytest
 
 from selftrack.cli import cli
-from selftrack.textviews import printable
-from selftrack.tracker import NOTE_MAX, Tracker, TrackerError
-from support import FIGURES, TEST_PROTOCOLS
+from selftrack.domain.text import printable
+from selftrack.domain.text import NOTE_MAX
+from selftrack.tracker import Tracker, TrackerError
+from support import FIGURES, TEST_PROTOCOLS, next_step, unfinished
 
 pytestmark = pytest.mark.backends
 
@@ -66,13 +67,13 @@ def test_oversized_and_nul_text_is_refused_and_nothing_changes(tracker):
         with pytest.raises(TrackerError, match=message):
             tracker.record_rating(session.id, 0, 9, **bad)
         FIGURES["bad notes refused"] += 1
-    with pytest.raises(TrackerError, match="tool: 33 characters"):
+    with pytest.raises(TrackerError, match="tool must be one of ball, cane"):
         tracker.start_session("test-mini", "left", tool="z" * 33)
     with pytest.raises(TrackerError, match="session notes: 20,001"):
         tracker.finish(session.id, notes="n" * (NOTE_MAX + 1))
     ratings = tracker.ratings(session.id)
     assert [(r.tenderness, r.note) for r in ratings] == [(4, "kept"), (3, longest)]
-    assert tracker.unfinished_session().id == session.id
+    assert unfinished(tracker).id == session.id
     tracker.finish(session.id, notes="done")
     with pytest.raises(TrackerError, match="note: holds a NUL"):
         tracker.correct_rating(session.id, 0, 5, note="x\x00")
@@ -116,7 +117,7 @@ def test_protocol_files_with_control_characters_are_refused_with_their_line(tmp_
 
 
 def test_names_are_shown_harmlessly_even_if_a_protocol_held_escapes():
-    from selftrack.textviews import protocol_text
+    from selftrack.render.protocol import protocol_text
     from selftrack.tracker import Tracker as T
 
     spec = T(None, protocols_dir=TEST_PROTOCOLS).protocol("test-mini")
@@ -198,7 +199,7 @@ async def test_past_session_screen_shows_hostile_notes_harmlessly(tracker):
     session = tracker.start_session("test-mini", "left")
     tracker.record_rating(session.id, 0, 4, note="[/b] [link=x]click[/link] \x1b[2J")
     tracker.finish(session.id, notes="[bold]loud\x1b]0;title\x07 \u202e")
-    app = ScreenHost(lambda: SessionDetailScreen(tracker, session.id))
+    app = ScreenHost(lambda: SessionDetailScreen(session.id), tracker)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         summary = text_of(app, "#summary")

@@ -68,7 +68,7 @@ def test_everything_written_is_owner_only_under_umask_000(open_umask, private_ho
 def test_automatic_backup_before_an_upgrade_is_owner_only(open_umask, tmp_path):
     path = tmp_path / "old.db"
     path.touch(mode=0o600)
-    migrate(to_url(str(path)), None, target="0001")
+    migrate(str(path), None, target="0001")
     os.chmod(path, 0o600)
     open_database(str(path)).close()
     (backup,) = tmp_path.glob("old.db.before-*.bak")

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, text
 
 from selftrack.storage.engine import make_engine, migrate, open_database, read_revision, to_url
 from selftrack.storage.models import UTCDateTime
-from selftrack.storage.schema import HEAD_REVISION
+from selftrack.storage.migrations import HEAD_REVISION
 from selftrack.tracker import Tracker
 from support import TEST_PROTOCOLS
 
@@ -23,7 +23,7 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url):
     url = to_url(database_url)
     if url.get_backend_name() == "sqlite":
         open(url.database, "wb").close()
-    migrate(url, None, target="0001")
+    migrate(database_url, None, target="0001")
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(_at("INSERT INTO profiles (id, name, display_name, created_at) VALUES (1, 'default', '', :t)"), {"t": WHEN})
@@ -46,14 +46,14 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url):
                     ),
                     {"t": WHEN},
                 )
-    assert read_revision(engine)[0] == "0001"
     engine.dispose()
 
     database = open_database(database_url)
-    assert read_revision(database.engine)[0] == HEAD_REVISION
-    with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM sessions")).scalar() == 3
-        assert conn.execute(text("SELECT count(*) FROM ratings")).scalar() == 12
+    assert read_revision(database) == HEAD_REVISION
+    with database.reading() as conn:
+        assert conn.scalar("SELECT count(*) FROM sessions") == 3
+        assert conn.scalar("SELECT count(*) FROM ratings") == 12
+        assert conn.rows("SELECT rated, tenderness_sum, tenderness_max FROM sessions") == [(4, 6, 3)] * 3
     database.close()
     with Tracker(database_url, protocols_dir=TEST_PROTOCOLS) as tracker:
         sessions = tracker.sessions()

@@ -36,7 +36,7 @@ class DialogApp(App):
         self.returned = "not yet"
 
     def on_mount(self) -> None:
-        self.push_screen(ExportDialog(self.tracker, folder=self.folder), self._keep)
+        self.push_screen(ExportDialog(folder=self.folder), self._keep)
 
     def _keep(self, result) -> None:
         self.returned = result

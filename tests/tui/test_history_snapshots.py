@@ -23,15 +23,15 @@ def fixed_history(tracker):
 
 
 def test_trends_screen(snap_compare, fixed_history):
-    app = ScreenHost(lambda: TrendsScreen(fixed_history))
+    app = ScreenHost(lambda: TrendsScreen(), fixed_history)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
 def test_heat_map_mean(snap_compare, fixed_history):
-    app = ScreenHost(lambda: HeatMapScreen(fixed_history, period="0"))
+    app = ScreenHost(lambda: HeatMapScreen(period="0"), fixed_history)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
 def test_heat_map_change(snap_compare, fixed_history):
-    app = ScreenHost(lambda: HeatMapScreen(fixed_history, mode="change", period="0"))
+    app = ScreenHost(lambda: HeatMapScreen(mode="change", period="0"), fixed_history)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)

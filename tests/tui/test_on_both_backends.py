@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selftrack.domain import SessionStatus
+from selftrack.domain.model import SessionStatus
 from selftrack.tui.app import build_app
 from selftrack.tui.screens.home import HomeScreen
 from selftrack.tui.screens.session_detail import SessionDetailScreen
@@ -36,7 +36,7 @@ async def test_a_session_walked_by_keys(tracker, acknowledged):
     ratings = tracker.ratings(session.id)
     assert [(r.tenderness, r.skipped) for r in ratings] == [(3, False), (None, True), (7, False)]
 
-    host = ScreenHost(lambda: SessionDetailScreen(tracker, session.id))
+    host = ScreenHost(lambda: SessionDetailScreen(session.id), tracker)
     async with host.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert isinstance(host.screen, SessionDetailScreen)

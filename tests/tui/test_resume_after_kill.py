@@ -14,7 +14,7 @@ from selftrack.tui.screens.resume import ResumeDialog
 from selftrack.tui.screens.summary import SummaryScreen
 from selftrack.tui.screens.walk import WalkScreen
 from pty_support import TerminalProcess, selftrack_command
-from support import FIXED_NOW, TEST_PROTOCOLS
+from support import FIXED_NOW, TEST_PROTOCOLS, next_step, unfinished
 from tui_support import settle, text_of
 
 
@@ -22,7 +22,7 @@ def _wait_for_ratings(db_path, count: int, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS) as reader:
-            session = reader.unfinished_session()
+            session = unfinished(reader)
             if session is not None and len(reader.ratings(session.id)) >= count:
                 return
         time.sleep(0.05)

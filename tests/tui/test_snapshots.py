@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from selftrack.demo import write_demo
 from selftrack.tui.app import build_app
 from tui_support import settle
 
@@ -14,7 +13,7 @@ SIZE = (120, 40)
 @pytest.fixture
 def history(tracker, acknowledged):
     """Sixty days of sample sessions ending at the fixed clock's day."""
-    write_demo(tracker, days=60, seed=7)
+    tracker.write_demo(days=60, seed=7)
     return tracker
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from selftrack.domain import SessionStatus
+from selftrack.domain.model import SessionStatus
 from selftrack.tui.app import build_app
 from selftrack.tui.screens.home import HomeScreen
 from selftrack.tui.screens.start import StartScreen
 from selftrack.tui.screens.summary import SummaryScreen
 from selftrack.tui.screens.text_entry import TextEntryDialog
 from selftrack.tui.screens.walk import WalkScreen
-from selftrack.tui.messages import RatingRecorded
+from selftrack.tui.messages import RatingSaved
 from selftrack.tui.widgets.body_map import BodyMap
 from selftrack.tui.widgets.key_footer import KeyFooter
 
@@ -83,7 +83,7 @@ async def test_whole_session_by_keys(tracker, acknowledged):
         (4, 7, False, False, True, False, ""),
         (5, 2, False, False, False, True, "thigh"),
     ]
-    assert len({id(m) for m in recorded if isinstance(m, RatingRecorded)}) == 6
+    assert len({id(m) for m in recorded if isinstance(m, RatingSaved)}) == 6  # each handled by the walk
 
 
 async def test_back_and_undo(tracker, acknowledged):

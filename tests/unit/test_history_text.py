@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from selftrack.analysis.history import SessionSummary
-from selftrack.historytext import history_table
-from selftrack.storage.reader import SQLiteRowReader
-from selftrack.terms import SessionStatus
+import json
+import io
+
+from selftrack.domain.records import SessionSummary
+from selftrack.domain.terms import SessionStatus
+from selftrack.render.history import history_lines, write_json_list
+from selftrack.storage.connection import SQLiteConnection
+
+
+def history_table(rows, now, tz) -> str:
+    return "\n".join(history_lines(rows, now, tz))
 
 
 def test_sqlite_text_is_read_as_utc():
-    moment = SQLiteRowReader.moment("2026-11-20 09:30:05.250000")
+    moment = SQLiteConnection.moment("2026-11-20 09:30:05.250000")
     assert moment == datetime(2026, 11, 20, 9, 30, 5, 250000, tzinfo=timezone.utc)
     assert moment.utcoffset() == timedelta(0)
 
@@ -46,3 +53,14 @@ def test_history_row_without_ratings_or_pain():
         "0987-03-09 07:05  1039 years ago  a-routine-with-a-l  left   abandoned        0    12"
         "     –    –  – → 4"
     )
+
+
+def test_json_written_item_by_item_is_what_json_dumps_gives():
+    items = [{"a": 1, "b": [1, 2], "c": "Zoë"}, {"a": None, "b": [], "c": "x\ny"}]
+    for indent in (None, 1, 2):
+        out = io.StringIO()
+        assert write_json_list(iter(items), out, indent=indent) == 2
+        assert out.getvalue() == json.dumps(items, indent=indent, ensure_ascii=False) + "\n"
+    empty = io.StringIO()
+    write_json_list(iter([]), empty)
+    assert json.loads(empty.getvalue()) == []

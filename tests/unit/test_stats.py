@@ -9,15 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selftrack.analysis.adherence import build_adherence, week_start
-from selftrack.analysis.focus import RecentRating, build_focus_spec, pick_focus
-from selftrack.analysis.heatmap import HeatCell, HeatMap, heat_changes
+from selftrack.analysis.focus import build_focus_spec, pick_focus
 from selftrack.analysis.stats import (
+    Change,
+    Measure,
     Verdict,
     baseline_window,
     binned_medians,
-    compare,
-    is_meaningful,
+    from_ends,
+    is_clear,
+    judge,
     median,
+    region_change,
     rounded,
     running_median,
     summarize,
@@ -25,67 +28,77 @@ from selftrack.analysis.stats import (
     trend_per_month,
 )
 from selftrack.analysis.trends import (
-    Asymmetry,
     Point,
     Subject,
     SubjectError,
-    asymmetries,
-    build_trend,
+    asymmetry,
+    core_spots,
     default_subjects,
     parse_subjects,
+    region_line,
+    series_trend,
     subject_name,
 )
-from selftrack.domain import SpotSpec
+from selftrack.domain.model import SpotSpec
+from selftrack.domain.records import HeatCell, RecentRating
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
 
 
-# -- baseline, latest and meaningful change ---------------------------------------------------
+# -- one spot: baseline, latest, and what a change may be called ---------------------------------
 
 
 def test_baseline_and_latest_are_medians_of_three():
     # baseline median(6, 7, 5) = 6, latest median(4, 3, 2) = 3: -3 points, -50 %
     change = summarize([6, 7, 5, 4, 3, 2])
-    assert (change.baseline, change.latest, change.change) == (6, 3, -3)
+    assert (change.baseline, change.latest, change.change, change.sessions) == (6, 3, -3, 6)
     assert change.percent_change == pytest.approx(-50.0)
-    assert change.meaningful and change.verdict is Verdict.IMPROVED
+    assert change.meaningful and change.verdict is Verdict.LESS_TENDER
 
 
-def test_one_point_drop_is_within_noise():
+def test_five_sessions_are_too_few_for_a_verdict():
+    # 8 8 | 5 | 2 2: the numbers are there (8 -> 2, -6), the verdict is not
+    change = summarize([8, 8, 5, 2, 2])
+    assert (change.baseline, change.latest, change.change) == (8, 2, -6)
+    assert change.verdict is Verdict.TOO_FEW and not change.meaningful
+
+
+def test_one_point_drop_is_no_clear_change():
     change = summarize([8, 8, 8, 7, 7, 7])
     assert change.change == -1 and not change.meaningful
-    assert change.verdict is Verdict.NOISE
+    assert change.verdict is Verdict.NO_CLEAR_CHANGE
 
 
-def test_two_points_but_under_thirty_percent_is_noise():
+def test_two_points_but_under_thirty_percent_is_no_clear_change():
     # 8 -> 6: 2 points but 25 % of 8 (needs 2.4)
-    change = summarize([8, 6])
+    change = summarize([8, 8, 8, 6, 6, 6])
     assert change.change == -2 and change.percent_change == pytest.approx(-25.0)
-    assert change.verdict is Verdict.NOISE
+    assert change.verdict is Verdict.NO_CLEAR_CHANGE
 
 
-def test_thirty_percent_but_under_two_points_is_noise():
+def test_thirty_percent_but_under_two_points_is_no_clear_change():
     # 3 -> 1.5: 50 % but only 1.5 points
-    assert summarize([3, 1.5]).verdict is Verdict.NOISE
+    assert summarize([3, 3, 3, 1.5, 1.5, 1.5]).verdict is Verdict.NO_CLEAR_CHANGE
 
 
-def test_two_points_and_forty_percent_is_improvement():
-    change = summarize([5, 3])
-    assert change.percent_change == pytest.approx(-40.0)
-    assert change.verdict is Verdict.IMPROVED
+def test_more_tender_uses_the_same_size_of_change_and_its_own_words():
+    assert summarize([2, 2, 2, 5, 5, 5]).verdict is Verdict.MORE_TENDER
+    assert summarize([0, 0, 0, 2, 2, 2]).percent_change is None  # no percent of 0
+    assert summarize([0, 0, 0, 2, 2, 2]).verdict is Verdict.MORE_TENDER
 
 
-def test_rise_from_zero_has_no_percent_but_can_be_meaningful():
-    change = summarize([0, 2])
-    assert change.percent_change is None
-    assert change.verdict is Verdict.WORSENED
+def test_overall_pain_has_meaningful_words():
+    assert summarize([6, 6, 6, 3, 3, 3], Measure.PAIN).verdict is Verdict.BETTER
+    assert summarize([3, 3, 3, 6, 6, 6], Measure.PAIN).verdict is Verdict.WORSE
+    assert summarize([6, 6, 6, 5, 5, 5], Measure.PAIN).verdict is Verdict.NO_MEANINGFUL_CHANGE
+    assert summarize([6, 6, 3, 3], Measure.PAIN).verdict is Verdict.TOO_FEW
 
 
 def test_exact_thresholds_count_despite_floating_point():
     # 30 % of 20/3 is 2.0000000000000004 in floating point
-    assert is_meaningful(20 / 3, -2.0)
-    assert is_meaningful(10 / 3 * 2, 2.0)
-    assert not is_meaningful(7, -2.0)
+    assert is_clear(20 / 3, -2.0)
+    assert is_clear(10 / 3 * 2, 2.0)
+    assert not is_clear(7, -2.0)
 
 
 def test_single_session_has_no_change():
@@ -96,7 +109,8 @@ def test_single_session_has_no_change():
 
 
 def test_empty_series():
-    assert summarize([]).verdict is Verdict.NO_DATA
+    change = summarize([])
+    assert change.verdict is Verdict.TOO_FEW and change.sessions == 0 and change.change is None
 
 
 def test_short_series_use_half_of_the_values():
@@ -105,21 +119,97 @@ def test_short_series_use_half_of_the_values():
     change = summarize([1, 2, 3, 4, 5])
     assert (change.baseline, change.latest, change.change) == (1.5, 4.5, 3.0)
     assert change.percent_change == pytest.approx(200.0)
-    assert change.verdict is Verdict.WORSENED
+
+
+def test_from_ends_is_summarize_without_the_middle():
+    values = [5, 6, 4, 9, 9, 9, 9, 2, 3, 1]
+    assert from_ends(values[:3], values[-3:], len(values)) == summarize(values)
 
 
 def test_one_outlier_in_the_baseline_does_not_move_it():
     assert summarize([3, 10, 3, 3, 3, 3]).baseline == 3
 
 
-def test_compare_two_levels():
-    assert compare(6.0, 3.5).verdict is Verdict.IMPROVED
-    assert compare(6.0, 4.5).verdict is Verdict.NOISE
-
-
 def test_rounded_has_no_negative_zero():
     assert rounded(-0.04) == 0.0 and str(rounded(-0.04)) == "0.0"
     assert rounded(None) is None and rounded(2.25, 1) == 2.2
+
+
+# -- regions: built from their spots, like for like --------------------------------------------
+
+
+def _spot(baseline, latest, sessions=6):
+    return Change(baseline, latest, sessions, judge(baseline, latest, sessions, Measure.TENDERNESS))
+
+
+def test_region_change_is_built_from_its_spots():
+    # baselines 6, 4, 5 -> 5; latests 3, 2, 4 -> 3: -2 (40 %), and all three went down
+    region = region_change([_spot(6, 3), _spot(4, 2), _spot(5, 4)])
+    assert (region.baseline, region.latest, region.change) == (5, 3, -2)
+    assert (region.spots, region.agreeing, region.verdict) == (3, 3, Verdict.LESS_TENDER)
+
+
+def test_a_region_never_goes_against_most_of_its_spots():
+    # two spots fell a lot (8 -> 2), three rose a little (4 -> 5): the mean falls 1.8 points
+    # (26 %: not clear) — and even if it were, 2 of 5 is no majority
+    spots = [_spot(8, 2), _spot(8, 2), _spot(4, 5), _spot(4, 5), _spot(4, 5)]
+    region = region_change(spots)
+    assert region.change == pytest.approx(-1.8) and region.agreeing == 2
+    assert region.verdict is Verdict.NO_CLEAR_CHANGE
+    bigger = region_change([_spot(9, 1), _spot(9, 1), _spot(4, 5), _spot(4, 5), _spot(4, 5)])
+    assert is_clear(bigger.baseline, bigger.change) and bigger.verdict is Verdict.NO_CLEAR_CHANGE
+
+
+def test_spots_with_too_few_sessions_do_not_count_in_a_region():
+    region = region_change([_spot(8, 2, sessions=5), _spot(4, 4)])
+    assert (region.spots, region.baseline, region.latest) == (1, 4, 4)
+    assert region.verdict is Verdict.NO_CLEAR_CHANGE
+    assert region_change([_spot(8, 2, sessions=5)]).verdict is Verdict.TOO_FEW
+
+
+def test_a_change_of_routine_alone_gives_no_clear_change():
+    """The first sessions walked a one-spot routine, the later ones a 25-spot routine in which
+    that spot is not; no spot changed. Pooled per session, the region's mean went 7 -> 3.6;
+    built from its spots it did not move."""
+    early = [7.0] * 6  # the one spot, six sessions of the short routine
+    later = {f"arc-{n}": [2.0 + (n % 4)] * 6 for n in range(25)}  # the long routine's spots
+    pooled_first = median([sum(early[:1]) / 1] * 3)
+    pooled_last = median([sum(v[0] for v in later.values()) / 25] * 3)
+    assert summarize([pooled_first] * 3 + [pooled_last] * 3).verdict is Verdict.LESS_TENDER
+    spots = [summarize(early)] + [summarize(values) for values in later.values()]
+    region = region_change(spots)
+    assert region.change == 0 and region.verdict is Verdict.NO_CLEAR_CHANGE and region.spots == 26
+
+
+def test_the_line_is_drawn_from_a_fixed_set_of_spots():
+    counts = {("a", "left"): 100, ("b", "left"): 85, ("c", "left"): 40}
+    assert core_spots(counts) == [("a", "left"), ("b", "left")]
+    series = {
+        ("a", "left"): [Point(T0, 4), Point(T0 + timedelta(days=1), 6), Point(T0 + timedelta(days=2), 2)],
+        ("b", "left"): [Point(T0, 2), Point(T0 + timedelta(days=2), 4)],
+        ("c", "left"): [Point(T0 + timedelta(days=1), 9)],
+    }
+    # day 1 lacks b: not drawn, so the line cannot jump when a routine leaves a spot out
+    assert region_line(series, core_spots(counts)) == [Point(T0, 3), Point(T0 + timedelta(days=2), 3)]
+
+
+# -- left and right ------------------------------------------------------------------------------
+
+
+def test_asymmetry_needs_the_same_side_on_three_of_the_last_five():
+    # left minus right, oldest first: only 2 of the last 5 sessions have the left 1+ higher
+    two = asymmetry("buttock", [{"s": (5, 3)}, {"s": (4, 4)}, {"s": (6, 4)}, {"s": (3, 3)}, {"s": (4, 4)}])
+    assert two.differences == (2, 0, 2, 0, 0) and two.holds == 2 and not two.notable
+    three = asymmetry("buttock", [{"s": (5, 3)}, {"s": (4, 4)}, {"s": (6, 4)}, {"s": (3, 3)}, {"s": (5, 4)}])
+    assert three.holds == 3 and three.notable and three.more_tender_side == "left"
+    assert three.difference == 1  # the median of 2, 0, 2, 0, 1
+
+
+def test_asymmetry_takes_the_last_five_and_averages_the_paired_spots():
+    old = [{"s": (1, 9)}] * 10  # long ago the right was much worse
+    recent = [{"s": (6, 2), "t": (4, 4)}] * 5  # lately: left 5, right 3 on average
+    found = asymmetry("low-back", old + recent)
+    assert found.differences == (2, 2, 2, 2, 2) and found.notable and found.more_tender_side == "left"
 
 
 # -- robust trend -----------------------------------------------------------------------------
@@ -157,10 +247,10 @@ def test_running_median_smooths_a_spike():
 def test_trend_over_a_gap_of_months():
     # two sessions in January, two in June: the slope uses the real days between them
     moments = [T0, T0 + timedelta(days=1), T0 + timedelta(days=151), T0 + timedelta(days=152)]
-    trend = build_trend(Subject("spot", "s", "left"), "S", [Point(m, v) for m, v in zip(moments, [7, 7, 4, 4])])
-    # baseline median(7) (window 2: median(7, 7) = 7), latest 4 -> -3, meaningful
+    trend = series_trend(Subject("spot", "s", "left"), "S", [Point(m, v) for m, v in zip(moments, [7, 7, 4, 4])])
+    # baseline median(7, 7) = 7 (window 2), latest 4 -> -3, but 4 sessions: no verdict yet
     assert trend.summary.baseline == 7 and trend.summary.latest == 4
-    assert trend.summary.verdict is Verdict.IMPROVED
+    assert trend.summary.verdict is Verdict.TOO_FEW
     # pair slopes in days: -3/151 (0-151), -3/152 (0-152), -3/150 (1-151), -3/151 (1-152) and
     # two of 0; sorted, the middle two are -3/151 and -3/152
     assert trend.per_month == pytest.approx((-3 / 151 - 3 / 152) / 2 * 30)
@@ -168,7 +258,7 @@ def test_trend_over_a_gap_of_months():
 
 def test_build_trend_sorts_points_by_time():
     late, early = Point(T0 + timedelta(days=3), 2), Point(T0, 6)
-    trend = build_trend(Subject("spot", "s", "right"), "S", [late, early])
+    trend = series_trend(Subject("spot", "s", "right"), "S", [late, early])
     assert [p.value for p in trend.points] == [6, 2]
 
 
@@ -223,37 +313,11 @@ def test_subject_names():
     assert subject_name(Subject("spot", "x", "left"), "Under the dimple") == "Under the dimple, left"
 
 
-def test_asymmetry():
-    clear = Asymmetry("buttock", 6.0, 3.0)
-    assert clear.difference == 3 and clear.clear and clear.worse_side == "left"
-    slight = Asymmetry("low-back", 2.0, 3.0)
-    assert slight.difference == -1 and not slight.clear and slight.worse_side == "right"
-    assert Asymmetry("calf", None, 3.0).difference is None
-    assert Asymmetry("calf", 3.0, 3.0).worse_side is None
-
-
-def test_asymmetries_pair_up_region_trends():
-    def region(side, values):
-        points = [Point(T0 + timedelta(days=i), v) for i, v in enumerate(values)]
-        return build_trend(Subject("region", "buttock", side), "", points)
-
-    [found] = asymmetries([region("left", [6, 6]), region("right", [2, 3])])
-    assert (found.region, found.left, found.right) == ("buttock", 6, 3)
-
-
 # -- heat map ---------------------------------------------------------------------------------
 
 
 def _cell(spot, side, mean):
     return HeatCell(spot, side, spot, "buttock", "back", 0.2, 0.5, mean, 3)
-
-
-def test_heat_changes_order_and_verdicts():
-    first = HeatMap(None, None, (_cell("a", "left", 6), _cell("b", "left", 2), _cell("c", "left", 5)))
-    second = HeatMap(None, None, (_cell("a", "left", 3), _cell("b", "left", 5), _cell("d", "left", 9)))
-    changes = heat_changes(first, second)
-    assert [(c.first.spot_id, c.change) for c in changes] == [("a", -3), ("b", 3)]
-    assert [c.verdict for c in changes] == [Verdict.IMPROVED, Verdict.WORSENED]
 
 
 def test_heat_cell_position_mirrors_left():
@@ -330,13 +394,16 @@ def test_focus_spec_groups_by_region_in_body_order():
 
 
 def test_sparkline_and_colours():
-    from selftrack.charts import change_colour, sparkline
+    from selftrack.render.charts import sparkline, verdict_colour
 
     assert sparkline([0, 10]) == "▁█"
     assert sparkline([0, 0, 10, 10], width=2) == "▁█"
+    assert sparkline([0, None, 10]) == "▁ █"
     assert sparkline([]) == ""
     assert len(sparkline([5.0] * 100, width=16)) == 16
-    assert change_colour("improved") != change_colour("worsened") != change_colour("within noise")
+    colours = {verdict_colour(v) for v in (Verdict.LESS_TENDER, Verdict.MORE_TENDER, Verdict.NO_CLEAR_CHANGE)}
+    assert len(colours) == 3
+    assert verdict_colour(Verdict.BETTER) == verdict_colour(Verdict.LESS_TENDER)
 
 
 @pytest.mark.parametrize(

@@ -7,22 +7,23 @@ from datetime import timedelta
 import pytest
 
 from selftrack import safety
-from selftrack.analysis.summary import is_meaningful
 from selftrack.clock import Clock
 from selftrack.tracker import Tracker
-from selftrack.walk import Walk
 from support import FIXED_NOW, TEST_PROTOCOLS
 
 
-def _store(tracker, walk, value=None, *, skipped=False):
-    rating = walk.request(value, skipped=skipped).store(tracker)
-    walk.accept(rating)
+def _store(tracker, walk, value=None, *, skipped=False, advance=True):
+    """What the walk screen does with a key: store the current step with its flags, then move."""
+    rating = tracker.record_rating(
+        walk.session.id, walk.current, value, skipped=skipped, **walk.pending.values()
+    )
+    walk.accept(rating, advance=advance)
     return rating
 
 
 def test_walk_rates_in_order_and_advances(tracker):
     session = tracker.start_session("test-mini", "both")
-    walk = Walk.load(tracker, session.id)
+    walk = tracker.open_walk(session.id)
     assert (walk.current, walk.total, walk.done) == (0, 6, False)
     _store(tracker, walk, 3)
     assert walk.current == 1
@@ -38,7 +39,7 @@ def test_walk_rates_in_order_and_advances(tracker):
 
 def test_back_rerate_moves_to_next_unrated_not_next_step(tracker):
     session = tracker.start_session("test-mini", "both")
-    walk = Walk.load(tracker, session.id)
+    walk = tracker.open_walk(session.id)
     for value in (1, 2, 3):
         _store(tracker, walk, value)
     assert walk.current == 3
@@ -54,7 +55,7 @@ def test_resume_starts_at_first_gap_and_undo_returns(tracker):
     session = tracker.start_session("test-mini", "both")
     tracker.record_rating(session.id, 0, 4)
     tracker.record_rating(session.id, 2, 5)
-    walk = Walk.load(tracker, session.id)
+    walk = tracker.open_walk(session.id)
     assert walk.current == 1
     _store(tracker, walk, 6)
     assert walk.current == 3
@@ -65,7 +66,7 @@ def test_resume_starts_at_first_gap_and_undo_returns(tracker):
 
 def test_walk_wraps_to_earlier_gap_and_finishes(tracker):
     session = tracker.start_session("test-mini", "left")
-    walk = Walk.load(tracker, session.id)
+    walk = tracker.open_walk(session.id)
     walk.forward()
     _store(tracker, walk, 2)
     assert walk.current == 2
@@ -77,20 +78,20 @@ def test_walk_wraps_to_earlier_gap_and_finishes(tracker):
 
 def test_flag_on_rated_step_restores_value(tracker):
     session = tracker.start_session("test-mini", "left")
-    walk = Walk.load(tracker, session.id)
+    walk = tracker.open_walk(session.id)
     _store(tracker, walk, 7)
     walk.back()
     walk.toggle("nerve")
-    request = walk.flag_request()
-    assert request is not None and request.tenderness == 7
-    walk.accept(request.store(tracker), advance=False)
+    flags = walk.flags_to_save()
+    assert flags is not None and flags.nerve
+    _store(tracker, walk, walk.ratings[walk.current].tenderness, advance=False)
     assert walk.current == 0
     assert tracker.ratings(session.id)[0].nerve
 
 
 def test_nearest_step_and_off_view_spots(tracker):
     session = tracker.start_session("test-mini", "both")
-    walk = Walk.load(tracker, session.id)
+    walk = tracker.open_walk(session.id)
     x, y = session.spots["test-dimple-spot"].position("right")
     index = walk.nearest_step(x + 0.01, y)
     assert session.steps[index].spot_id == "test-dimple-spot"
@@ -112,22 +113,22 @@ def test_nerve_warning_shows_in_later_sessions(db_path):
         t.finish(second.id)
     with at(0) as t:
         third = t.start_session("test-mini", "both")
-        warnings = t.nerve_warnings(third.id)
-        walk = Walk.load(t, third.id)
+        walk = t.open_walk(third.id)
+    warnings = walk.nerve_warnings
     assert set(warnings) == {("test-line-1", "left")}
     assert warnings[("test-line-1", "left")] == FIXED_NOW - timedelta(days=3)
     assert walk.nerve_warning(0) is not None and walk.nerve_warning(2) is None
     assert walk.last_time(0).tenderness == 2
 
 
-def test_summary_against_last_session_of_same_routine(db_path):
+def test_report_sets_the_session_beside_the_last_one_without_judging(db_path):
     def at(days: int) -> Tracker:
         moment = FIXED_NOW - timedelta(days=days)
         return Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=Clock(fixed=moment, tz_name="UTC"))
 
     with at(2) as t:
         old = t.start_session("test-mini", "left", pain_before=6)
-        for step, value in enumerate((8, 3, 5)):
+        for step, value in enumerate((9, 3, 5)):
             t.record_rating(old.id, step, value)
         t.finish(old.id, pain_after=4)
     with at(0) as t:
@@ -135,26 +136,19 @@ def test_summary_against_last_session_of_same_routine(db_path):
         t.record_rating(now.id, 0, 4, recognised=True)
         t.record_rating(now.id, 1, skipped=True)
         t.record_rating(now.id, 2, 6, nerve=True)
-        summary = t.summary(now.id)
-    assert summary.previous is not None and summary.previous.id == old.id
-    assert [r.tenderness for r in summary.hottest()] == [6, 4]
-    changes = summary.changes()
-    assert [(r.spot_id, r.change, r.meaningful) for r in changes] == [
-        ("test-line-1", -4, True),
-        ("test-dimple-spot", 1, False),
+        report = t.report(now.id)
+    assert report.previous is not None and report.previous.id == old.id
+    assert [r.tenderness for r in report.hottest()] == [6, 4]
+    # a drop of 5 points in one session is set beside last time as a number, never judged
+    assert [(r.spot_id, r.before, r.tenderness, r.difference) for r in report.beside_last_time()] == [
+        ("test-line-1", 9, 4, -5),
+        ("test-dimple-spot", 5, 6, 1),
     ]
-    assert [r.flags for r in summary.flagged()] == [("recognised",), ("nerve",)]
-    assert len(summary.skipped) == 1 and summary.unrated_count == 0
-    assert summary.mean == 5
-    assert summary.mean_before_same_spots == (5, 6.5)
-
-
-@pytest.mark.parametrize(
-    ("before", "after", "meaningful"),
-    [(8, 5, True), (8, 6, False), (10, 8, False), (3, 1, True), (0, 2, True), (6, 5, False)],
-)
-def test_meaningful_change_rule(before, after, meaningful):
-    assert is_meaningful(before, after) is meaningful
+    assert not any(hasattr(r, "meaningful") or hasattr(r, "verdict") for r in report.results)
+    assert [(r.rating.recognised, r.rating.nerve) for r in report.flagged()] == [(True, False), (False, True)]
+    assert len(report.skipped) == 1 and report.unrated_count == 0
+    assert report.mean == 5
+    assert report.means_of_the_same_spots == (7, 5)
 
 
 def test_safety_note_acknowledged_once_owner_only(private_home):
@@ -164,12 +158,3 @@ def test_safety_note_acknowledged_once_owner_only(private_home):
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert safety.is_ease_off(8) and not safety.is_ease_off(7) and not safety.is_ease_off(None)
-
-
-def test_warm_up_stores_nothing(tracker):
-    session = tracker.start_session("test-mini", "left")
-    tracker.warm_up(session.id)
-    assert tracker.ratings(session.id) == []
-    tracker.record_rating(session.id, 0, 6)
-    tracker.warm_up(session.id)
-    assert [r.tenderness for r in tracker.ratings(session.id)] == [6]

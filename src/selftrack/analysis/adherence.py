@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from selftrack.analysis.overview import streak
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,16 @@ class Adherence:
             run = run + 7 if count == 0 else 0
             best = max(best, run)
         return best
+
+
+def streak(days_with_sessions: set[date], today: date) -> int:
+    """Consecutive days with a session, ending today (or yesterday, if today has none yet)."""
+    day = today if today in days_with_sessions else today - timedelta(days=1)
+    count = 0
+    while day in days_with_sessions:
+        count += 1
+        day -= timedelta(days=1)
+    return count
 
 
 def week_start(day: date) -> date:

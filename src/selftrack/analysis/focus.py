@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from selftrack.analysis.trends import REGION_NAMES
-from selftrack.domain import REGIONS, ProtocolSpec, RouteSpec, SpotSpec
+from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
+from selftrack.domain.records import RecentRating
+from selftrack.domain.terms import region_name, region_order
 
 FOCUS_ID = "focus"
 FOCUS_DAYS = 14
@@ -22,22 +22,9 @@ QUIET_SESSIONS = 3
 _VIEW_ORDER = ("back", "calf", "front")
 
 
-@dataclass(frozen=True, slots=True)
-class RecentRating:
-    """The parts of a rating the focus rule looks at."""
-
-    moment: datetime
-    tenderness: int
-    recognised: bool = False
-    nerve: bool = False
-
-    @property
-    def stands_out(self) -> bool:
-        return self.tenderness >= FOCUS_LEVEL or self.recognised
-
-    @property
-    def quiet(self) -> bool:
-        return not self.stands_out
+def stands_out(rating: RecentRating) -> bool:
+    """Tender (4 or more) or recognised as the familiar pain."""
+    return rating.tenderness >= FOCUS_LEVEL or rating.recognised
 
 
 def pick_focus(
@@ -52,10 +39,10 @@ def pick_focus(
     for pair, ratings in history.items():
         if not ratings or ratings[0].nerve:
             continue
-        if not any(r.stands_out for r in ratings if r.moment >= since):
+        if not any(stands_out(r) for r in ratings if r.moment >= since):
             continue
         last = ratings[:QUIET_SESSIONS]
-        if len(last) == QUIET_SESSIONS and all(r.quiet for r in last):
+        if len(last) == QUIET_SESSIONS and not any(stands_out(r) for r in last):
             continue
         chosen.append(pair)
     return sorted(chosen)
@@ -77,7 +64,7 @@ def build_focus_spec(
     by_region: dict[str, list[SpotSpec]] = {}
     for spot_id in chosen:
         by_region.setdefault(spots[spot_id].region, []).append(spots[spot_id])
-    order = [r for r in REGIONS if r in by_region] + sorted(set(by_region) - set(REGIONS))
+    order = region_order(by_region)
     routes = []
     for region in order:
         members = sorted(
@@ -87,7 +74,7 @@ def build_focus_spec(
         routes.append(
             RouteSpec(
                 id=f"focus-{region}",
-                name=f"{REGION_NAMES.get(region, region)}: spots that stood out",
+                name=f"{region_name(region)}: spots that stood out",
                 kind="set",
                 spot_ids=tuple(s.id for s in members),
             )

@@ -1,13 +1,14 @@
-"""Plain statistics for 0–10 scales: baseline, meaningful change, robust trend, smoothing.
+"""The change rule, in one place: how a series is summed up and what a change may be called.
 
-The rules, in one place so the help texts, the CLI and the PDF all say the same thing:
-
-- Baseline: the median of the first 3 values of the chosen period; "latest" is the median of
-  the last 3. With fewer than 6 values each side takes half of them (1 with 2 or 3 values).
-- A change is meaningful when it is at least 2 points AND at least 30 % of the baseline;
-  anything smaller is "within noise", whichever way it goes.
-- Trend: the Theil–Sen slope (the median of the slopes between every pair of values), in
-  points per 30 days; over more than 60 values it is taken over the medians of 60 equal
+- Baseline and latest: the medians of the first 3 and the last 3 sessions of the chosen
+  period (with fewer than 6, each takes half of them).
+- A verdict needs at least 6 sessions; with fewer there is none ("too few sessions").
+- A clear change is at least 2 points AND at least 30 % of the baseline. For tenderness when
+  pressed it is called "clearly less tender" or "clearly more tender": the threshold comes
+  from research on pain intensity and is not validated for pressed tenderness. "Meaningful"
+  is kept for overall pain, the measure that research was about.
+- A region's change is built from its spots' changes, like for like (`region_change`).
+- Trend: the Theil–Sen slope in points per 30 days, over the medians of at most 60 equal
   slices of time, so one bad week cannot tilt it.
 """
 
@@ -20,32 +21,44 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 BASELINE_SESSIONS = 3
-MEANINGFUL_POINTS = 2.0
-MEANINGFUL_FRACTION = 0.30
+MIN_SESSIONS = 6
+CLEAR_POINTS = 2.0
+CLEAR_FRACTION = 0.30
 TREND_MAX_POINTS = 60
 DAYS_PER_MONTH = 30.0
 _EPSILON = 1e-9
 
-BASELINE_HELP = (
-    f"Baseline is the median of the first {BASELINE_SESSIONS} sessions of the period, latest "
-    f"the median of the last {BASELINE_SESSIONS}. A change counts as meaningful when it is at "
-    f"least {MEANINGFUL_POINTS:g} points and at least {MEANINGFUL_FRACTION:.0%} of the baseline; "
-    "smaller changes are shown as within noise."
-)
-TREND_HELP = (
-    "The trend is the Theil–Sen slope (the median of the slopes between every pair of "
-    "sessions), in points per month; the smoothed line is a running median."
-)
+
+class Measure(str, enum.Enum):
+    """What a series measures: tenderness at a spot when pressed, or overall pain."""
+
+    TENDERNESS = "tenderness"
+    PAIN = "pain"
 
 
 class Verdict(str, enum.Enum):
-    """What a change amounts to on a 0–10 scale where lower is better."""
+    """What a change amounts to (on 0–10 scales where lower is better)."""
 
-    IMPROVED = "improved"
-    WORSENED = "worsened"
-    NOISE = "within noise"
-    TOO_FEW = "too few sessions"
-    NO_DATA = "no data"
+    LESS_TENDER = "less-tender"
+    MORE_TENDER = "more-tender"
+    NO_CLEAR_CHANGE = "no-clear-change"
+    BETTER = "better"
+    WORSE = "worse"
+    NO_MEANINGFUL_CHANGE = "no-meaningful-change"
+    TOO_FEW = "too-few-sessions"
+
+    @property
+    def is_change(self) -> bool:
+        return self in (Verdict.LESS_TENDER, Verdict.MORE_TENDER, Verdict.BETTER, Verdict.WORSE)
+
+    @property
+    def direction(self) -> int:
+        """-1 for less tender or better, 1 for more tender or worse, 0 otherwise."""
+        if self in (Verdict.LESS_TENDER, Verdict.BETTER):
+            return -1
+        if self in (Verdict.MORE_TENDER, Verdict.WORSE):
+            return 1
+        return 0
 
 
 def median(values: Sequence[float]) -> float:
@@ -66,26 +79,45 @@ def _median(values: Sequence[float]) -> float:
     return (ordered[half - 1] + ordered[half]) / 2
 
 
-def is_meaningful(baseline: float, change: float) -> bool:
-    """At least 2 points and at least 30 % of the baseline (the usual 0–10 pain threshold)."""
+def is_clear(baseline: float, change: float) -> bool:
+    """At least 2 points and at least 30 % of the baseline."""
     size = abs(change)
-    return size + _EPSILON >= MEANINGFUL_POINTS and size + _EPSILON >= MEANINGFUL_FRACTION * abs(
-        baseline
-    )
+    return size + _EPSILON >= CLEAR_POINTS and size + _EPSILON >= CLEAR_FRACTION * abs(baseline)
+
+
+def judge(baseline: float | None, latest: float | None, sessions: int, measure: Measure) -> Verdict:
+    """The verdict on a change from `baseline` to `latest` seen over `sessions` sessions."""
+    if sessions < MIN_SESSIONS or baseline is None or latest is None:
+        return Verdict.TOO_FEW
+    change = latest - baseline
+    tender = measure is Measure.TENDERNESS
+    if not is_clear(baseline, change):
+        return Verdict.NO_CLEAR_CHANGE if tender else Verdict.NO_MEANINGFUL_CHANGE
+    if change < 0:
+        return Verdict.LESS_TENDER if tender else Verdict.BETTER
+    return Verdict.MORE_TENDER if tender else Verdict.WORSE
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A baseline and a later level, and what the difference between them amounts to."""
+    """A baseline, a later level, how many sessions they come from, and the verdict.
+
+    For a region, `spots` is how many spots the change is built from and `agreeing` how many
+    of them moved the way the change goes.
+    """
 
     baseline: float | None
     latest: float | None
-    count: int = 0
+    sessions: int
+    verdict: Verdict
+    measure: Measure = Measure.TENDERNESS
+    spots: int | None = None
+    agreeing: int | None = None
 
     @property
     def change(self) -> float | None:
-        """Latest minus baseline (negative = less tender); None with fewer than two values."""
-        if self.baseline is None or self.latest is None or self.count < 2:
+        """Latest minus baseline (negative = less tender); None with fewer than two sessions."""
+        if self.baseline is None or self.latest is None or self.sessions < 2:
             return None
         return self.latest - self.baseline
 
@@ -99,24 +131,12 @@ class Change:
 
     @property
     def meaningful(self) -> bool:
-        change = self.change
-        return change is not None and is_meaningful(self.baseline or 0.0, change)
+        """Whether the verdict is a change (clear for tenderness, meaningful for pain)."""
+        return self.verdict.is_change
 
     @property
-    def verdict(self) -> Verdict:
-        if self.count == 0:
-            return Verdict.NO_DATA
-        change = self.change
-        if change is None:
-            return Verdict.TOO_FEW
-        if not self.meaningful:
-            return Verdict.NOISE
-        return Verdict.IMPROVED if change < 0 else Verdict.WORSENED
-
-
-def compare(baseline: float, latest: float) -> Change:
-    """The change between two levels (e.g. two periods' means)."""
-    return Change(baseline, latest, 2)
+    def count(self) -> int:
+        return self.sessions
 
 
 def baseline_window(count: int) -> int:
@@ -126,13 +146,45 @@ def baseline_window(count: int) -> int:
     return min(BASELINE_SESSIONS, count // 2)
 
 
-def summarize(values: Sequence[float]) -> Change:
+def from_ends(
+    first: Sequence[float], last: Sequence[float], sessions: int, measure: Measure = Measure.TENDERNESS
+) -> Change:
+    """The change of a series known by its first and last values (up to 3 each, in time
+    order) and its number of sessions."""
+    if sessions == 0 or not first or not last:
+        return Change(None, None, 0, Verdict.TOO_FEW, measure)
+    window = max(1, baseline_window(sessions))
+    baseline, latest = median(first[:window]), median(last[-window:])
+    return Change(baseline, latest, sessions, judge(baseline, latest, sessions, measure), measure)
+
+
+def summarize(values: Sequence[float], measure: Measure = Measure.TENDERNESS) -> Change:
     """Baseline (first values) against latest (last values) of a series in time order."""
-    count = len(values)
-    if count == 0:
-        return Change(None, None, 0)
-    window = max(1, baseline_window(count))
-    return Change(median(values[:window]), median(values[-window:]), count)
+    return from_ends(values[:BASELINE_SESSIONS], values[-BASELINE_SESSIONS:], len(values), measure)
+
+
+def region_change(spots: Sequence[Change]) -> Change:
+    """A region's change, built from its spots' changes like for like.
+
+    Only spots with a verdict of their own (at least 6 sessions) count. The region's baseline
+    and latest are the means of those spots' baselines and latests (the same spots in both),
+    so its change is the mean of their changes. It is a clear change only when it is clear by
+    the rule above AND more than half of those spots moved that way; it never contradicts the
+    direction most of its spots took.
+    """
+    judged = [c for c in spots if c.verdict is not Verdict.TOO_FEW and c.change is not None]
+    sessions = max((c.sessions for c in spots), default=0)
+    if not judged:
+        return Change(None, None, sessions, Verdict.TOO_FEW, spots=0, agreeing=0)
+    baseline = sum(c.baseline for c in judged) / len(judged)
+    latest = sum(c.latest for c in judged) / len(judged)
+    change = latest - baseline
+    way = -1 if change < 0 else 1
+    agreeing = sum(1 for c in judged if c.change * way > 0) if change else 0
+    verdict = Verdict.NO_CLEAR_CHANGE
+    if is_clear(baseline, change) and agreeing * 2 > len(judged):
+        verdict = Verdict.LESS_TENDER if change < 0 else Verdict.MORE_TENDER
+    return Change(baseline, latest, sessions, verdict, spots=len(judged), agreeing=agreeing)
 
 
 def theil_sen_slope(points: Sequence[tuple[float, float]]) -> float | None:
@@ -211,3 +263,50 @@ def rounded(value: float | None, digits: int = 1) -> float | None:
         return None
     result = round(value, digits)
     return 0.0 if result == 0 else result
+
+
+# -- the rule in words: the README's "Reading trends", the help screen and the PDF's "What the
+# numbers mean" all show these paragraphs (`**` marks what is set in bold)
+
+ASYMMETRY_POINTS = 1.0
+ASYMMETRY_SESSIONS = 5
+ASYMMETRY_HOLDS = 3
+
+READING_TRENDS: tuple[str, ...] = (
+    "Ratings on a 0–10 scale wobble from day to day, so selftrack is careful before it calls "
+    "anything better or worse.",
+    f"Each spot is judged on its own, side by side. Its **baseline** is the median of its first "
+    f"{BASELINE_SESSIONS} sessions in the period you choose, its **latest** the median of its last "
+    f"{BASELINE_SESSIONS} (with fewer than {2 * BASELINE_SESSIONS} sessions each takes half of them). "
+    f"A verdict needs at least {MIN_SESSIONS} sessions of that spot on that side; with fewer it "
+    "says **too few sessions** and gives none.",
+    f"A change of at least {CLEAR_POINTS:g} points and at least {CLEAR_FRACTION:.0%} of the baseline "
+    "is called **clearly less tender** or **clearly more tender**; anything smaller is **no clear "
+    "change**. This threshold is borrowed from research on pain intensity (Farrar 2001, Ostelo "
+    "2008, IMMPACT) and is not validated for the tenderness of a spot when it is pressed, with "
+    "the pressure and the tool not controlled: read it as a large change, not as proof that "
+    "something improved in a way that matters.",
+    "A **region** (low back on the left, buttock on the right, …) is built from its spots, like "
+    "for like: its baseline and latest are the means of the baselines and latests of its spots "
+    f"that have {MIN_SESSIONS} or more sessions (the same spots in both), so changing routines "
+    "cannot make a change appear. It is a clear change only when that mean change is clear and "
+    "more than half of those spots moved the same way; how many spots it is built from, and how "
+    "many agree, is shown. Its chart draws the mean of a fixed set of spots — the ones rated in "
+    "the most sessions (at least 80 % as many as its most-rated spot) — in the sessions that "
+    "rated all of them, so the line cannot jump because the routine changed.",
+    "**Overall pain**, noted before and after each session, is the measure that threshold was "
+    f"made for: a change of that size over {MIN_SESSIONS} or more sessions is called a "
+    "**meaningful** change (better or worse). Pain noted just before a session is not the usual "
+    "average over the last day or week.",
+    f"The **trend per month** is the Theil–Sen slope: the median of the slopes between every "
+    f"pair of sessions (over more than {TREND_MAX_POINTS} sessions, between the medians of "
+    f"{TREND_MAX_POINTS} equal slices of time), so one bad day or a flare does not tilt it. "
+    "Charts draw a running median.",
+    "A **skipped** spot is a gap in the series, never a 0.",
+    "**Left and right** in a region: the mean of the spots rated on both sides in the same "
+    f"session, left minus right, over the last {ASYMMETRY_SESSIONS} such sessions. It is called "
+    f"notable only when the same side is at least {ASYMMETRY_POINTS:g} point more tender in at "
+    f"least {ASYMMETRY_HOLDS} of those {ASYMMETRY_SESSIONS}; it does not use the change-over-time rule.",
+    "A session's **summary** shows it against the last session of the same routine as plain "
+    "numbers, without calling anything better or worse: one session is too little to judge.",
+)

@@ -1,53 +1,43 @@
-"""What one session found: the hottest spots, change against the last time, what was flagged."""
+"""What one session found: the hottest spots, and this session beside the last one of the same
+routine as plain numbers — one session is too little to call anything better or worse."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from selftrack.domain import Rating, Session, SessionStatus
-
-MEANINGFUL_POINTS = 2
-MEANINGFUL_FRACTION = 0.30
-
-
-def is_meaningful(before: float, after: float) -> bool:
-    """A change of at least 2 points and at least 30 % of the starting value."""
-    change = abs(after - before)
-    return change >= MEANINGFUL_POINTS and (before == 0 or change >= MEANINGFUL_FRACTION * before)
+from selftrack.domain.model import Rating, Session
 
 
 @dataclass(frozen=True, slots=True)
 class SpotResult:
-    """One rated spot of the session, with its name and the previous session's value."""
+    """One rated (or skipped) step of the session, with the last session's value there."""
 
     step_index: int
     spot_id: str
     side: str
     name: str
-    tenderness: int | None
-    skipped: bool
+    rating: Rating
     before: int | None = None
-    flags: tuple[str, ...] = ()
 
     @property
-    def change(self) -> int | None:
+    def tenderness(self) -> int | None:
+        return self.rating.tenderness
+
+    @property
+    def skipped(self) -> bool:
+        return self.rating.skipped
+
+    @property
+    def difference(self) -> int | None:
+        """This session's value minus last time's, as a plain number."""
         if self.tenderness is None or self.before is None:
             return None
         return self.tenderness - self.before
 
-    @property
-    def meaningful(self) -> bool:
-        if self.tenderness is None or self.before is None:
-            return False
-        return is_meaningful(self.before, self.tenderness)
-
-    @property
-    def label(self) -> str:
-        return self.name if self.side == "mid" else f"{self.name} ({self.side})"
-
 
 @dataclass(frozen=True)
-class SessionSummary:
+class SessionReport:
     """The figures the summary screen shows."""
 
     session: Session
@@ -72,13 +62,14 @@ class SessionSummary:
         tender = [r for r in self.rated if r.tenderness]
         return sorted(tender, key=lambda r: (-(r.tenderness or 0), r.step_index))[:count]
 
-    def changes(self) -> list[SpotResult]:
-        """Spots rated both times, biggest change first."""
-        both = [r for r in self.rated if r.change is not None]
-        return sorted(both, key=lambda r: (-abs(r.change or 0), r.step_index))
+    def beside_last_time(self) -> list[SpotResult]:
+        """Spots rated both times, the largest differences first."""
+        both = [r for r in self.rated if r.difference is not None]
+        return sorted(both, key=lambda r: (-abs(r.difference or 0), r.step_index))
 
     def flagged(self) -> list[SpotResult]:
-        return [r for r in self.results if r.flags]
+        """Steps carrying a flag or a note."""
+        return [r for r in self.results if r.rating.nerve or r.rating.recognised or r.rating.referred or r.rating.note]
 
     @property
     def mean(self) -> float | None:
@@ -86,59 +77,35 @@ class SessionSummary:
         return sum(values) / len(values) if values else None
 
     @property
-    def mean_before_same_spots(self) -> tuple[float, float] | None:
-        """Mean now and mean last time, over the spots rated both times."""
+    def means_of_the_same_spots(self) -> tuple[float, float] | None:
+        """(mean last time, mean now) over the spots rated both times."""
         both = [r for r in self.rated if r.before is not None]
         if not both:
             return None
         now = sum(r.tenderness or 0 for r in both) / len(both)
         before = sum(r.before or 0 for r in both) / len(both)
-        return now, before
+        return before, now
 
 
-def _flag_words(rating: Rating) -> tuple[str, ...]:
-    words = []
-    if rating.nerve:
-        words.append("nerve")
-    if rating.recognised:
-        words.append("recognised")
-    if rating.referred:
-        words.append(f"refers to {rating.referred_to}" if rating.referred_to else "refers")
-    if rating.note:
-        words.append(f"note: {rating.note}")
-    return tuple(words)
-
-
-def build_summary(tracker, session_id: str) -> SessionSummary:
-    """Summarise a session against the latest earlier session of the same routine."""
-    session = tracker.session(session_id)
-    ratings = tracker.ratings(session_id)
-    earlier = [
-        s
-        for s in tracker.sessions(
-            protocol_id=session.protocol_id,
-            statuses=[SessionStatus.FINISHED, SessionStatus.IN_PROGRESS],
-            end=session.started_at,
-        )
-        if s.id != session.id and s.started_at < session.started_at
-    ]
-    previous = earlier[0] if earlier else None
-    before: dict[tuple[str, str], int] = {}
-    if previous is not None:
-        for rating in tracker.ratings(previous.id):
-            if rating.tenderness is not None:
-                before[(rating.spot_id, rating.side)] = rating.tenderness
+def build_report(
+    session: Session,
+    ratings: Sequence[Rating],
+    previous: Session | None = None,
+    previous_ratings: Sequence[Rating] = (),
+) -> SessionReport:
+    """A session's report, beside the latest earlier session of the same routine."""
+    before: Mapping[tuple[str, str], int] = {
+        (r.spot_id, r.side): r.tenderness for r in previous_ratings if r.tenderness is not None
+    }
     results = [
         SpotResult(
             step_index=r.step_index,
             spot_id=r.spot_id,
             side=r.side,
             name=session.spots[r.spot_id].name if r.spot_id in session.spots else r.spot_id,
-            tenderness=r.tenderness,
-            skipped=r.skipped,
+            rating=r,
             before=before.get((r.spot_id, r.side)),
-            flags=_flag_words(r),
         )
         for r in ratings
     ]
-    return SessionSummary(session, len(session.steps), results, previous)
+    return SessionReport(session, len(session.steps), results, previous)

@@ -1,41 +1,41 @@
 """Series over time for a spot, a region or the overall pain, and what they amount to.
 
-A subject names what is followed: `SPOT:SIDE` (e.g. `glute-max-dimple:left`), `REGION:SIDE`
-(`low-back:right`; `REGION:both` pools every side), or `pain:before` / `pain:after`. A value
-is one session's tenderness for a spot (the mean if the spot came up twice), the mean of the
-rated spots of a region in that session, or the overall pain given that day. Skipped spots
-are left out, never counted as 0.
+A subject names what is followed: `SPOT:SIDE` (e.g. `gluteus-maximus-spot:left`),
+`REGION:SIDE` (`low-back:right`; `REGION:both` takes the spots of every side), or
+`pain:before` / `pain:after`. A spot's value is its tenderness in one session (the mean if
+the routine had it twice); skipped spots are left out, never counted as 0. A region is judged
+from its spots (selftrack.analysis.stats.region_change) and charted as the mean of a fixed set
+of its spots (`core_spots`), so a change of routine cannot move its line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from operator import attrgetter
-from typing import NamedTuple
 
 from selftrack.analysis.stats import (
+    ASYMMETRY_HOLDS,
+    ASYMMETRY_POINTS,
+    ASYMMETRY_SESSIONS,
     DAYS_PER_MONTH,
     TREND_MAX_POINTS,
     Change,
+    Measure,
     binned_medians,
-    theil_sen_slope,
-    is_meaningful,
+    from_ends,
+    median,
+    region_change,
     running_median,
     smoothing_half_width,
     summarize,
+    theil_sen_slope,
 )
-from selftrack.terms import REGIONS
+from selftrack.domain.records import SpotLevels, SpotValue
+from selftrack.domain.terms import REGIONS, region_name, region_order
 
-REGION_NAMES: dict[str, str] = {
-    "low-back": "Low back",
-    "buttock": "Buttock",
-    "side-of-hip": "Side of hip",
-    "thigh": "Thigh",
-    "calf": "Calf",
-    "front": "Front",
-}
+Point = SpotValue  # (moment, value)
+SpotSide = tuple[str, str]
 SIDE_ORDER = ("left", "right", "mid", "both")
 PAIN_SIDES = ("before", "after")
 CHART_POINTS = 160
@@ -59,27 +59,24 @@ class Subject:
         return f"{self.key}:{self.side}"
 
 
-class Point(NamedTuple):
-    """One session's value."""
-
-    moment: datetime
-    value: float
-
-
-_moment = attrgetter("moment")
-
-
 @dataclass(frozen=True)
 class Trend:
-    """A series with its summary: baseline against latest, and the Theil–Sen slope."""
+    """A series with its summary (baseline against latest, verdict) and its slope.
+
+    `points` is what is drawn: a spot's values, the overall pain, or for a region the mean of
+    its fixed set of spots (`drawn_from`, their names). `slices` are the means of equal slices
+    of the period, for sparklines, when the points themselves were not read.
+    """
 
     subject: Subject
     name: str
     points: tuple[Point, ...]
     summary: Change
-    per_month: float | None
+    per_month: float | None = None
     region: str = ""
     bins: tuple[tuple[float, float], ...] = ()  # (day, median) slices the slope was taken over
+    slices: tuple[float | None, ...] = ()
+    drawn_from: tuple[str, ...] = ()
 
     @property
     def values(self) -> list[float]:
@@ -91,7 +88,7 @@ class Trend:
         if not self.points:
             return [], []
         first = self.points[0].moment
-        if self.bins and len(self.points) > max_points:
+        if self.bins and len(self.points) > max_points and len(self.bins) <= max_points:
             xy = list(self.bins)  # already medians of equal time slices
         else:
             xy = binned_medians(_days(self.points), max_points)
@@ -101,77 +98,144 @@ class Trend:
         return dots, line
 
 
+def series_trend(
+    subject: Subject, name: str, points: Iterable[Point], region: str = "", measure: Measure = Measure.TENDERNESS
+) -> Trend:
+    """A whole series (sorted by time here) summed up, with its Theil–Sen slope."""
+    ordered = tuple(sorted(points, key=lambda p: p.moment))
+    bins = binned_medians(_days(ordered), TREND_MAX_POINTS)
+    slope = theil_sen_slope(bins)
+    return Trend(
+        subject,
+        name,
+        ordered,
+        summarize([p.value for p in ordered], measure),
+        None if slope is None else slope * DAYS_PER_MONTH,
+        region or (subject.key if subject.kind == "region" else ""),
+        tuple(bins),
+    )
+
+
+def levels_trend(levels: SpotLevels, name: str, region: str) -> Trend:
+    """A spot's trend from its levels (first and last values, sessions, slice means)."""
+    subject = Subject("spot", levels.spot_id, levels.side)
+    summary = from_ends(levels.first, levels.last, levels.sessions)
+    return Trend(subject, name, (), summary, region=region, slices=levels.slices)
+
+
+CORE_SHARE = 0.8
+
+
+def core_spots(sessions: Mapping[SpotSide, int]) -> list[SpotSide]:
+    """The fixed set a region's line is drawn from: the spots rated in the most sessions (at
+    least 80 % as many as its most-rated spot, so an odd skip does not drop one)."""
+    if not sessions:
+        return []
+    most = max(sessions.values())
+    return sorted(key for key, count in sessions.items() if count >= CORE_SHARE * most)
+
+
+def region_line(series: Mapping[SpotSide, Sequence[Point]], core: Sequence[SpotSide]) -> list[Point]:
+    """The mean of the core spots in each session that rated every one of them, oldest first."""
+    if not core:
+        return []
+    by_moment: dict[datetime, list[float]] = {}
+    for key in core:
+        for point in series.get(key, ()):
+            by_moment.setdefault(point.moment, []).append(point.value)
+    return [
+        Point(moment, sum(values) / len(values))
+        for moment, values in sorted(by_moment.items())
+        if len(values) == len(core)
+    ]
+
+
+def region_trend(
+    subject: Subject,
+    spot_changes: Sequence[Change],
+    line: Sequence[Point],
+    drawn_from: Sequence[str],
+) -> Trend:
+    """A region's trend: judged from its spots' changes, drawn from its fixed set of spots."""
+    days = _days(tuple(line))
+    bins = binned_medians(days, TREND_MAX_POINTS)
+    slope = theil_sen_slope(bins)
+    return Trend(
+        subject,
+        subject_name(subject),
+        tuple(line),
+        region_change(spot_changes),
+        None if slope is None else slope * DAYS_PER_MONTH,
+        subject.key,
+        tuple(bins),
+        drawn_from=tuple(drawn_from),
+    )
+
+
+# -- left and right ----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class Asymmetry:
-    """Left against right in one region, at the latest level of each side."""
+    """Left against right in one region over its last sessions that rated both sides.
+
+    `differences` are left minus right (positive: the left more tender), one per session,
+    oldest first, each the mean over the spots rated on both sides in that session.
+    """
 
     region: str
-    left: float | None
-    right: float | None
+    differences: tuple[float, ...]
 
     @property
     def difference(self) -> float | None:
-        """Left minus right (positive = the left is more tender)."""
-        if self.left is None or self.right is None:
-            return None
-        return self.left - self.right
+        """The median difference, left minus right."""
+        return median(self.differences) if self.differences else None
+
+    def _leads(self) -> tuple[int, int]:
+        """In how many sessions the left, and the right, was at least a point more tender."""
+        left = sum(1 for d in self.differences if d >= ASYMMETRY_POINTS)
+        right = sum(1 for d in self.differences if d <= -ASYMMETRY_POINTS)
+        return left, right
 
     @property
-    def clear(self) -> bool:
-        """The sides differ by at least 2 points and 30 % of the less tender side."""
-        diff = self.difference
-        return diff is not None and is_meaningful(min(self.left, self.right), diff)
+    def holds(self) -> int:
+        """In how many of the sessions the more often more tender side led by a point or more."""
+        return max(self._leads())
 
     @property
-    def worse_side(self) -> str | None:
-        diff = self.difference
-        if not diff:
+    def more_tender_side(self) -> str | None:
+        """The side that was a point or more more tender in more of the sessions, if one was."""
+        left, right = self._leads()
+        if left == right:
             return None
-        return "left" if diff > 0 else "right"
+        return "left" if left > right else "right"
+
+    @property
+    def notable(self) -> bool:
+        """The same side at least a point more tender in at least 3 of the last 5 sessions."""
+        return self.holds >= ASYMMETRY_HOLDS
 
 
-def build_trend(
-    subject: Subject,
-    name: str,
-    points: Iterable[Point],
-    region: str = "",
-    *,
-    keep: int | None = None,
-) -> Trend:
-    """Summarise a series (sorted by time here) into a Trend.
-
-    With `keep`, a longer series keeps only the medians of `keep` equal slices of time as
-    its points (for sparklines); the summary and slope are still taken over every value.
-    """
-    ordered = tuple(sorted(points, key=_moment))
-    values = [p.value for p in ordered]
-    region = region or (subject.key if subject.kind == "region" else "")
-    days = _days(ordered)
-    bins = binned_medians(days, TREND_MAX_POINTS)
-    slope = theil_sen_slope(bins)
-    per_month = None if slope is None else slope * DAYS_PER_MONTH
-    first = ordered[0].moment if ordered else None
-    if keep and len(ordered) > keep:
-        ordered = tuple(Point(first + timedelta(days=x), y) for x, y in binned_medians(days, keep))
-    return Trend(subject, name, ordered, summarize(values), per_month, region, tuple(bins))
+def asymmetry(region: str, sessions: Sequence[Mapping[str, tuple[float, float]]]) -> Asymmetry:
+    """Left against right from the region's sessions in time order, each a mapping of the spots
+    rated on both sides in it to their (left, right) values; the last 5 count."""
+    differences = []
+    for pairs in sessions:
+        if pairs:
+            left = sum(value for value, _right in pairs.values()) / len(pairs)
+            right = sum(value for _left, value in pairs.values()) / len(pairs)
+            differences.append(left - right)
+    return Asymmetry(region, tuple(differences[-ASYMMETRY_SESSIONS:]))
 
 
-def asymmetries(trends: Sequence[Trend]) -> list[Asymmetry]:
-    """Left/right comparison for each region that has series on both sides."""
-    latest: dict[tuple[str, str], float | None] = {
-        (t.subject.key, t.subject.side): t.summary.latest
-        for t in trends
-        if t.subject.kind == "region"
-    }
-    regions = [r for r in _region_order({k for k, _ in latest}) if (r, "left") in latest or (r, "right") in latest]
-    return [Asymmetry(r, latest.get((r, "left")), latest.get((r, "right"))) for r in regions]
+# -- naming ------------------------------------------------------------------------------------
 
 
 def subject_name(subject: Subject, spot_name: str = "") -> str:
     """A short human label: 'Low back, left', 'Overall pain before', 'Spot name, right'."""
     if subject.kind == "pain":
         return f"Overall pain {subject.side}"
-    base = REGION_NAMES.get(subject.key, subject.key) if subject.kind == "region" else spot_name or subject.key
+    base = region_name(subject.key) if subject.kind == "region" else spot_name or subject.key
     if subject.side == "mid":
         return f"{base}, middle"
     if subject.side == "both":
@@ -179,8 +243,8 @@ def subject_name(subject: Subject, spot_name: str = "") -> str:
     return f"{base}, {subject.side}"
 
 
-def parse_subjects(words: Sequence[str], spot_sides: dict[str, set[str]]) -> list[Subject]:
-    """Subjects for command-line words; `spot_sides` maps known spot ids to the sides rated.
+def parse_subjects(words: Sequence[str], spot_sides: Mapping[str, set[str]]) -> list[Subject]:
+    """Subjects for command-line words; `spot_sides` maps known spot ids to their sides.
 
     A bare spot or region stands for each of its sides; `pain` for before and after.
     """
@@ -213,23 +277,15 @@ def default_subjects(region_sides: Iterable[tuple[str, str]]) -> list[Subject]:
     present = set(region_sides)
     out = [
         Subject("region", region, side)
-        for region in _region_order({r for r, _ in present})
+        for region in region_order({r for r, _ in present})
         for side in SIDE_ORDER
         if (region, side) in present
     ]
     return out + [Subject("pain", "pain", side) for side in PAIN_SIDES]
 
 
-def _region_order(regions: set[str]) -> list[str]:
-    known = [r for r in REGIONS if r in regions]
-    return known + sorted(regions - set(REGIONS))
-
-
 def _days(points: Sequence[Point]) -> list[tuple[float, float]]:
     if not points:
         return []
     first = points[0].moment
-    return [
-        ((moment - first).total_seconds() / _SECONDS_PER_DAY, value) for moment, value in points
-    ]
-
+    return [((moment - first).total_seconds() / _SECONDS_PER_DAY, value) for moment, value in points]

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from selftrack.terms import REGIONS, SIDES, TOOLS, VIEWS, SessionStatus  # noqa: F401 (re-exported)
-from selftrack.terms import pressed_sides
+from selftrack.domain.terms import REGIONS, SIDES, TOOLS, VIEWS, SessionStatus  # noqa: F401 (re-exported)
+from selftrack.domain.terms import pressed_sides
 
 Side = Literal["left", "right", "mid"]
 RouteKind = Literal["line", "arc", "set"]

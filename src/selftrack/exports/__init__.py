@@ -1,7 +1,9 @@
 """Exports for a therapist (PDF, CSV, JSON, FHIR R4) and importing JSON back.
 
-One module per format, each writing to a stream it is given; this module picks the format,
-opens the one read transaction, and writes files owner-only. Nothing heavy is imported here.
+One module per format, each writing to a stream it is given. The data formats read the
+records through the Store (selftrack.storage.export_reads); the PDF is handed its figures,
+gathered by the Tracker. `write_file` writes any of them to a new owner-only file that
+appears only once complete. Nothing heavy is imported here.
 """
 
 from __future__ import annotations
@@ -63,73 +65,82 @@ def default_folder(home: Path | None = None) -> Path:
     return documents if documents.is_dir() else home
 
 
-def export(tracker, request: ExportRequest, out: IO, progress: Progress | None = None) -> ExportResult:
-    """Write the export to `out`: a text stream (newline="") for csv/json/fhir, binary for pdf."""
-    from selftrack.exports import source
-
+def check_request(request: ExportRequest) -> None:
+    """Refuse an unknown format or a range that ends before it starts."""
     if request.format not in FORMATS:
         raise ExportError(f"unknown format {request.format!r} (choose {', '.join(FORMATS)})")
     if request.start and request.end and request.start > request.end:
         raise ExportError("the start of the range is after its end")
-    if request.format == "pdf":
-        from selftrack.exports.pdf_report import write_pdf
 
-        sessions, ratings = write_pdf(out, tracker, request, progress=progress)
-        return ExportResult(request.format, sessions, ratings)
-    selection = source.Selection(request.start, request.end)
-    local = source.LocalTime(tracker.clock.tz)
-    now = tracker.clock.now()
-    with tracker.database.reading() as db:
-        profile = tracker._profile(db)
-        ids = source.session_ids(db, profile, selection)
+
+def export_records(store, request: ExportRequest, out: IO, progress: Progress | None = None) -> ExportResult:
+    """Write a data export (csv, json, fhir) of the store's profile to the text stream `out`
+    (opened with newline="")."""
+    from selftrack.exports.times import LocalTime
+    from selftrack.storage import export_reads
+
+    check_request(request)
+    local = LocalTime(store.clock.tz)
+    now = store.clock.now()
+    with store.reading() as scope:
+        ids = export_reads.session_ids(scope, request.start, request.end)
         if request.format == "csv":
             from selftrack.exports.csv_export import write_csv
 
-            total = source.count_ratings(db, profile, selection) if progress else 0
-            ratings = write_csv(db, profile, selection, out, local, total=total, progress=progress)
-            sessions = len(ids)
+            total = export_reads.count_ratings(scope, request.start, request.end) if progress else 0
+            rows = export_reads.csv_ratings(scope, request.start, request.end)
+            sessions = export_reads.csv_sessions(scope, request.start, request.end)
+            definitions = export_reads.csv_definitions(scope.conn)
+            ratings = write_csv(out, sessions, definitions, rows, local, total=total, progress=progress)
+            return ExportResult(request.format, len(ids), ratings)
+        records = export_reads.iter_sessions(scope.conn, ids, progress=progress)
+        if request.format == "json":
+            from selftrack.exports.json_export import write_json
+
+            definitions = export_reads.used_definitions(scope.conn, ids)
+            sessions, ratings = write_json(
+                out, records, definitions, exported_at=now, start=request.start, end=request.end
+            )
+        elif request.format == "fhir":
+            from selftrack.exports.fhir_export import write_fhir
+
+            sessions, ratings = write_fhir(out, records, local, exported_at=now, subject=request.name)
         else:
-            records = source.iter_sessions(db, ids, progress=progress)
-            if request.format == "json":
-                from selftrack.exports.json_export import write_json
-
-                definitions = source.used_definitions(db, ids)
-                sessions, ratings = write_json(
-                    out, records, definitions, exported_at=now, start=request.start, end=request.end
-                )
-            else:
-                from selftrack.exports.fhir_export import write_fhir
-
-                sessions, ratings = write_fhir(
-                    out, records, local, exported_at=now, subject=request.name
-                )
+            raise ExportError(f"{request.format} is not a data export")
     return ExportResult(request.format, sessions, ratings)
 
 
-def export_to_file(
-    tracker, request: ExportRequest, path: Path, progress: Progress | None = None
+def write_file(
+    path: Path, fmt: str, write: Callable[[IO], ExportResult]
 ) -> ExportResult:
-    """Write the export to a new owner-only file at `path`, replacing it only once complete."""
-    from selftrack.paths import open_private
+    """Run `write` on a new owner-only file and give it the name `path` only once complete.
+
+    The file is written under an unpredictable temporary name in the same folder (created
+    with O_EXCL: a planted file or symlink is never followed) and renamed at the end.
+    """
+    from selftrack.paths import private_temp
 
     path = Path(path).expanduser()
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name")
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path}: folder {path.parent} does not exist")
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    binary = request.format in BINARY_FORMATS
     try:
+        handle, partial = private_temp(path.parent, path.name)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        if fmt in BINARY_FORMATS:
+            stream = os.fdopen(handle, "wb")
+        else:
+            stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         try:
-            handle = (
-                open_private(partial, "wb")
-                if binary
-                else open_private(partial, "w", encoding="utf-8", newline="")
-            )
+            with stream:
+                result = write(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
         except OSError as exc:
             raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-        with handle:
-            result = export(tracker, request, handle, progress)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from selftrack.exports.source import LocalTime, Selection
+from selftrack.exports.times import LocalTime
 
 COLUMNS: tuple[str, ...] = (
     "session_id",
@@ -35,7 +35,6 @@ COLUMNS: tuple[str, ...] = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 _FLAG = ("false", "true")  # indexed by a bool or SQLite's 0/1
-_FETCH_ROWS = 5000
 
 
 def safe_cell(text: str) -> str:
@@ -61,28 +60,11 @@ class _Cells(dict):
         return cell
 
 
-def _raw(db):
-    """On SQLite, read moments as stored text and flags as 0/1: the loop converts them faster."""
-    from sqlalchemy import Integer, String, type_coerce
-
-    if db.get_bind().dialect.name != "sqlite":
-        return lambda column, kind: column
-    return type_coerce
-
-
-def _selected(query, session, selection: Selection):
-    if selection.start is not None:
-        query = query.where(session.started_at >= selection.start)
-    if selection.end is not None:
-        query = query.where(session.started_at <= selection.end)
-    return query
-
-
 def write_csv(
-    db,
-    profile: int,
-    selection: Selection,
     out: TextIO,
+    sessions: Iterable[tuple],
+    definitions: Iterable[tuple[int, str, str]],
+    ratings: Iterable[list[tuple]],
     local: LocalTime,
     *,
     total: int = 0,
@@ -90,52 +72,23 @@ def write_csv(
 ) -> int:
     """Write the header and one row per rating; returns the number of ratings written.
 
-    Rows end in CRLF, as RFC 4180 asks: open `out` with newline="".
-    `total` is the number of ratings expected, for progress only.
+    `sessions`, `definitions` and the batches of `ratings` are the rows of
+    selftrack.storage.export_reads (csv_sessions, csv_definitions, csv_ratings). Rows end in
+    CRLF, as RFC 4180 asks: open `out` with newline="". `total` is for progress only.
     """
-    from sqlalchemy import Integer, String, select
-
-    from selftrack.storage.models import RatingRow as R
-    from selftrack.storage.models import SessionRow as S
-    from selftrack.storage.models import SpotDefinitionRow as D
-
-    raw = _raw(db)
     cell, iso, flag = _Cells(), local.iso, _FLAG
-    # The cells that come from the session and the spot definition, made once each.
-    sessions = {}
-    query = select(
-        S.id, raw(S.started_at, String), S.protocol_id, S.protocol_version, S.tool,
-        S.pain_before, S.pain_after, S.status,
-    ).where(S.profile_id == profile)  # fmt: skip
-    for sid, started, protocol, version, tool, before, after, status in db.connection().execute(
-        _selected(query, S, selection)
-    ):
+    # the cells that come from the session and the spot definition, made once each
+    heads = {}
+    for sid, started, protocol, version, tool, before, after, status, _notes in sessions:
         head = ",".join((cell[sid], iso(started), cell[protocol], cell[version]))
-        sessions[sid] = (head, ",".join((cell[tool], cell[before], cell[after])), cell[status])
-    spots = {
-        def_id: (cell[name], cell[region])
-        for def_id, name, region in db.execute(select(D.id, D.name, D.region))
-    }
-    ratings = db.connection().execute(
-        _selected(
-            select(
-                R.session_id, R.route_id, R.spot_id, R.spot_def_id, R.side, R.tenderness,
-                raw(R.skipped, Integer), raw(R.recognised, Integer), raw(R.referred, Integer),
-                raw(R.nerve, Integer), R.note, raw(R.rated_at, String), R.referred_to,
-            )  # fmt: skip
-            .join(S, S.id == R.session_id)
-            .where(S.profile_id == profile)
-            .order_by(S.started_at, S.id, R.step_index),
-            S,
-            selection,
-        )
-    )
+        heads[sid] = (head, ",".join((cell[tool], cell[before], cell[after])), cell[status])
+    spots = {def_id: (cell[name], cell[region]) for def_id, name, region in definitions}
     out.write(",".join(COLUMNS) + "\r\n")
     count = 0
-    while rows := ratings.fetchmany(_FETCH_ROWS):
+    for rows in ratings:
         lines = []
         for sid, route, spot, def_id, side, tender, skip, recog, refer, nerve, note, at, to in rows:
-            head, middle, status = sessions[sid]
+            head, middle, status = heads[sid]
             name, region = spots[def_id]
             lines.append(
                 ",".join(

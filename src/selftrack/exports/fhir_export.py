@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TextIO
 
-from selftrack.domain import SpotSpec
-from selftrack.exports.source import LocalTime, RatingRecord, SessionRecord
+from selftrack.domain.model import SpotSpec
+from selftrack.domain.records import RatingRecord, SessionRecord
+from selftrack.exports.times import LocalTime
 
 # Observation ids are derived from the session and step, so exporting twice gives the same ids.
 ID_NAMESPACE = uuid.UUID("5b0d7a6e-3c1f-4f43-9a57-2f6f1e0c8d21")

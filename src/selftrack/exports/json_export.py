@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TextIO
 
-from selftrack.exports.source import RatingRecord, SessionRecord, SpotDefinition, utc_iso
+from selftrack.domain.records import RatingRecord, SessionRecord, SpotDefinition
+from selftrack.exports.times import utc_iso
 
 FORMAT_NAME = "selftrack-export"
 FORMAT_VERSION = 1

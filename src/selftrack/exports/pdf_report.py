@@ -1,8 +1,8 @@
 """PDF report for a clinician: a one-page summary, then trends, spots, sessions and notes.
 
-Every figure comes from selftrack.analysis (through the Tracker); this module only lays them
-out with reportlab's vector drawing. Colours are colour-blind safe and never the only cue:
-every spot on a map carries its number.
+Every figure arrives in a ReportData, gathered by the Tracker (selftrack.tracker.review); this
+module only lays them out with reportlab's vector drawing. Colours are colour-blind safe and
+never the only cue: every spot on a map carries its number.
 """
 
 from __future__ import annotations
@@ -12,37 +12,21 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from selftrack import bodymap
-from selftrack.analysis.stats import BASELINE_HELP, MEANINGFUL_FRACTION, MEANINGFUL_POINTS, TREND_HELP
+from selftrack.analysis.stats import READING_TRENDS, Verdict
+from selftrack.domain.terms import REGIONS, region_name
+from selftrack.render.words import number, signed, status_word, verdict_words
 
-REGION_NAMES = {
-    "low-back": "Low back",
-    "buttock": "Buttock",
-    "side-of-hip": "Side of hip",
-    "thigh": "Thigh",
-    "calf": "Calf",
-    "front": "Front",
-}
 SIDE_SHORT = {"left": "L", "right": "R", "mid": "mid"}
 # Sequential scale for tenderness 0-10 (viridis, light to dark): readable with every common
 # colour-vision deficiency and in grey-scale print.
 _HEAT = ("#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989", "#482878", "#440154")
-# Change: blue = less tender, vermillion = more tender, grey = within noise (Okabe-Ito).
+# Change: blue = less tender, vermillion = more tender, grey = no clear change (Okabe-Ito).
 BETTER, WORSE, NOISE = "#0072b2", "#d55e00", "#bbbbbb"
 NOT_ADVICE = (
     "selftrack is a diary, not a clinician: it records the tenderness a person felt at named "
     "spots while pressing them, nothing more. It does not diagnose or treat anything, and "
     "nothing in this report is medical advice."
 )
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A spot and side flagged in the period: how often nerve-like, how often recognised."""
-
-    name: str
-    side: str
-    nerve: int
-    recognised: int
 
 
 @dataclass
@@ -59,69 +43,12 @@ class ReportData:
     regions: list = field(default_factory=list)  # Trend per region and side
     spots: list = field(default_factory=list)  # Trend per spot and side
     heat: object = None  # HeatMap of the period
-    flags: list[Flag] = field(default_factory=list)
-    notes: list[tuple[datetime, str]] = field(default_factory=list)
+    flags: list = field(default_factory=list)  # FlaggedSpot
+    notes: list = field(default_factory=list)  # Note
 
     @property
     def ratings(self) -> int:
-        return sum(s.rated + s.skipped for s in self.summaries)
-
-
-def gather(tracker, start: datetime | None, end: datetime | None, name: str = "") -> ReportData:
-    """Collect the report's figures from the analysis functions, for sessions in [start, end]."""
-    clock = tracker.clock
-    now = clock.now()
-    summaries = sorted(tracker.session_summaries(start, end), key=lambda s: s.started_at)
-    first = clock.local(start if start else (summaries[0].started_at if summaries else now)).date()
-    last = clock.local(min(end, now) if end else now).date()
-    trends = tracker.trends((), start, end) if summaries else []
-    data = ReportData(name.strip(), first, last, clock.local(now), summaries)
-    data.adherence = tracker.adherence(start, end)
-    data.pain = {t.subject.side: t for t in trends if t.subject.kind == "pain"}
-    data.regions = [t for t in trends if t.subject.kind == "region"]
-    data.spots = tracker.spot_trends(start, end) if summaries else []
-    data.heat = tracker.heat_map(start, end)
-    data.flags, rating_notes = _flags_and_notes(tracker, start, end)
-    session_notes = [(s.started_at, s.notes.strip()) for s in summaries if s.notes.strip()]
-    data.notes = sorted(session_notes + rating_notes, key=lambda n: n[0])
-    return data
-
-
-def _flags_and_notes(tracker, start, end) -> tuple[list[Flag], list[tuple[datetime, str]]]:
-    """Spots flagged nerve-like or recognised in the period, and the notes on ratings."""
-    params: dict = {}
-    with tracker.reading_rows() as db:
-        params["profile"] = db.profile_id(tracker.profile)
-        where = ["s.profile_id = :profile"]
-        if start is not None:
-            params["start"] = db.moment_param(start)
-            where.append("s.started_at >= :start")
-        if end is not None:
-            params["end"] = db.moment_param(end)
-            where.append("s.started_at <= :end")
-        rows = db.rows(
-            f"""
-            SELECT d.name, r.side, r.nerve, r.recognised, r.note, r.rated_at
-            FROM sessions s
-            JOIN ratings r ON r.session_id = s.id
-            JOIN spot_definitions d ON d.id = r.spot_def_id
-            WHERE {' AND '.join(where)} AND (r.nerve OR r.recognised OR r.note != '')
-            """,
-            params,
-        )
-        moment = db.moment
-        counts: dict[tuple[str, str], list[int]] = {}
-        notes = []
-        for spot, side, nerve, recognised, note, rated_at in rows:
-            if nerve or recognised:
-                entry = counts.setdefault((spot, side), [0, 0])
-                entry[0] += bool(nerve)
-                entry[1] += bool(recognised)
-            if note.strip():
-                notes.append((moment(rated_at), f"{spot} ({side}): {note.strip()}"))
-    flags = [Flag(spot, side, n, r) for (spot, side), (n, r) in counts.items()]
-    flags.sort(key=lambda f: (-f.nerve, -f.recognised, f.name, f.side))
-    return flags, notes
+        return sum(s.rated for s in self.summaries)
 
 
 # -- drawing helpers ---------------------------------------------------------------------------
@@ -142,24 +69,16 @@ def _text(value: str) -> str:
     (as on the terminal), markup escaped, and limited to what the PDF font has."""
     from xml.sax.saxutils import escape
 
-    from selftrack.textviews import printable
+    from selftrack.domain.text import printable
 
     clean = printable(value, multiline=True).encode("cp1252", "replace").decode("cp1252")
     return escape(clean).replace("\n", "<br/>")
 
 
-def _number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}"
-    return "0" if text.strip("-0.") == "" else text
-
-
-def _signed(value: float | None) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:+.1f}"
-    return "0" if text.strip("+-0.") == "" else text
+def _marked(paragraph: str) -> str:
+    """A paragraph of the core's texts with its `**bold**` marks as reportlab markup."""
+    parts = _text(paragraph).split("**")
+    return "".join(f"<b>{part}</b>" if number_ % 2 else part for number_, part in enumerate(parts))
 
 
 def _day(moment: date | datetime) -> str:
@@ -298,8 +217,7 @@ def _styles():
 
 
 def _verdict(trend) -> str:
-    summary = trend.summary
-    return summary.verdict.value
+    return verdict_words(trend.summary)
 
 
 def _pain_line(data: ReportData) -> str:
@@ -310,8 +228,8 @@ def _pain_line(data: ReportData) -> str:
             continue
         s = trend.summary
         parts.append(
-            f"<b>Pain {side} sessions</b>: {_number(s.baseline)} at the start, {_number(s.latest)} lately "
-            f"({_signed(s.change)}, {_verdict(trend)})"
+            f"<b>Pain {side} sessions</b>: {number(s.baseline)} at the start, {number(s.latest)} lately "
+            f"({signed(s.change)}, {_verdict(trend)})"
         )
     drops = [s.pain_before - s.pain_after for s in data.summaries if s.pain_before is not None and s.pain_after is not None]
     if drops:
@@ -325,30 +243,31 @@ _PAGE_ONE_ITEMS = 5  # per list, so the summary keeps to one page
 def _change_lists(data: ReportData, styles):
     from reportlab.platypus import Paragraph
 
-    better = [t for t in data.spots if t.summary.meaningful and t.summary.change < 0]
-    worse = [t for t in data.spots if t.summary.meaningful and t.summary.change > 0]
+    better = [t for t in data.spots if t.summary.verdict is Verdict.LESS_TENDER]
+    worse = [t for t in data.spots if t.summary.verdict is Verdict.MORE_TENDER]
     better.sort(key=lambda t: t.summary.change)
     worse.sort(key=lambda t: -t.summary.change)
 
     def line(trend) -> str:
         s = trend.summary
-        return f"{_text(trend.name)}: {_number(s.baseline)} to {_number(s.latest)} ({_signed(s.change)})"
+        return f"{_text(trend.name)}: {number(s.baseline)} to {number(s.latest)} ({signed(s.change)})"
 
     out = []
-    for title, items in (("Less tender (meaningful change)", better), ("More tender (meaningful change)", worse)):
+    for title, items in (("Clearly less tender", better), ("Clearly more tender", worse)):
         text = "; ".join(line(t) for t in items[:_PAGE_ONE_ITEMS]) or "none"
         if len(items) > _PAGE_ONE_ITEMS:
             text += f"; and {len(items) - _PAGE_ONE_ITEMS} more (see the spot table)"
         out.append(Paragraph(f"<b>{title}</b>: {text}.", styles["body"]))
+    marked = [f for f in data.flags if f.nerve or f.recognised]
     flagged = [
         f"{_text(f.name)} ({f.side})"
         + (f": nerve-like {f.nerve}x" if f.nerve else ":")
         + (f"{',' if f.nerve else ''} recognised {f.recognised}x" if f.recognised else "")
-        for f in data.flags[:_PAGE_ONE_ITEMS]
+        for f in marked[:_PAGE_ONE_ITEMS]
     ]
     text = "; ".join(flagged) or "none"
-    if len(data.flags) > _PAGE_ONE_ITEMS:
-        text += f"; and {len(data.flags) - _PAGE_ONE_ITEMS} more"
+    if len(marked) > _PAGE_ONE_ITEMS:
+        text += f"; and {len(marked) - _PAGE_ONE_ITEMS} more"
     out.append(
         Paragraph(
             f"<b>Flagged spots</b> (nerve-like: electric, shooting or tingling; recognised: the person's "
@@ -373,7 +292,7 @@ def _maps(data: ReportData, width: float):
         if trend is None or trend.summary.change is None:
             continue
         change = trend.summary.change
-        colour = NOISE if not trend.summary.meaningful else (BETTER if change < 0 else WORSE)
+        colour = {-1: BETTER, 1: WORSE}.get(trend.summary.verdict.direction, NOISE)
         ink = "#000000" if colour == NOISE else "#ffffff"
         change_marks.append((x, y, colour, ink, f"{change:+.0f}" if round(change) else "0"))
     half = (width - 10) / 2
@@ -397,7 +316,7 @@ def _legend(width: float):
         drawing.add(String(x + 14, 4, str(value), fontName="Helvetica", fontSize=7))
         x += 26
     x += 10
-    for label, colour in (("less tender", BETTER), ("more tender", WORSE), ("within noise", NOISE)):
+    for label, colour in (("clearly less tender", BETTER), ("clearly more tender", WORSE), ("no clear change", NOISE)):
         drawing.add(Rect(x, 2, 12, 9, fillColor=HexColor(colour), strokeColor=None))
         drawing.add(String(x + 15, 4, label, fontName="Helvetica", fontSize=7))
         x += 20 + len(label) * 3.7
@@ -505,7 +424,7 @@ def _rest(data: ReportData, styles, width: float):
         ]
         if "mid" in sides:
             series.append(("middle", sides["mid"], "#009e73", False))
-        charts.append(_chart(series, data.first_day, data.last_day, width / 2 - 6, 120, REGION_NAMES.get(region, region)))
+        charts.append(_chart(series, data.first_day, data.last_day, width / 2 - 6, 120, region_name(region)))
     rows = [charts[i : i + 2] + [""] * (2 - len(charts[i : i + 2])) for i in range(0, len(charts), 2)]
     if rows:
         story.append(Table(rows, colWidths=[width / 2, width / 2]))
@@ -513,25 +432,25 @@ def _rest(data: ReportData, styles, width: float):
     for trend in data.regions:
         s = trend.summary
         summary_rows.append(
-            [_text(trend.name), _number(s.baseline), _number(s.latest), _signed(s.change), _signed(trend.per_month), _verdict(trend)]
+            [_text(trend.name), number(s.baseline), number(s.latest), signed(s.change), signed(trend.per_month), _verdict(trend)]
         )
     story.append(Spacer(1, 4))
     story.append(_table(summary_rows, [w * width for w in (0.34, 0.1, 0.1, 0.1, 0.12, 0.24)], styles))
 
     story += [CondPageBreak(120), Paragraph("Every spot: start, lately and change", styles["h2"])]
     rows = [["Spot", "Side", "Region", "Sessions", "Start", "Lately", "Change", "Judged"]]
-    order = {region: number for number, region in enumerate(REGION_NAMES)}
+    order = {region: rank for rank, region in enumerate(REGIONS)}
     for trend in sorted(data.spots, key=lambda t: (order.get(t.region, 99), t.name)):
         s = trend.summary
         rows.append(
             [
                 _text(trend.name.rsplit(", ", 1)[0]),
                 trend.subject.side,
-                REGION_NAMES.get(trend.region, trend.region),
+                region_name(trend.region),
                 str(s.count),
-                _number(s.baseline),
-                _number(s.latest),
-                _signed(s.change),
+                number(s.baseline),
+                number(s.latest),
+                signed(s.change),
                 _verdict(trend),
             ]
         )
@@ -548,11 +467,11 @@ def _rest(data: ReportData, styles, width: float):
                 _text(s.tool or "-"),
                 str(s.rated),
                 str(s.skipped),
-                _number(s.mean),
+                number(s.mean),
                 "-" if s.highest is None else str(s.highest),
                 "-" if s.pain_before is None else str(s.pain_before),
                 "-" if s.pain_after is None else str(s.pain_after),
-                s.status.value.replace("_", " "),
+                status_word(s.status),
             ]
         )
     story.append(
@@ -562,24 +481,26 @@ def _rest(data: ReportData, styles, width: float):
     story += [CondPageBreak(80), Paragraph("Notes", styles["h2"])]
     if data.notes:
         tz = data.generated.tzinfo
-        for moment, note in data.notes:
-            story.append(Paragraph(f"<b>{moment.astimezone(tz):%d %b %Y}</b>: {_text(note)}", styles["small"]))
+        for note in data.notes:
+            where = f"{note.spot_name} ({note.side}): " if note.spot_name else ""
+            story.append(
+                Paragraph(f"<b>{note.moment.astimezone(tz):%d %b %Y}</b>: {_text(where + note.text)}", styles["small"])
+            )
     else:
         story.append(Paragraph("No notes in this period.", styles["small"]))
 
     story += [CondPageBreak(140), Paragraph("What the numbers mean", styles["h2"])]
-    for text in (
-        "Each spot is rated from 0 (not tender at all) to 10 (the worst tenderness imaginable) while "
-        "it is pressed. A skipped spot has no rating; it is never counted as 0. Overall pain is the "
-        "person's rating of their pain, 0-10, before and after each session.",
-        BASELINE_HELP,
-        f"In short: a change counts only when it is at least {MEANINGFUL_POINTS:g} points and at least "
-        f"{MEANINGFUL_FRACTION:.0%} of the starting level. Negative changes mean less tender.",
-        TREND_HELP,
-        "Sessions per week count the sessions that were not stopped early, over the calendar weeks "
-        "of the period.",
-    ):
-        story.append(Paragraph(_text(text), styles["body"]))
+    story.append(
+        Paragraph(
+            "Each spot is rated from 0 (not tender at all) to 10 (the worst tenderness imaginable) "
+            "while it is pressed. Overall pain is the person's rating of their pain, 0-10, before "
+            "and after each session. Sessions per week count the sessions that were not stopped "
+            "early, over the calendar weeks of the period.",
+            styles["body"],
+        )
+    )
+    for paragraph in READING_TRENDS:
+        story.append(Paragraph(_marked(paragraph), styles["body"]))
     story += [Paragraph("Not medical advice", styles["h2"]), Paragraph(_text(NOT_ADVICE), styles["body"])]
     return story
 
@@ -639,13 +560,7 @@ def render(data: ReportData, out: BinaryIO) -> None:
     doc.build(story, canvasmaker=_numbered_canvas(generated))
 
 
-def write_pdf(out: BinaryIO, tracker, request, progress=None) -> tuple[int, int]:
-    """Gather and render the report; returns (sessions, ratings) it covers."""
-    data = gather(tracker, request.start, request.end, request.name)
-    if progress:
-        progress(1, 2)
+def write_pdf(out: BinaryIO, data: ReportData) -> tuple[int, int]:
+    """Render the report; returns (sessions, ratings) it covers."""
     render(data, out)
-    if progress:
-        progress(2, 2)
     return len(data.summaries), data.ratings
-

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from selftrack.domain import ProtocolSpec, RouteSpec, SpotSpec
+from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
 from selftrack.paths import open_private
 from selftrack.protocols.loader import LoadResult, Problem
 

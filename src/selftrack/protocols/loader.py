@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from selftrack.domain import ProtocolSpec, RouteSpec, SpotSpec
+from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
 
 PROTOCOL_SUFFIX = ".protocol.toml"
 CATALOGUE_SUFFIX = ".spots.toml"

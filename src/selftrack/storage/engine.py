@@ -1,26 +1,35 @@
-"""Open a database safely: check the location, set pragmas, bring the schema up to date."""
+"""Open a database safely: check the location, set pragmas, bring the schema up to date.
+
+A SQLite file is run through the standard `sqlite3` module; any other location is a
+SQLAlchemy URL (PostgreSQL). SQLAlchemy and Alembic are imported only to create or upgrade a
+SQLite schema, so opening an existing, current database costs a few milliseconds.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import sys
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
-
 from selftrack.errors import SelftrackError
-from selftrack.paths import create_private_file, default_db_path, make_private_dir
-from selftrack.storage.schema import HEAD_REVISION, KNOWN_REVISIONS  # noqa: F401 (re-exported)
+from selftrack.paths import create_private_file, default_db_path, make_private_dir, private_temp
+from selftrack.storage.connection import AlchemyConnection, Connection, SQLiteConnection
+from selftrack.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# `PRAGMA application_id` of every selftrack SQLite file ("STK1"): a file with another id is
+# someone else's and is never touched
+APPLICATION_ID = 0x53544B31
+SELFTRACK_TABLES = frozenset({"alembic_version", "profiles", "spot_definitions", "sessions", "ratings"})
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
+BUSY_TIMEOUT_MS = 10_000
 
 _PLAIN_REASONS = {
     "database or disk is full": "the disk is full (earlier entries are kept)",
@@ -36,7 +45,7 @@ class DatabaseError(SelftrackError):
 
 @dataclass
 class UpgradeReport:
-    """What opening a database did to its schema."""
+    """What upgrading a database did to its schema."""
 
     before: str | None
     after: str
@@ -47,79 +56,220 @@ class UpgradeReport:
         return self.before != self.after
 
 
-def to_url(location: str) -> URL:
-    """A SQLAlchemy URL for a file path or URL string."""
-    if "://" in location:
-        try:
-            return make_url(location)
-        except Exception as exc:  # sqlalchemy raises ArgumentError with a long text
-            raise DatabaseError(f"cannot read database URL {location!r}: {exc}") from None
-    path = Path(location).expanduser().absolute()
-    return URL.create("sqlite+pysqlite", database=str(path))
+@dataclass(frozen=True)
+class Location:
+    """Where a database is: a SQLite file (`path`), or a SQLAlchemy URL (`url`)."""
 
-
-def sqlite_path(url: URL) -> Path | None:
-    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database)
-
-
-class Database:
-    """An open selftrack database: an engine, sessions for reading and writing, its schema."""
-
-    def __init__(self, url: URL, engine: Engine) -> None:
-        self.url = url
-        self.engine = engine
-        self.path = sqlite_path(url)
-        self._read = sessionmaker(engine, expire_on_commit=False, info={"writer": False})
-        writer = engine.execution_options(selftrack_immediate=True) if self.is_sqlite else engine
-        self._write = sessionmaker(writer, expire_on_commit=False, info={"writer": True})
+    text: str
+    path: Path | None = None
 
     @property
     def is_sqlite(self) -> bool:
-        return self.url.get_backend_name() == "sqlite"
+        return self.path is not None
+
+    @property
+    def display(self) -> str:
+        """Safe to print: the file, or the URL without its password."""
+        if self.path is not None:
+            return str(self.path)
+        return to_url(self.text).render_as_string(hide_password=True)
+
+
+def locate(location: str) -> Location:
+    """A file path (or a `sqlite:///FILE` URL) is a SQLite file; anything else is a URL."""
+    if "://" not in location:
+        return Location(location, Path(location).expanduser().absolute())
+    url = to_url(location)
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise DatabaseError("an in-memory SQLite database would keep nothing: give a file")
+        return Location(location, Path(url.database).expanduser().absolute())
+    return Location(location)
+
+
+def to_url(location: str):
+    """A SQLAlchemy URL for a URL string or a file path (imports SQLAlchemy)."""
+    from sqlalchemy.engine import URL, make_url
+
+    if "://" not in location:
+        return URL.create("sqlite+pysqlite", database=str(Path(location).expanduser().absolute()))
+    try:
+        url = make_url(location)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a long text
+        raise DatabaseError(f"cannot read database URL {_hide(location)!r}: {_one_line(exc)}") from None
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(
+            f"selftrack stores its records in SQLite or PostgreSQL, not {backend!r} "
+            "(give a file path, or postgresql+psycopg://user@host/db)"
+        )
+    return url
+
+
+class Database:
+    """An open selftrack database: read and write transactions that run SQL texts."""
+
+    location: Location
+    dialect: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return self.location.path
 
     @property
     def display(self) -> str:
         """Where the database is, safe to print (no password)."""
-        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+        return self.location.display
 
     @contextmanager
-    def reading(self):
-        """A session for queries (rolled back at the end)."""
-        with self._explained("read from"), self._read() as session:
-            yield session
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: one consistent view of the data."""
+        raise NotImplementedError
+        yield  # pragma: no cover
 
     @contextmanager
-    def writing(self):
-        """A session whose work is committed durably when the block ends without error.
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction, committed durably when the block ends without an error.
 
         When the disk is full, read-only or failing, nothing of this block is kept, earlier
         work stays intact, and the error is a DatabaseError with a one-line reason.
         """
-        with self._explained("save to"), self._write() as session, session.begin():
-            yield session
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def close(self) -> None:
+        raise NotImplementedError
 
     @contextmanager
     def _explained(self, action: str):
-        from sqlalchemy.exc import OperationalError
-
         try:
             yield
-        except OperationalError as exc:
+        except sqlite3.Error as exc:
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise
             raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
+        except Exception as exc:
+            if _is_alchemy_operational(exc):
+                raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
+            raise
+
+
+class SQLiteDatabase(Database):
+    """A SQLite file in WAL mode, FULL synchronous commits, foreign keys on.
+
+    Connections are pooled (the terminal program runs each core call in a new thread).
+    """
+
+    dialect = "sqlite"
+
+    def __init__(self, location: Location) -> None:
+        self.location = location
+        self._idle: list[sqlite3.Connection] = []
+        self._open: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection with selftrack's settings (autocommit: transactions are explicit)."""
+        raw = sqlite3.connect(
+            self.location.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )  # fmt: skip
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        raw.execute("PRAGMA journal_mode = WAL")
+        raw.execute("PRAGMA synchronous = FULL")
+        raw.execute("PRAGMA foreign_keys = ON")
+        return raw
+
+    @contextmanager
+    def _connection(self):
+        with self._lock:
+            raw = self._idle.pop() if self._idle else None
+        if raw is None:
+            with self._explained("open"):
+                raw = self.connect()
+            with self._lock:
+                self._open.append(raw)
+        try:
+            yield raw
+        finally:
+            if raw.in_transaction:  # only after an error that left it open
+                try:
+                    raw.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            with self._lock:
+                self._idle.append(raw)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self._explained("read from"), self._connection() as raw:
+            raw.execute("BEGIN")
+            try:
+                yield SQLiteConnection(raw)
+            finally:
+                raw.execute("ROLLBACK")
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        with self._explained("save to"), self._connection() as raw:
+            raw.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting for it if need be
+            try:
+                yield SQLiteConnection(raw)
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            raw.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._open, self._idle = self._open, [], []
+        for raw in connections:
+            raw.close()
+
+
+class AlchemyDatabase(Database):
+    """A database reached through SQLAlchemy (PostgreSQL)."""
+
+    def __init__(self, location: Location, engine) -> None:
+        self.location = location
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self._explained("read from"), self.engine.connect() as conn:
+            transaction = conn.begin()
+            try:
+                yield AlchemyConnection(conn)
+            finally:
+                transaction.rollback()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        with self._explained("save to"), self.engine.connect() as conn, conn.begin():
+            yield AlchemyConnection(conn)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def _add_sqlite_pragmas(engine: Engine, *, foreign_keys: bool) -> None:
+def make_engine(url, *, foreign_keys: bool = True):
+    """A SQLAlchemy engine with selftrack's settings, for migrations and PostgreSQL."""
+    from sqlalchemy import create_engine, event
+
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy recipe)
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
@@ -130,27 +280,96 @@ def _add_sqlite_pragmas(engine: Engine, *, foreign_keys: bool) -> None:
         immediate = conn.get_execution_options().get("selftrack_immediate")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-
-def make_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
-    """An engine with selftrack's connection settings (WAL, FULL sync, FKs, busy timeout)."""
-    if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 10})
-        _add_sqlite_pragmas(engine, foreign_keys=foreign_keys)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    return engine
 
 
-def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> None:
-    if path.exists():
-        if path.is_dir():
+# -- opening ---------------------------------------------------------------------------------
+
+
+def open_database(location: str, *, create: bool = True, upgrade: bool = True) -> Database:
+    """Open (creating if allowed) the database at `location`, upgraded to the current schema.
+
+    A SQLite file that is not a selftrack database is refused before anything writes to it;
+    a database behind the code is copied to a backup first; one ahead of the code is refused.
+    """
+    where = locate(location)
+    if where.path is None:
+        return _open_alchemy(where, upgrade=upgrade)
+    return _open_sqlite(where, create=create, upgrade=upgrade)
+
+
+def _open_sqlite(where: Location, *, create: bool, upgrade: bool) -> Database:
+    path = where.path
+    assert path is not None
+    created = _check_sqlite_location(path, create=create, is_default=path == default_db_path())
+    try:
+        if created:
+            migrate(where.text, None)
+        revision = sqlite_revision(path)
+        _check_revision(where, revision, upgrade=upgrade)
+        if revision != HEAD_REVISION:
+            migrate(where.text, revision)
+    except BaseException:
+        if created and path.exists() and path.stat().st_size == 0:
+            path.unlink()
+        raise
+    return SQLiteDatabase(where)
+
+
+def _open_alchemy(where: Location, *, upgrade: bool) -> Database:
+    url = to_url(where.text)
+    engine = make_engine(url)
+    try:
+        try:
+            with engine.connect() as conn:
+                tables = set(_table_names(conn))
+                revision = _revision_of(conn) if "alembic_version" in tables else None
+        except Exception as exc:
+            raise DatabaseError(f"cannot open database {where.display}: {_plain(exc)}") from None
+        if revision is None and tables:
+            raise DatabaseError(f"{where.display} holds other tables: not a selftrack database")
+        _check_revision(where, revision, upgrade=upgrade)
+        if revision != HEAD_REVISION:
+            migrate(where.text, revision)
+    except BaseException:
+        engine.dispose()
+        raise
+    return AlchemyDatabase(where, engine)
+
+
+def _check_revision(where: Location, revision: str | None, *, upgrade: bool) -> None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"{where.display} was written by a newer selftrack (schema {revision}); "
+            "install the newer selftrack to use it — the database was left untouched"
+        )
+    if revision != HEAD_REVISION and not upgrade:
+        raise DatabaseError(
+            f"{where.display} is at schema {revision}, behind {HEAD_REVISION}: "
+            "run `selftrack db upgrade`"
+        )
+
+
+def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> bool:
+    """Refuse what selftrack must not open or touch; True when a new, empty file was made."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc.strerror or exc}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
             raise DatabaseError(f"{path} is a folder, not a database file")
-        with open(path, "rb") as handle:
-            header = handle.read(16)
-        if header and header != SQLITE_HEADER:
-            raise DatabaseError(f"{path} is not a SQLite database; refusing to touch it")
+        if not stat.S_ISREG(info.st_mode):
+            raise DatabaseError(f"{path} is not a regular file (a pipe or a device?); refusing to open it")
+        if not os.access(path, os.R_OK):
+            raise DatabaseError(f"cannot read database {path}: permission denied")
+        if info.st_size:
+            check_selftrack_file(path)
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseError(f"database {path} is read-only; selftrack needs to write to it")
-        return
+        return info.st_size == 0
     if not create:
         raise DatabaseError(f"no database at {path}")
     if not path.parent.exists():
@@ -162,89 +381,108 @@ def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> Non
     try:
         create_private_file(path)
     except FileExistsError:
-        pass  # another process created it a moment ago; opening goes on as usual
+        return False  # another process created it a moment ago: it migrates it, we wait
+    except OSError as exc:
+        raise DatabaseError(f"cannot create database {path}: {exc.strerror or exc}") from None
+    return True
 
 
-def read_revision(engine: Engine) -> tuple[str | None, bool]:
-    """The schema revision (plain SQL, no alembic import) and whether other tables exist."""
-    with engine.connect() as conn:
-        tables = set(_table_names(conn))
-        if "alembic_version" not in tables:
-            return None, bool(tables - {"alembic_version"})
-        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-        return (rows[0] if rows else None), True
+def check_selftrack_file(path: Path) -> None:
+    """Refuse a file that is not a selftrack SQLite database, reading it only.
+
+    Ours: the SQLite header with selftrack's application id, or (a database made before the
+    id was set) no id and only selftrack's tables.
+    """
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise DatabaseError(f"cannot read database {path}: {exc.strerror or exc}") from None
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise DatabaseError(f"{path} is not a SQLite database; refusing to touch it")
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id == APPLICATION_ID:
+        return
+    if application_id != 0:
+        raise DatabaseError(f"{path} belongs to another program; refusing to touch it")
+    tables = _read_only_tables(path)
+    if "alembic_version" not in tables or not tables <= SELFTRACK_TABLES:
+        raise DatabaseError(f"{path} holds other tables: not a selftrack database; refusing to touch it")
+
+
+def _read_only_tables(path: Path) -> set[str]:
+    try:
+        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return {row[0] for row in raw.execute(_SQLITE_TABLES)}
+        finally:
+            raw.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read database {path}: {_plain(exc)}") from None
+
+
+_SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+
+
+def sqlite_revision(path: Path) -> str | None:
+    """The schema revision of a SQLite file (plain SQL, read only; None without a schema)."""
+    try:
+        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            tables = {row[0] for row in raw.execute(_SQLITE_TABLES)}
+            if "alembic_version" not in tables:
+                return None
+            rows = raw.execute("SELECT version_num FROM alembic_version").fetchall()
+            return rows[0][0] if rows else None
+        finally:
+            raw.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read database {path}: {_plain(exc)}") from None
+
+
+def read_revision(database: Database) -> str | None:
+    """The schema revision of an open database."""
+    if database.path is not None:
+        return sqlite_revision(database.path)
+    with database.reading() as conn:
+        tables = set(_table_names(conn.raw))
+        return conn.scalar("SELECT version_num FROM alembic_version") if "alembic_version" in tables else None
 
 
 def _revision_of(conn) -> str | None:
+    from sqlalchemy import text
+
     if "alembic_version" not in _table_names(conn):
         return None
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _table_names(conn) -> list[str]:
+    from sqlalchemy import text
+
     if conn.dialect.name == "sqlite":
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    else:
-        sql = (
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = current_schema()"
-        )
+        return [row[0] for row in conn.execute(text(_SQLITE_TABLES))]
+    sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
     return [row[0] for row in conn.execute(text(sql))]
 
 
-def open_database(location: str, *, create: bool = True, upgrade: bool = True) -> Database:
-    """Open (creating if allowed) the database at `location`, upgraded to the current schema.
-
-    A database behind the code is copied to a backup first; one ahead of the code is refused.
-    """
-    url = to_url(location)
-    path = sqlite_path(url)
-    created = False
-    if path is not None:
-        created = not path.exists()
-        _check_sqlite_location(path, create=create, is_default=path == default_db_path())
-    engine = make_engine(url)
-    try:
-        try:
-            revision, has_tables = read_revision(engine)
-        except (sqlite3.DatabaseError, DBAPIError) as exc:
-            raise DatabaseError(f"cannot read database {_safe(url)}: {_plain(exc)}") from None
-        except Exception as exc:
-            raise DatabaseError(f"cannot open database {_safe(url)}: {_one_line(exc)}") from None
-        if revision is None and has_tables:
-            raise DatabaseError(f"{_safe(url)} holds other tables: not a selftrack database")
-        if revision is not None and revision not in KNOWN_REVISIONS:
-            raise DatabaseError(
-                f"{_safe(url)} was written by a newer selftrack (schema {revision}); "
-                "install the newer selftrack to use it — the database was left untouched"
-            )
-        if revision != HEAD_REVISION:
-            if not upgrade:
-                raise DatabaseError(
-                    f"{_safe(url)} is at schema {revision}, behind {HEAD_REVISION}: "
-                    "run `selftrack db upgrade`"
-                )
-            migrate(engine.url, revision)
-    except BaseException:
-        engine.dispose()
-        if created and path is not None and path.exists() and path.stat().st_size == 0:
-            path.unlink()
-        raise
-    return Database(url, engine)
+# -- upgrading -------------------------------------------------------------------------------
 
 
-def migrate(url: URL, current: str | None, target: str = HEAD_REVISION) -> UpgradeReport:
+def migrate(location: str, current: str | None, target: str = HEAD_REVISION) -> UpgradeReport:
     """Back up (when there is data) and upgrade the schema to `target` in one transaction."""
+    where = locate(location)
     backup = None
-    path = sqlite_path(url)
-    if current is not None and path is not None:
+    if current is not None and where.path is not None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        backup = path.with_name(f"{path.name}.before-{target}-{stamp}.bak")
-        backup_sqlite(path, backup)
-    engine = make_engine(url, foreign_keys=False)
+        backup = where.path.with_name(f"{where.path.name}.before-{target}-{stamp}.bak")
+        backup_sqlite(where.path, backup)
+    engine = make_engine(to_url(where.text), foreign_keys=False)
     try:
         from alembic import command
         from alembic.config import Config
+        from sqlalchemy import text
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -264,43 +502,72 @@ def migrate(url: URL, current: str | None, target: str = HEAD_REVISION) -> Upgra
                     raise DatabaseError(
                         f"upgrade would break {len(broken)} references; nothing was changed"
                     )
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     except DatabaseError:
         raise
     except Exception as exc:
-        raise DatabaseError(f"upgrade failed, nothing was changed: {_one_line(exc)}") from None
+        raise DatabaseError(f"upgrade failed, nothing was changed: {_plain(exc)}") from None
     finally:
         engine.dispose()
     return UpgradeReport(current, target, backup)
 
 
 def backup_sqlite(source: Path, target: Path) -> None:
-    """Copy a live SQLite database to `target` (created owner-only) with SQLite's backup API."""
-    create_private_file(target)
+    """Copy a live SQLite database to `target` (a new, owner-only file) with SQLite's backup API.
+
+    The copy is written under a temporary name, checked (integrity and selftrack's tables),
+    and only then given its name, so a backup that was interrupted never looks finished.
+    """
+    handle, partial = private_temp(target.parent, target.name)
+    os.close(handle)
     try:
-        src = sqlite3.connect(source)
-        dst = sqlite3.connect(target)
+        src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        dst = sqlite3.connect(partial)
         try:
-            with dst:
-                src.backup(dst)
+            src.backup(dst)
+            integrity = [row[0] for row in dst.execute("PRAGMA integrity_check")]
+            tables = {row[0] for row in dst.execute(_SQLITE_TABLES)}
         finally:
             dst.close()
             src.close()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+        if integrity != ["ok"] or not {"alembic_version", "sessions", "ratings"} <= tables:
+            raise DatabaseError(f"the copy of {source} did not check out; no backup was made")
+        os.link(partial, target)  # never replaces an existing file
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot back up {source}: {_plain(exc)}") from None
+    except FileExistsError:
+        raise DatabaseError(f"{target} already exists; choose a new file name") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
-def _safe(url: URL) -> str:
-    path = sqlite_path(url)
-    return str(path) if path else url.render_as_string(hide_password=True)
+# -- error text ------------------------------------------------------------------------------
+
+
+def _is_alchemy_operational(exc: BaseException) -> bool:
+    if "sqlalchemy" not in sys.modules:
+        return False
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    return isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError)
 
 
 def _plain(exc: BaseException) -> str:
     """A database error's reason in one line, in plain words when it is a common one."""
-    reason = _one_line(getattr(exc, "orig", exc))
+    reason = _one_line(getattr(exc, "orig", None) or exc)
     return next((v for k, v in _PLAIN_REASONS.items() if k in reason.lower()), reason)
 
 
 def _one_line(exc: BaseException) -> str:
     text_ = str(exc).strip().splitlines()
     return text_[0] if text_ else exc.__class__.__name__
+
+
+def _hide(location: str) -> str:
+    """A URL with any password replaced, for messages."""
+    head, sep, tail = location.partition("://")
+    if not sep or "@" not in tail:
+        return location
+    credentials, _at, rest = tail.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{head}://{user}:***@{rest}" if ":" in credentials else location

@@ -1,23 +1,47 @@
-"""Database chores: integrity check, backup, explicit upgrade."""
+"""Database chores: a check that only reads, a backup, an explicit upgrade."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import text
-
+from selftrack.paths import TEMP_SUFFIX
 from selftrack.storage.engine import (
+    BUSY_TIMEOUT_MS,
     HEAD_REVISION,
     KNOWN_REVISIONS,
-    Database,
     DatabaseError,
+    Location,
     backup_sqlite,
-    make_engine,
+    check_selftrack_file,
+    locate,
     migrate,
-    read_revision,
-    sqlite_path,
+    sqlite_revision,
     to_url,
+)
+
+# what the same data must say twice: ratings carry their session's person and start, and a
+# session's totals are what its ratings add up to
+_CONSISTENCY = (
+    (
+        "ratings whose person or start differs from their session's",
+        "SELECT count(*) FROM ratings r JOIN sessions s ON s.id = r.session_id "
+        "WHERE r.profile_id != s.profile_id OR r.started_at != s.started_at",
+    ),
+    (
+        "sessions whose totals differ from their ratings",
+        "SELECT count(*) FROM sessions s WHERE s.rated != (SELECT count(r.tenderness) FROM ratings r "
+        "WHERE r.session_id = s.id) OR s.skipped != (SELECT count(*) - count(r.tenderness) FROM "
+        "ratings r WHERE r.session_id = s.id) OR s.tenderness_sum != (SELECT coalesce(sum(r.tenderness), "
+        "0) FROM ratings r WHERE r.session_id = s.id)",
+    ),
+)
+_ORPHANS = (
+    "SELECT count(*) FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id WHERE p.id IS NULL",
+    "SELECT count(*) FROM ratings r LEFT JOIN sessions s ON s.id = r.session_id WHERE s.id IS NULL",
+    "SELECT count(*) FROM ratings r LEFT JOIN spot_definitions d ON d.id = r.spot_def_id "
+    "WHERE d.id IS NULL",
 )
 
 
@@ -27,86 +51,204 @@ class CheckReport:
 
     ok: bool = True
     lines: list[str] = field(default_factory=list)
+    leftovers: list[Path] = field(default_factory=list)
 
 
-def check_database(database: Database) -> CheckReport:
-    """Check integrity (SQLite's own checks, or the server's on PostgreSQL), schema and contents."""
-    report = CheckReport(lines=[f"database: {database.display}"])
-    try:
-        revision, _ = read_revision(database.engine)
-        report.lines.append(f"schema: {revision} (this selftrack expects {HEAD_REVISION})")
-        with database.engine.connect() as conn:
-            if database.is_sqlite:
-                integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
-                ok = integrity == ["ok"]
-                report.lines += ["integrity: ok"] if ok else [f"integrity: {x}" for x in integrity[:20]]
-                broken = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
-            else:
-                version = conn.execute(text("SHOW server_version")).scalar_one()
-                report.lines.append(
-                    f"integrity: kept by the server (PostgreSQL {version}; no file to check)"
-                )
-                ok = True
-                broken = sum(conn.execute(text(sql)).scalar_one() for sql in _ORPHANS)
-            report.lines.append(f"references: {broken} broken" if broken else "references: ok")
-            report.ok = ok and not broken
-            counts = [
-                conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                for table in ("profiles", "sessions", "ratings")
-            ]
-    except Exception as exc:  # a damaged file fails in many ways: report it, never crash
-        report.ok = False
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        report.lines.append(f"error: {reason}")
-        return report
-    report.lines.append(
-        f"contents: {counts[0]} profile(s), {counts[1]} session(s), {counts[2]} rating(s)"
-    )
+def check_database(location: str, *, fix: bool = False) -> CheckReport:
+    """Check a database without changing it: integrity (SQLite's own checks, or the server's),
+    schema, references, contents, and leftovers of interrupted writes (removed with `fix`)."""
+    where = locate(location)
+    report = CheckReport(lines=[f"database: {where.display}"])
+    if where.path is not None:
+        _check_sqlite(where, report)
+        _leftovers(where.path, report, fix=fix)
+    else:
+        _check_server(where, report)
     return report
 
 
-_ORPHANS = (
-    "SELECT count(*) FROM sessions s LEFT JOIN profiles p ON p.id = s.profile_id WHERE p.id IS NULL",
-    "SELECT count(*) FROM ratings r LEFT JOIN sessions s ON s.id = r.session_id WHERE s.id IS NULL",
-    "SELECT count(*) FROM ratings r LEFT JOIN spot_definitions d ON d.id = r.spot_def_id "
-    "WHERE d.id IS NULL",
-)
+def _check_sqlite(where: Location, report: CheckReport) -> None:
+    path = where.path
+    assert path is not None
+    if not path.is_file():
+        raise DatabaseError(f"no database at {path}")
+    check_selftrack_file(path)
+    revision = sqlite_revision(path)
+    _schema_line(report, revision)
+    try:
+        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            integrity = [row[0] for row in raw.execute("PRAGMA integrity_check")]
+            ok = integrity == ["ok"]
+            report.lines += ["integrity: ok"] if ok else [f"integrity: {x}" for x in integrity[:20]]
+            broken = len(raw.execute("PRAGMA foreign_key_check").fetchall())
+            report.lines.append(f"references: {broken} broken" if broken else "references: ok")
+            report.ok = report.ok and ok and not broken
+            if revision == HEAD_REVISION:
+                _consistency(lambda sql: raw.execute(sql).fetchone()[0], report)
+            counts = [raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _COUNTED]
+        finally:
+            raw.close()
+    except sqlite3.Error as exc:
+        report.ok = False
+        report.lines.append(f"error: {str(exc).strip().splitlines()[0]}")
+        return
+    _contents(report, counts)
 
 
-def backup_to(database: Database, target: Path) -> None:
-    """Copy a SQLite database to `target`, never overwriting an existing file."""
-    if not database.is_sqlite or database.path is None:
-        raise DatabaseError(
-            "backup copies SQLite files; for a PostgreSQL database use the server's pg_dump"
+_COUNTED = ("profiles", "sessions", "ratings")
+
+
+def _check_server(where: Location, report: CheckReport) -> None:
+    from sqlalchemy import text
+
+    from selftrack.storage.engine import make_engine
+
+    engine = make_engine(to_url(where.text))
+    try:
+        with engine.connect() as conn:
+            tables = {
+                row[0]
+                for row in conn.execute(
+                    text("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+                )
+            }
+            if "alembic_version" not in tables:
+                raise DatabaseError(f"{where.display} holds no selftrack database")
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            _schema_line(report, revision)
+            version = conn.execute(text("SHOW server_version")).scalar_one()
+            report.lines.append(f"integrity: kept by the server (PostgreSQL {version}; no file to check)")
+            broken = sum(conn.execute(text(sql)).scalar_one() for sql in _ORPHANS)
+            report.lines.append(f"references: {broken} broken" if broken else "references: ok")
+            report.ok = report.ok and not broken
+            if revision == HEAD_REVISION:
+                _consistency(lambda sql: conn.execute(text(sql)).scalar_one(), report)
+            counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in _COUNTED]
+    except DatabaseError:
+        raise
+    except Exception as exc:  # a server fails in many ways: report it, never crash
+        report.ok = False
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        report.lines.append(f"error: {reason}")
+        return
+    finally:
+        engine.dispose()
+    _contents(report, counts)
+
+
+def _schema_line(report: CheckReport, revision: str | None) -> None:
+    if revision == HEAD_REVISION:
+        report.lines.append(f"schema: {revision} (current)")
+    elif revision in KNOWN_REVISIONS:
+        report.ok = False
+        report.lines.append(
+            f"schema: {revision}, behind this selftrack's {HEAD_REVISION}: run `selftrack db upgrade` "
+            "(it makes a backup first)"
         )
+    else:
+        raise DatabaseError(
+            f"schema {revision} was written by a newer selftrack (this one knows {HEAD_REVISION}): "
+            "install the newer selftrack to use it"
+        )
+
+
+def _consistency(count, report: CheckReport) -> None:
+    for what, sql in _CONSISTENCY:
+        found = count(sql)
+        if found:
+            report.ok = False
+            report.lines.append(f"summaries: {found} {what}")
+    if report.ok:
+        report.lines.append("summaries: ok")
+
+
+def _contents(report: CheckReport, counts: list[int]) -> None:
+    report.lines.append(
+        f"contents: {counts[0]} profile(s), {counts[1]} session(s), {counts[2]} rating(s)"
+    )
+
+
+def _leftovers(path: Path, report: CheckReport, *, fix: bool) -> None:
+    """Temporary files an interrupted export, backup or upgrade left beside the database."""
+    found = sorted(path.parent.glob(f".*{TEMP_SUFFIX}"))
+    for leftover in found:
+        if fix:
+            leftover.unlink(missing_ok=True)
+            report.lines.append(f"removed a leftover of an interrupted write: {leftover}")
+        else:
+            report.lines.append(f"leftover of an interrupted write (may hold health data): {leftover}")
+    if found and not fix:
+        report.ok = False
+        report.lines.append("run `selftrack db check --fix` to remove the leftovers")
+    report.leftovers = found
+
+
+def backup_to(location: str, target: Path) -> None:
+    """Copy a SQLite database to `target`, never overwriting an existing file."""
+    where = locate(location)
+    if where.path is None:
+        raise DatabaseError("backup copies SQLite files; for a PostgreSQL database use the server's pg_dump")
+    if not where.path.is_file():
+        raise DatabaseError(f"no database at {where.path}")
+    check_selftrack_file(where.path)
     target = target.expanduser()
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise DatabaseError(f"{target} already exists; choose a new file name")
     if not target.parent.is_dir():
         raise DatabaseError(f"cannot write {target}: folder {target.parent} does not exist")
     try:
-        backup_sqlite(database.path, target)
+        backup_sqlite(where.path, target)
     except OSError as exc:
         raise DatabaseError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def upgrade_database(location: str) -> str:
     """Upgrade the schema at `location` to this version's; says what it did."""
-    from selftrack.storage.engine import open_database
-
-    url = to_url(location)
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise DatabaseError(f"no database at {path}")
-    engine = make_engine(url)
-    try:
-        revision, _ = read_revision(engine)
-    finally:
-        engine.dispose()
+    where = locate(location)
+    if where.path is not None:
+        if not where.path.is_file():
+            raise DatabaseError(f"no database at {where.path}")
+        check_selftrack_file(where.path)
+        revision = sqlite_revision(where.path)
+    else:
+        revision = _server_revision(where)
     if revision == HEAD_REVISION:
         return f"already up to date (schema {HEAD_REVISION})"
     if revision is not None and revision not in KNOWN_REVISIONS:
-        open_database(location)  # raises the newer-schema message
-    report = migrate(url, revision)
+        raise DatabaseError(
+            f"{where.display} was written by a newer selftrack (schema {revision}); "
+            "install the newer selftrack to use it — the database was left untouched"
+        )
+    if revision is None:
+        raise DatabaseError(f"{where.display} holds no selftrack database; nothing was changed")
+    report = migrate(where.text, revision)
     backup = f"; backup at {report.backup}" if report.backup else ""
     return f"upgraded schema {report.before} -> {report.after}{backup}"
+
+
+def _server_revision(where: Location) -> str | None:
+    from sqlalchemy import text
+
+    from selftrack.storage.engine import make_engine
+
+    engine = make_engine(to_url(where.text))
+    try:
+        with engine.connect() as conn:
+            tables = {
+                row[0]
+                for row in conn.execute(
+                    text("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+                )
+            }
+            if "alembic_version" not in tables:
+                if tables:
+                    raise DatabaseError(f"{where.display} holds other tables: not a selftrack database")
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        raise DatabaseError(f"cannot open database {where.display}: {str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}") from None
+    finally:
+        engine.dispose()

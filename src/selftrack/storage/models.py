@@ -1,4 +1,8 @@
-"""Database tables (SQLAlchemy 2 typed models). Row classes end in `Row`."""
+"""The schema, as SQLAlchemy 2 typed models (row classes end in `Row`).
+
+selftrack runs its statements as SQL texts (selftrack.storage.connection); these models are
+the schema's description that Alembic's migrations are checked against (a test compares them).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from selftrack.storage.indexes import MARKED
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -112,6 +119,12 @@ class SessionRow(Base):
     plan: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(16), default="app")
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # what history shows of each session, kept up to date in the transaction that changes
+    # its ratings (selftrack.storage.writes.refresh_totals)
+    rated: Mapped[int] = mapped_column(Integer, server_default="0")
+    skipped: Mapped[int] = mapped_column(Integer, server_default="0")
+    tenderness_sum: Mapped[int] = mapped_column(Integer, server_default="0")
+    tenderness_max: Mapped[int | None] = mapped_column(Integer)
 
 
 class RatingRow(Base):
@@ -126,17 +139,27 @@ class RatingRow(Base):
             name="skipped_xor_tenderness",
         ),
         CheckConstraint("side IN ('left', 'right', 'mid')", name="side"),
-        Index("ix_ratings_spot_side", "spot_id", "side"),
-        # covers the per-session aggregates of history and trends (no table reads, no sort)
-        Index("ix_ratings_session_side", "session_id", "side", "spot_def_id", "tenderness"),
+        # a spot's series in time order, for one person, straight from the index (trends,
+        # last time's rating, the focus routine)
+        Index("ix_ratings_profile_spot", "profile_id", "spot_id", "side", "started_at", "tenderness"),
+        # the ratings that say something more than a number (flags, notes): nerve warnings,
+        # flagged spots and notes read this small index instead of every rating
+        Index(
+            "ix_ratings_marked", "profile_id", "spot_id", "side", "started_at", "nerve",
+            "recognised", "referred", "referred_to",
+            sqlite_where=text(MARKED), postgresql_where=text(MARKED),
+        ),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    # the session's person and start, copied so a spot's history is read from one index
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     step_index: Mapped[int] = mapped_column(Integer)
     route_id: Mapped[str] = mapped_column(String(64))
     spot_id: Mapped[str] = mapped_column(String(64))
-    spot_def_id: Mapped[int] = mapped_column(ForeignKey("spot_definitions.id"), index=True)
+    spot_def_id: Mapped[int] = mapped_column(ForeignKey("spot_definitions.id"))
     side: Mapped[str] = mapped_column(String(8))
     tenderness: Mapped[int | None] = mapped_column(Integer)
     skipped: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -145,5 +168,5 @@ class RatingRow(Base):
     referred_to: Mapped[str] = mapped_column(String(200), default="")
     nerve: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
-    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,505 +1,355 @@
-"""Aggregating queries for history and trends: the summing happens in SQL, not in Python.
+"""Reads for the walk and the core: sessions, their plans and ratings, profiles, spots.
 
-Each function takes a RowReader (selftrack.storage.reader), the profile id and an optional
-[start, end] on the session start time. The SQL is plain text that SQLite and PostgreSQL both
-run. Skipped ratings have no tenderness, so they never enter a mean or a count of rated spots.
+Every function takes the `Scope` of one transaction (selftrack.storage.store) and returns
+domain values; every statement is scoped to the profile in SQL. The SQL is plain text that
+SQLite and PostgreSQL both run (selftrack.storage.connection).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
 
-from selftrack.storage.reader import RowReader, as_float, placeholders
-from selftrack.terms import SessionStatus, pressed_sides
+from selftrack.domain.model import ProfileSummary, Rating, Session, SpotSpec, Step
+from selftrack.domain.records import SpotInfo
+from selftrack.domain.terms import SessionStatus
+from selftrack.storage.connection import Connection, placeholders
+from selftrack.storage.store import Scope
 
-if TYPE_CHECKING:
-    from selftrack.analysis.focus import RecentRating
-    from selftrack.analysis.heatmap import HeatCell
-    from selftrack.analysis.history import FlaggedSpot, SessionSummary
-    from selftrack.domain import SpotSpec
+PlanStep = tuple[str, str, str, int]  # route, spot, side, stored definition id
 
-P = TypeVar("P", bound=tuple)  # a point type of two fields (session start, value)
-
-# region_series packs two regions into each integer sum, one 32-bit field each: a field's
-# low 12 bits count the region's ratings in one session and side, the bits above add up
-# their tenderness
-_REGIONS_PER_SUM = 2
-_FIELD_BITS = 32
-_COUNT_BITS = 12
+SESSION_COLUMNS = (
+    "s.id, s.protocol_id, s.protocol_version, s.protocol_hash, s.protocol_name, s.sides, "
+    "s.started_at, s.status, s.tool, s.pain_before, s.pain_after, s.notes, s.ended_at, s.origin"
+)
+RATING_COLUMNS = (
+    "r.session_id, r.step_index, r.route_id, r.spot_id, r.side, r.tenderness, r.skipped, "
+    "r.rated_at, r.recognised, r.referred, r.referred_to, r.nerve, r.note"
+)
 
 
-def _range(reader: RowReader, profile: int, start, end, params: dict, alias: str = "s") -> str:
-    params["profile"] = profile
-    where = [f"{alias}.profile_id = :profile"]
+def period(conn: Connection, start: datetime | None, end: datetime | None, params: dict, column: str) -> str:
+    """` AND column >= :start AND column <= :end` for the ends that are given."""
+    sql = ""
     if start is not None:
-        params["start"] = reader.moment_param(start)
-        where.append(f"{alias}.started_at >= :start")
+        params["start"] = conn.moment_param(start)
+        sql += f" AND {column} >= :start"
     if end is not None:
-        params["end"] = reader.moment_param(end)
-        where.append(f"{alias}.started_at <= :end")
-    return " AND ".join(where)
+        params["end"] = conn.moment_param(end)
+        sql += f" AND {column} <= :end"
+    return sql
 
 
-def _only_sessions_in(where: str, start, end) -> str:
-    """A condition keeping ratings of the period's sessions; TRUE for all of history.
-
-    With a period the database walks its sessions and reads their ratings through the
-    index (a year of ten: ~50 ms instead of ~200 ms); over all history a plain scan is faster.
-    """
-    if start is None and end is None:
-        return "TRUE"
-    return f"r.session_id IN (SELECT s.id FROM sessions s WHERE {where})"
+# -- sessions ----------------------------------------------------------------------------------
 
 
-def session_summaries(
-    reader: RowReader,
-    profile: int,
+def session_row(scope: Scope, session_id: str) -> tuple | None:
+    """The session's columns (SESSION_COLUMNS) and its plan, if it is this profile's."""
+    return scope.conn.one(
+        f"SELECT {SESSION_COLUMNS}, s.plan FROM sessions s WHERE s.id = :id AND s.profile_id = :profile",
+        {"id": session_id, "profile": scope.profile},
+    )
+
+
+def session_status(scope: Scope, session_id: str) -> str | None:
+    """The status of this profile's session, or None when there is no such session."""
+    return scope.conn.scalar(
+        "SELECT status FROM sessions WHERE id = :id AND profile_id = :profile",
+        {"id": session_id, "profile": scope.profile},
+    )
+
+
+def to_session(conn: Connection, row: tuple, *, with_plan: bool = True) -> Session:
+    """A domain Session from SESSION_COLUMNS (and the plan, read when `with_plan`)."""
+    sid, pid, version, digest, name, sides, started, status, tool, before, after, notes, ended, origin = row[:14]
+    steps: tuple[Step, ...] = ()
+    spots: dict[str, SpotSpec] = {}
+    route_names: dict[str, str] = {}
+    if with_plan:
+        plan = json.loads(row[14])
+        route_names = plan["routes"]
+        raw = plan["steps"]
+        steps = tuple(Step(i, r, s, side) for i, (r, s, side, _d) in enumerate(raw))
+        spots = {spec.id: spec for spec in definitions(conn, {d for *_rest, d in raw}).values()}
+    return Session(
+        id=sid,
+        protocol_id=pid,
+        protocol_version=version,
+        protocol_hash=digest,
+        protocol_name=name,
+        sides=sides,
+        started_at=conn.moment(started),
+        status=SessionStatus(status),
+        steps=steps,
+        spots=spots,
+        route_names=route_names,
+        tool=tool,
+        pain_before=before,
+        pain_after=after,
+        notes=notes,
+        ended_at=None if ended is None else conn.moment(ended),
+        origin=origin,
+    )
+
+
+def plan_steps(plan_json: str) -> list[PlanStep]:
+    """A session's stored plan as (route, spot, side, definition id) per step."""
+    return [tuple(step) for step in json.loads(plan_json)["steps"]]
+
+
+def session(scope: Scope, session_id: str, *, with_plan: bool = True) -> Session | None:
+    """One session of this profile, or None."""
+    row = session_row(scope, session_id)
+    return None if row is None else to_session(scope.conn, row, with_plan=with_plan)
+
+
+def sessions(
+    scope: Scope,
     start: datetime | None = None,
     end: datetime | None = None,
     *,
+    statuses: Sequence[str] = (),
     protocol_id: str | None = None,
     limit: int | None = None,
-) -> list[SessionSummary]:
-    """Sessions newest first (the newest `limit` only, if given), each with its rated/skipped
-    counts, mean and highest tenderness."""
-    from selftrack.analysis.history import SessionSummary
-
-    params: dict = {}
-    where = _range(reader, profile, start, end, params)
+    with_plan: bool = False,
+) -> list[Session]:
+    """This profile's sessions that started in [start, end], newest first."""
+    params: dict = {"profile": scope.profile}
+    where = period(scope.conn, start, end, params, "s.started_at")
+    if statuses:
+        where += f" AND s.status IN ({placeholders('status', statuses, params)})"
     if protocol_id:
         params["protocol"] = protocol_id
         where += " AND s.protocol_id = :protocol"
-    columns = """s.id, s.started_at, s.protocol_id, s.protocol_name, s.status, s.sides, s.tool,
-               s.pain_before, s.pain_after"""
-    if limit is not None:
-        # a page of sessions: their ratings are found through the index, session by session
+    sql = (
+        f"SELECT {SESSION_COLUMNS}, s.plan FROM sessions s WHERE s.profile_id = :profile{where} "
+        "ORDER BY s.started_at DESC, s.id"
+    )
+    if limit:
         params["limit"] = limit
-        sql = f"""
-            SELECT {columns}, count(r.tenderness), count(r.session_id) - count(r.tenderness),
-                   avg(r.tenderness), max(r.tenderness), s.notes
-            FROM (SELECT * FROM sessions s WHERE {where}
-                  ORDER BY s.started_at DESC, s.id LIMIT :limit) s
-            LEFT JOIN ratings r ON r.session_id = s.id
-            GROUP BY {columns}, s.notes
-            ORDER BY s.started_at DESC, s.id
-        """
-    else:
-        # every rating summed per session in index order first, then joined: no sort
-        sql = f"""
-            SELECT {columns}, a.rated, a.skipped, a.mean, a.highest, s.notes
-            FROM sessions s
-            LEFT JOIN (
-                SELECT session_id, count(tenderness) AS rated,
-                       count(*) - count(tenderness) AS skipped,
-                       avg(tenderness) AS mean, max(tenderness) AS highest
-                FROM ratings r WHERE {_only_sessions_in(where, start, end)} GROUP BY session_id
-            ) a ON a.session_id = s.id
-            WHERE {where}
-            ORDER BY s.started_at DESC, s.id
-        """
-    moment, new = reader.moment, tuple.__new__
-    statuses = {status.value: status for status in SessionStatus}
-    # fields in SessionSummary's order, made by tuple.__new__ (its own __new__ with keywords
-    # takes several times as long, on thousands of sessions)
-    return [
-        new(
-            SessionSummary,
-            (
-                sid, moment(started), pid, pname, statuses[status], sides, tool, before, after,
-                rated or 0, skipped or 0, as_float(mean), highest, notes,
-            ),
-        )
-        for sid, started, pid, pname, status, sides, tool, before, after, rated, skipped, mean, highest, notes in reader.rows(sql, params)
-    ]
+        sql += " LIMIT :limit"
+    conn = scope.conn
+    return [to_session(conn, row, with_plan=with_plan) for row in conn.rows(sql, params)]
+
+
+def latest_session(scope: Scope, statuses: Sequence[str] = ()) -> Session | None:
+    """The most recent session (of these statuses), with its plan."""
+    found = sessions(scope, statuses=statuses, limit=1, with_plan=True)
+    return found[0] if found else None
 
 
 def count_sessions(
-    reader: RowReader,
-    profile: int,
+    scope: Scope,
     start: datetime | None = None,
     end: datetime | None = None,
     *,
     protocol_id: str | None = None,
+    statuses: Sequence[str] = (),
 ) -> int:
-    """How many sessions started in the period (of one routine, if given)."""
-    params: dict = {}
-    where = _range(reader, profile, start, end, params)
+    """How many of this profile's sessions started in [start, end]."""
+    params: dict = {"profile": scope.profile}
+    where = period(scope.conn, start, end, params, "started_at")
     if protocol_id:
         params["protocol"] = protocol_id
-        where += " AND s.protocol_id = :protocol"
-    return reader.scalar(f"SELECT count(*) FROM sessions s WHERE {where}", params) or 0
+        where += " AND protocol_id = :protocol"
+    if statuses:
+        where += f" AND status IN ({placeholders('status', statuses, params)})"
+    sql = f"SELECT count(*) FROM sessions WHERE profile_id = :profile{where}"
+    return scope.conn.scalar(sql, params) or 0
 
 
-def spot_series(
-    reader: RowReader,
-    profile: int,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    *,
-    spot_ids: Iterable[str] | None = None,
-    point: type[P],
-) -> dict[tuple[str, str], list[P]]:
-    """{(spot, side): its tenderness in each session, oldest first, as `point`s (session start,
-    value)}; a spot that came up twice in one session has the mean of both. `point` as in
-    `region_series`."""
+def previous_session(scope: Scope, session: Session) -> Session | None:
+    """The latest earlier session of the same routine that was not abandoned, with its plan."""
+    params = {
+        "profile": scope.profile,
+        "protocol": session.protocol_id,
+        "id": session.id,
+        "started": scope.conn.moment_param(session.started_at),
+        "abandoned": SessionStatus.ABANDONED.value,
+    }
+    row = scope.conn.one(
+        f"SELECT {SESSION_COLUMNS}, s.plan FROM sessions s WHERE s.profile_id = :profile "
+        "AND s.protocol_id = :protocol AND s.id != :id AND s.started_at < :started "
+        "AND s.status != :abandoned ORDER BY s.started_at DESC LIMIT 1",
+        params,
+    )
+    return None if row is None else to_session(scope.conn, row)
+
+
+# -- ratings -----------------------------------------------------------------------------------
+
+
+def to_rating(conn: Connection, row: tuple) -> Rating:
+    """A domain Rating from RATING_COLUMNS."""
+    sid, step, route, spot, side, tenderness, skipped, at, recognised, referred, to, nerve, note = row
+    return Rating(
+        session_id=sid,
+        step_index=step,
+        route_id=route,
+        spot_id=spot,
+        side=side,
+        tenderness=tenderness,
+        skipped=bool(skipped),
+        rated_at=conn.moment(at),
+        recognised=bool(recognised),
+        referred=bool(referred),
+        referred_to=to,
+        nerve=bool(nerve),
+        note=note,
+    )
+
+
+def session_ratings(scope: Scope, session_id: str) -> list[Rating]:
+    """A session's ratings in walk order (the caller has checked the session is the profile's)."""
+    conn = scope.conn
+    rows = conn.rows(
+        f"SELECT {RATING_COLUMNS} FROM ratings r WHERE r.session_id = :id "
+        "AND r.profile_id = :profile ORDER BY r.step_index",
+        {"id": session_id, "profile": scope.profile},
+    )
+    return [to_rating(conn, row) for row in rows]
+
+
+def rating_at(scope: Scope, session_id: str, step_index: int) -> Rating | None:
+    """The rating at one step of a session."""
+    row = scope.conn.one(
+        f"SELECT {RATING_COLUMNS} FROM ratings r WHERE r.session_id = :id AND r.step_index = :step "
+        "AND r.profile_id = :profile",
+        {"id": session_id, "step": step_index, "profile": scope.profile},
+    )
+    return None if row is None else to_rating(scope.conn, row)
+
+
+def last_entered(scope: Scope, session_id: str) -> Rating | None:
+    """The rating entered last in a session (the one undo removes)."""
+    row = scope.conn.one(
+        f"SELECT {RATING_COLUMNS} FROM ratings r WHERE r.session_id = :id AND r.profile_id = :profile "
+        "ORDER BY r.rated_at DESC, r.id DESC LIMIT 1",
+        {"id": session_id, "profile": scope.profile},
+    )
+    return None if row is None else to_rating(scope.conn, row)
+
+
+def latest_ratings(
+    scope: Scope, pairs: Iterable[tuple[str, str]], before: datetime
+) -> dict[tuple[str, str], Rating]:
+    """For each (spot, side), its latest rating in a session that started before `before`.
+
+    One index probe per pair: as quick on ten years of history as on one week.
+    """
+    conn = scope.conn
+    sql = (
+        f"SELECT {RATING_COLUMNS} FROM ratings r WHERE r.profile_id = :profile "
+        "AND r.spot_id = :spot AND r.side = :side AND r.started_at < :before "
+        "ORDER BY r.started_at DESC, r.id DESC LIMIT 1"
+    )
+    params = {"profile": scope.profile, "before": conn.moment_param(before)}
+    found: dict[tuple[str, str], Rating] = {}
+    for spot, side in sorted(set(pairs)):
+        row = conn.one(sql, {**params, "spot": spot, "side": side})
+        if row is not None:
+            found[(spot, side)] = to_rating(conn, row)
+    return found
+
+
+def nerve_flags(
+    scope: Scope, pairs: Iterable[tuple[str, str]], before: datetime
+) -> dict[tuple[str, str], datetime]:
+    """For each (spot, side), when a nerve feeling was last flagged there before `before`."""
+    conn = scope.conn
+    sql = (
+        "SELECT max(r.rated_at) FROM ratings r WHERE r.profile_id = :profile AND r.spot_id = :spot "
+        "AND r.side = :side AND r.nerve AND r.started_at < :before"
+    )
+    params = {"profile": scope.profile, "before": conn.moment_param(before)}
+    found: dict[tuple[str, str], datetime] = {}
+    for spot, side in sorted(set(pairs)):
+        when = conn.scalar(sql, {**params, "spot": spot, "side": side})
+        if when is not None:
+            found[(spot, side)] = conn.moment(when)
+    return found
+
+
+def recent_values(
+    scope: Scope, spot_id: str, side: str, before: datetime, count: int
+) -> list[tuple[datetime, int]]:
+    """A spot's latest `count` tenderness values on a side before `before`, newest first."""
+    conn = scope.conn
+    rows = conn.rows(
+        "SELECT r.started_at, r.tenderness FROM ratings r WHERE r.profile_id = :profile "
+        "AND r.spot_id = :spot AND r.side = :side AND r.tenderness IS NOT NULL "
+        "AND r.started_at < :before ORDER BY r.started_at DESC LIMIT :count",
+        {"profile": scope.profile, "spot": spot_id, "side": side, "count": count,
+         "before": conn.moment_param(before)},
+    )  # fmt: skip
+    return [(conn.moment(at), value) for at, value in rows]
+
+
+# -- spot definitions --------------------------------------------------------------------------
+
+
+def definitions(conn: Connection, def_ids: Iterable[int]) -> dict[int, SpotSpec]:
+    """Stored spot definitions by row id."""
     params: dict = {}
-    where = _range(reader, profile, start, end, params)
-    if spot_ids is None:
-        return _all_spot_series(reader, where, params, point)
-    where += f" AND r.spot_id IN ({placeholders('spot', spot_ids, params)})"
-    sql = f"""
-        SELECT s.started_at, r.spot_id, r.side, avg(r.tenderness)
-        FROM ratings r JOIN sessions s ON s.id = r.session_id
-        WHERE {where} AND r.tenderness IS NOT NULL
-        GROUP BY s.started_at, s.id, r.spot_id, r.side
-        ORDER BY s.started_at
-    """
-    moment, new = reader.moment, tuple.__new__
-    out: dict[tuple[str, str], list[P]] = {}
-    last = when = None
-    for started, spot, side, value in reader.rows(sql, params):
-        if started != last:  # a session's sides come one after the other: read its time once
-            last, when = started, moment(started)
-        series = out.get((spot, side))
-        if series is None:
-            series = out[(spot, side)] = []
-        series.append(new(point, (when, float(value))))
-    return out
+    sql = f"SELECT id, definition FROM spot_definitions WHERE id IN ({placeholders('def', set(def_ids), params)})"
+    return {def_id: SpotSpec.from_dict(json.loads(text)) for def_id, text in conn.rows(sql, params)}
 
 
-def _all_spot_series(reader: RowReader, where: str, params: dict, point: type[P]) -> dict[tuple[str, str], list[P]]:
-    # every rating in session order straight from the covering index (no sort); a spot that
-    # came up twice in one session is averaged here
-    sql = f"""
-        SELECT s.started_at, s.id, r.spot_def_id, r.side, r.tenderness
-        FROM sessions s JOIN ratings r ON r.session_id = s.id
-        WHERE {where} AND r.tenderness IS NOT NULL
-        ORDER BY s.started_at, s.id
-    """
-    spot_of = dict(reader.rows("SELECT id, spot_id FROM spot_definitions"))
-    moment, new = reader.moment, tuple.__new__
-    out: dict[tuple[str, str], list[P]] = {}
-    session = when = None
-    values: dict[tuple[str, str], list[int]] = {}
-
-    def flush() -> None:
-        for key, found in values.items():
-            value = found[0] if len(found) == 1 else sum(found) / len(found)
-            out.setdefault(key, []).append(new(point, (when, value)))
-        values.clear()
-
-    for started, session_id, def_id, side, tenderness in reader.rows(sql, params):
-        if session_id != session:
-            flush()
-            session, when = session_id, moment(started)
-        values.setdefault((spot_of[def_id], side), []).append(tenderness)
-    flush()
-    return out
-
-
-def regions(reader: RowReader) -> list[str]:
-    """Every region a stored spot definition names, sorted."""
-    return sorted(row[0] for row in reader.rows("SELECT DISTINCT region FROM spot_definitions"))
-
-
-def period_sessions(
-    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
-) -> list[tuple[str, datetime, int | None, int | None]]:
-    """(id, start, pain before, pain after) of every session in the period, oldest first."""
+def definitions_by_digest(conn: Connection, digests: Iterable[str]) -> dict[str, int]:
+    """Row ids of the stored definitions with these digests."""
     params: dict = {}
-    where = _range(reader, profile, start, end, params)
-    sql = f"""
-        SELECT s.id, s.started_at, s.pain_before, s.pain_after FROM sessions s
-        WHERE {where} ORDER BY s.started_at, s.id
-    """
-    moment = reader.moment
-    return [(id_, moment(m), before, after) for id_, m, before, after in reader.rows(sql, params)]
+    sql = f"SELECT digest, id FROM spot_definitions WHERE digest IN ({placeholders('d', set(digests), params)})"
+    return dict(conn.rows(sql, params))
 
 
-def region_series(
-    reader: RowReader,
-    profile: int,
-    sessions: Sequence[tuple[str, datetime, int | None, int | None]],
-    start: datetime | None = None,
-    end: datetime | None = None,
-    *,
-    pool_sides: bool = False,
-    point: type[P],
-) -> dict[tuple[str, str], list[P]]:
-    """{(region, side): the mean tenderness of the region's rated spots in each session, oldest
-    first, as `point`s (session start, mean)}.
-
-    `sessions` are the period's sessions as `period_sessions` gives them (for their order and
-    start). With `pool_sides` every side of a region goes into one mean and side reads 'both'.
-    `point` is a tuple type of two fields, such as a NamedTuple. The points are made by
-    `tuple.__new__`: a NamedTuple's own `__new__` is Python code and would double the time
-    spent making the tens of thousands of them ten years hold.
-
-    The database adds up every rating in index order (session, side) without sorting them or
-    joining them to their sessions: each rating adds `tenderness * 4096 + 1` to its region's
-    32-bit field of an integer sum (two regions to a sum), so the field holds the count of
-    the region's ratings in its low 12 bits and their sum above, and the means come out of
-    the fields. When a field cannot hold a session's ratings (4096 or more of one region on
-    one side carry into its sum; tens of thousands overflow the integer) every session is
-    counted again region by region, slowly but exactly.
-    """
-    names = regions(reader)
-    if not names or not sessions:
-        return {}
-    params: dict = {}
-    where = _range(reader, profile, start, end, params)
-    condition = f"r.tenderness IS NOT NULL AND {_only_sessions_in(where, start, end)}"
-    rows = _packed_region_rows(reader, names, condition, params, pool_sides)
-    if rows is None or any(row[2] for row in rows):
-        rows = _exact_region_rows(reader, names, condition, params, pool_sides)
-    order = {session[0]: number for number, session in enumerate(sessions)}
-    sides: dict[str, list[tuple[int, tuple]]] = {}
-    for row in rows:
-        number = order.get(row[0])  # None: another profile's session
-        if number is not None:
-            sides.setdefault(row[1], []).append((number, row))
-    out: dict[tuple[str, str], list[P]] = {}
-    new = tuple.__new__
-    for side in sorted(sides):
-        found = sorted(sides[side])  # in session order (numbers are unique: rows never compared)
-        whens = [sessions[number][1] for number, _row in found]
-        columns = list(zip(*(row for _number, row in found)))
-        for region, means in zip(names, columns[3:]):
-            series = [new(point, pair) for pair in zip(whens, means) if pair[1] is not None]
-            if series:
-                out[(region, side)] = series
-    return out
+_LATEST = "SELECT max(id) FROM spot_definitions{where} GROUP BY spot_id"
 
 
-def _packed_region_rows(
-    reader: RowReader, names: list[str], condition: str, params: dict, pool_sides: bool
-) -> list[tuple] | None:
-    """(session id, side, ratings the fields miss, mean of each region in `names` or None) per
-    session and side, from packed sums (see region_series); None if a sum overflowed."""
-    params = dict(params)  # the region names are this query's own
-    value = f"CAST(r.tenderness * {1 << _COUNT_BITS} + 1 AS BIGINT)"
-    largest = (1 << 63) - 1
-    sums, counts, means = [], [], []
-    for number in range(0, len(names), _REGIONS_PER_SUM):
-        shifts = []
-        for slot, region in enumerate(names[number : number + _REGIONS_PER_SUM]):
-            params[f"region{number + slot}"] = region
-            shifts.append(f"WHEN :region{number + slot} THEN {slot * _FIELD_BITS}")
-            field = f"(p{number} >> {slot * _FIELD_BITS})"
-            count = f"({field} & {(1 << _COUNT_BITS) - 1})"
-            total = f"(({field} >> {_COUNT_BITS}) & {(1 << (_FIELD_BITS - _COUNT_BITS)) - 1})"
-            counts.append(count)
-            means.append(f"CASE WHEN {count} > 0 THEN CAST({total} AS DOUBLE PRECISION) / {count} END")
-        packed = f"coalesce(sum({value} << (CASE d.region {' '.join(shifts)} ELSE NULL END)), 0)"
-        # PostgreSQL sums into a numeric that can pass the largest integer: 0 then, whose
-        # fields miss every rating, so the session is counted again
-        sums.append(f"CASE WHEN {packed} <= {largest} THEN CAST({packed} AS BIGINT) ELSE 0 END AS p{number}")
-    sql = f"""
-        SELECT session_id, side, rated - {" - ".join(counts)}, {", ".join(means)}
-        FROM (
-            SELECT r.session_id, {"'both'" if pool_sides else "r.side"} AS side, count(*) AS rated,
-                   {", ".join(sums)}
-            FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
-            WHERE {condition}
-            GROUP BY r.session_id{"" if pool_sides else ", r.side"}
-        ) a
-    """
-    try:
-        return reader.rows(sql, params)
-    except Exception as error:  # the driver's own class: sqlite3's, or SQLAlchemy's around it
-        if "integer overflow" in str(error):  # SQLite stops a sum that passes 2**63
-            return None
-        raise
-
-
-def _exact_region_rows(
-    reader: RowReader, names: list[str], condition: str, params: dict, pool_sides: bool
-) -> list[tuple]:
-    """The rows `_packed_region_rows` gives, summed region by region (sorting every rating)."""
-    sql = f"""
-        SELECT r.session_id, {"'both'" if pool_sides else "r.side"}, d.region,
-               sum(r.tenderness), count(*)
-        FROM ratings r JOIN spot_definitions d ON d.id = r.spot_def_id
-        WHERE {condition}
-        GROUP BY r.session_id{"" if pool_sides else ", r.side"}, d.region
-    """
-    column = {region: number for number, region in enumerate(names)}
-    means: dict[tuple[str, str], list[float | None]] = {}
-    for session_id, side, region, total, rated in reader.rows(sql, params):
-        means.setdefault((session_id, side), [None] * len(names))[column[region]] = int(total) / rated
-    return [(session_id, side, 0, *found) for (session_id, side), found in means.items()]
-
-
-def spot_names(reader: RowReader, spot_ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
-    """(name, region) of each spot, from its latest stored definition."""
+def spot_infos(conn: Connection, spot_ids: Iterable[str] | None = None) -> dict[str, SpotInfo]:
+    """Name, region, view and place of each stored spot, from its latest definition."""
     params: dict = {}
     where = ""
     if spot_ids is not None:
-        where = f"WHERE spot_id IN ({placeholders('spot', spot_ids, params)})"
-    sql = f"""
-        SELECT spot_id, name, region FROM spot_definitions
-        WHERE id IN (SELECT max(id) FROM spot_definitions {where} GROUP BY spot_id)
-    """
-    return {spot: (name, region) for spot, name, region in reader.rows(sql, params)}
+        where = f" WHERE spot_id IN ({placeholders('spot', set(spot_ids), params)})"
+    sql = (
+        "SELECT spot_id, name, region, view, x, y, definition FROM spot_definitions "
+        f"WHERE id IN ({_LATEST.format(where=where)})"
+    )
+    out = {}
+    for spot, name, region, view, x, y, text in conn.rows(sql, params):
+        sided = json.loads(text).get("sided", True)
+        out[spot] = SpotInfo(spot, name, region, view, x, y, sided)
+    return out
 
 
-# the latest stored definition of each spot of an IN list
-_LATEST_DEFINITIONS = """
-    SELECT definition FROM spot_definitions
-    WHERE id IN (SELECT max(id) FROM spot_definitions WHERE spot_id IN ({}) GROUP BY spot_id)
-"""
-
-
-def spot_specs(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, SpotSpec]:
+def latest_specs(conn: Connection, spot_ids: Iterable[str]) -> dict[str, SpotSpec]:
     """Each spot's latest stored definition."""
-    import json
-
-    from selftrack.domain import SpotSpec
-
     params: dict = {}
-    sql = _LATEST_DEFINITIONS.format(placeholders("spot", spot_ids, params))
-    specs = (SpotSpec.from_dict(json.loads(text)) for (text,) in reader.rows(sql, params))
+    where = f" WHERE spot_id IN ({placeholders('spot', set(spot_ids), params)})"
+    sql = f"SELECT definition FROM spot_definitions WHERE id IN ({_LATEST.format(where=where)})"
+    specs = (SpotSpec.from_dict(json.loads(text)) for (text,) in conn.rows(sql, params))
     return {spec.id: spec for spec in specs}
 
 
-def spot_sides(reader: RowReader, spot_ids: Iterable[str]) -> dict[str, set[str]]:
-    """The sides each of these stored spots is pressed on ({'left', 'right'} or {'mid'})."""
-    import json
-
-    params: dict = {}
-    sql = _LATEST_DEFINITIONS.format(placeholders("spot", spot_ids, params))
-    sides = {}
-    for (text,) in reader.rows(sql, params):
-        definition = json.loads(text)  # only whether it is sided: no need to build a SpotSpec
-        sides[definition["id"]] = set(pressed_sides(definition.get("sided", True), "both"))
-    return sides
+# -- profiles ----------------------------------------------------------------------------------
 
 
-def heat_cells(
-    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
-) -> tuple[list[HeatCell], int]:
-    """Mean tenderness and rating count per (spot, side) in a period, and the sessions in it.
-
-    Summed per stored spot definition (what the covering index holds), then merged per spot;
-    name and position come from the spot's latest definition.
-    """
-    from selftrack.analysis.heatmap import HeatCell
-
-    params: dict = {}
-    where = _range(reader, profile, start, end, params)
-    sql = f"""
-        SELECT r.spot_def_id, r.side, sum(r.tenderness), count(r.tenderness)
-        FROM sessions s JOIN ratings r ON r.session_id = s.id
-        WHERE {where} AND r.tenderness IS NOT NULL
-        GROUP BY r.spot_def_id, r.side
-    """
-    sums = reader.rows(sql, params)
-    defs = {
-        row[0]: row[1:]
-        for row in reader.rows(
-            "SELECT id, spot_id, name, region, view, x, y FROM spot_definitions"
-        )
-    }
-    merged: dict[tuple[str, str], list] = {}
-    for def_id, side, total, count in sums:
-        spot_id = defs[def_id][0]
-        entry = merged.setdefault((spot_id, side), [0, 0, def_id])
-        entry[0] += total
-        entry[1] += count
-        entry[2] = max(entry[2], def_id)
-    cells = [
-        HeatCell(spot_id, side, *defs[def_id][1:], float(total) / count, count)
-        for (spot_id, side), (total, count, def_id) in merged.items()
+def profile_summaries(conn: Connection) -> list[ProfileSummary]:
+    """Every profile with its session count and latest session start, by name."""
+    rows = conn.rows(
+        "SELECT p.name, count(s.id), p.created_at, max(s.started_at) FROM profiles p "
+        "LEFT JOIN sessions s ON s.profile_id = p.id GROUP BY p.id, p.name, p.created_at ORDER BY p.name"
+    )
+    return [
+        ProfileSummary(name, sessions, conn.moment(created), None if last is None else conn.moment(last))
+        for name, sessions, created, last in rows
     ]
-    sessions = reader.scalar(f"SELECT count(*) FROM sessions s WHERE {where}", params)
-    return cells, sessions or 0
 
 
-def session_starts(
-    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
-) -> list[datetime]:
-    """Start times of the sessions that were not abandoned, oldest first."""
-    params: dict = {"abandoned": SessionStatus.ABANDONED.value}
-    where = _range(reader, profile, start, end, params)
-    sql = f"""
-        SELECT s.started_at FROM sessions s
-        WHERE {where} AND s.status != :abandoned ORDER BY s.started_at
-    """
-    moment = reader.moment
-    return [moment(m) for (m,) in reader.rows(sql, params)]
-
-
-def focus_history(
-    reader: RowReader, profile: int, since: datetime, lookback: datetime, last: int
-) -> dict[tuple[str, str], list[RecentRating]]:
-    """Latest ratings, newest first, of each (spot, side) that stood out since `since`.
-
-    For each such pair: every rating since `since` and at least its `last` latest ones
-    (looking back no further than `lookback`). Skipped ratings are left out.
-    """
-    from selftrack.analysis.focus import FOCUS_LEVEL, RecentRating
-
-    params: dict = {
-        "profile": profile,
-        "since": reader.moment_param(since),
-        "lookback": reader.moment_param(lookback),
-        "level": FOCUS_LEVEL,
-        "last": last,
-    }
-    sql = """
-        WITH standouts AS (
-            SELECT DISTINCT r.spot_id, r.side
-            FROM ratings r JOIN sessions s ON s.id = r.session_id
-            WHERE s.profile_id = :profile AND s.started_at >= :since
-              AND r.tenderness IS NOT NULL AND (r.tenderness >= :level OR r.recognised)
-        ), ranked AS (
-            SELECT r.spot_id, r.side, s.started_at, r.tenderness, r.recognised, r.nerve,
-                   row_number() OVER (PARTITION BY r.spot_id, r.side
-                                      ORDER BY s.started_at DESC, r.id DESC) AS nth
-            FROM ratings r
-            JOIN sessions s ON s.id = r.session_id
-            JOIN standouts o ON o.spot_id = r.spot_id AND o.side = r.side
-            WHERE s.profile_id = :profile AND s.started_at >= :lookback
-              AND r.tenderness IS NOT NULL
-        )
-        SELECT spot_id, side, started_at, tenderness, recognised, nerve FROM ranked
-        WHERE nth <= :last OR started_at >= :since
-        ORDER BY spot_id, side, nth
-    """
-    history: dict[tuple[str, str], list[RecentRating]] = {}
-    for spot, side, started, tenderness, recognised, nerve in reader.rows(sql, params):
-        history.setdefault((spot, side), []).append(
-            RecentRating(reader.moment(started), tenderness, bool(recognised), bool(nerve))
-        )
-    return history
-
-
-def flagged_spots(
-    reader: RowReader, profile: int, start: datetime | None = None, end: datetime | None = None
-) -> list[FlaggedSpot]:
-    """Spots whose ratings in the period were flagged (nerve, recognised or referred), most
-    nerve flags first."""
-    from selftrack.analysis.history import FlaggedSpot
-
-    params: dict = {}
-    where = _range(reader, profile, start, end, params)
-    flag = "CASE WHEN r.{0} THEN 1 ELSE 0 END"
-    sql = f"""
-        SELECT r.spot_id, r.side, count(r.tenderness),
-               sum({flag.format("nerve")}), sum({flag.format("recognised")}),
-               sum({flag.format("referred")}), max(r.spot_def_id)
-        FROM sessions s JOIN ratings r ON r.session_id = s.id
-        WHERE {where} AND r.tenderness IS NOT NULL
-        GROUP BY r.spot_id, r.side
-        HAVING sum({flag.format("nerve")}) + sum({flag.format("recognised")})
-             + sum({flag.format("referred")}) > 0
-    """
-    rows = reader.rows(sql, params)
-    names = dict(reader.rows("SELECT id, name FROM spot_definitions"))
-    found = [
-        FlaggedSpot(spot, side, names.get(def_id, spot), n, nerve, recognised, referred)
-        for spot, side, n, nerve, recognised, referred, def_id in rows
-    ]
-    return sorted(found, key=lambda f: (-f.nerve, -f.recognised, -f.referred, f.spot_id, f.side))
+def count_other_origins(scope: Scope, origin: str) -> int:
+    """How many of this profile's sessions did not come from `origin` (e.g. real, not demo)."""
+    return scope.conn.scalar(
+        "SELECT count(*) FROM sessions WHERE profile_id = :profile AND origin != :origin",
+        {"profile": scope.profile, "origin": origin},
+    ) or 0

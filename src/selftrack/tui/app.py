@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import WorkerCancelled, WorkerFailed
 
 from selftrack.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from selftrack.tracker import Tracker
-
-T = TypeVar("T")
-
-
-class CoreFailed(Exception):
-    """A core call failed; the user has already been told why."""
 
 
 class SelftrackApp(App[int]):
@@ -67,50 +58,9 @@ class SelftrackApp(App[int]):
     def on_ready(self) -> None:
         """The first frame is on the terminal: now open the database."""
         self.first_frame_shown = True
-        self.freeze_heap()
-        gc.enable()  # the command line turns it off while the program starts
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.start_reload()
-
-    def freeze_heap(self) -> None:
-        """Keep every object alive now out of the garbage collector's scans from here on.
-
-        Called once a big, long-lived heap has been built (start-up, the database layer, a
-        walk's screen): a full collection walking it would pause a keystroke for 40-100 ms.
-        """
-        gc.freeze()
-
-    async def run_core(
-        self, work: Callable[..., T], *args: Any, doing: str = "do that", **kwargs: Any
-    ) -> T:
-        """Run one core call in a thread worker and return its result.
-
-        A failure is shown as a notification and raised as CoreFailed, never as a traceback.
-        """
-        worker = self.run_worker(
-            lambda: work(*args, **kwargs), group="core", exit_on_error=False, thread=True
-        )
-        try:
-            return await worker.wait()
-        except WorkerCancelled:
-            # the caller was cancelled (a newer request replaced it): pass that on
-            raise asyncio.CancelledError from None
-        except WorkerFailed as failed:
-            self.report(failed.error, doing)
-            raise CoreFailed(str(failed.error)) from None
-
-    def report(self, error: BaseException, doing: str) -> None:
-        """Tell the user what went wrong, in one line."""
-        from selftrack.storage.engine import DatabaseError
-        from selftrack.tracker import TrackerError
-
-        if isinstance(error, (TrackerError, DatabaseError)):
-            message = str(error)
-        else:
-            message = f"{type(error).__name__}: {error}".strip()
-        self.log.error(f"{doing} failed", error)
-        self.notify(message, title=f"Could not {doing}", severity="error", timeout=10, markup=False)
 
     def action_help(self) -> None:
         from selftrack.tui.screens.help import HelpScreen

@@ -1,39 +1,91 @@
-"""Facts the screens tell the app about (posted after the core has stored them)."""
+"""The results screens receive from the core (selftrack.tui.core.call): one class each."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
-from selftrack.domain import Rating, Session
 
+class CoreResult(Message):
+    """A core call finished; `result` is what it returned."""
 
-class SessionStarted(Message):
-    """A new session was stored and its walk can begin."""
-
-    def __init__(self, session: Session) -> None:
+    def __init__(self, result: Any) -> None:
         super().__init__()
-        self.session = session
+        self.result = result
 
 
-class RatingRecorded(Message):
-    """A rating was committed to the database (and the walk moved on)."""
-
-    def __init__(self, rating: Rating) -> None:
-        super().__init__()
-        self.rating = rating
+class HomeLoaded(CoreResult):
+    """The home screen's figures (HomeData)."""
 
 
-class RatingUndone(Message):
-    """The most recent rating of the walk was removed."""
-
-    def __init__(self, rating: Rating) -> None:
-        super().__init__()
-        self.rating = rating
+class ProtocolsLoaded(CoreResult):
+    """The routines to choose from (a list of ProtocolSpec)."""
 
 
-class SessionClosed(Message):
-    """A session was finished or abandoned."""
+class SessionStarted(CoreResult):
+    """A new session was stored (Session); its walk can begin."""
 
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+
+class SessionAbandoned(CoreResult):
+    """An unfinished session was closed without finishing (Session)."""
+
+
+class WalkOpened(CoreResult):
+    """A session's walk was read (Walk)."""
+
+
+class RatingSaved(CoreResult):
+    """A rating was committed to the database (Rating)."""
+
+
+class RatingUndone(CoreResult):
+    """The last rating was removed (Rating), or there was none (None)."""
+
+
+class ReportLoaded(CoreResult):
+    """What a session found (SessionReport)."""
+
+
+class SessionFinished(CoreResult):
+    """A session was finished with its pain after and notes (Session)."""
+
+
+class SafetyNoted(CoreResult):
+    """The first-run safety note was marked as read."""
+
+
+class HistoryLoaded(CoreResult):
+    """A page of history: (rows, routines, total)."""
+
+
+class SessionLoaded(CoreResult):
+    """One past session and its ratings: (Session, ratings)."""
+
+
+class SessionChanged(CoreResult):
+    """A past session was changed: (what: "corrected", "notes" or "deleted", in words)."""
+
+
+class TrendsLoaded(CoreResult):
+    """Region and pain trends with the left/right comparison: (trends, asymmetries)."""
+
+
+class SpotTrendsLoaded(CoreResult):
+    """A trend for every spot and side (list of Trend)."""
+
+
+class SpotChartLoaded(CoreResult):
+    """One spot's whole series, to chart (list of Trend)."""
+
+
+class HeatLoaded(CoreResult):
+    """The heat map's figures: (mode, figures)."""
+
+
+class AdherenceLoaded(CoreResult):
+    """Sessions per week and the streak (Adherence)."""
+
+
+class ExportWritten(CoreResult):
+    """An export file was written (ExportResult)."""

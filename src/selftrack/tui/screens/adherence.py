@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from selftrack.analysis.adherence import Adherence
+from selftrack.render.words import counted
+from selftrack.tui import core
+from selftrack.tui.messages import AdherenceLoaded
 from selftrack.tui.widgets.title_bar import TitleBar
 
 RECENT_WEEKS = 12
@@ -25,10 +28,6 @@ class AdherenceScreen(Screen):
     AdherenceScreen #weeks { height: 1fr; }
     """
 
-    def __init__(self, tracker) -> None:
-        super().__init__()
-        self.tracker = tracker
-
     def compose(self) -> ComposeResult:
         yield TitleBar("regularity")
         yield Static("Loading…", id="figures")
@@ -38,19 +37,15 @@ class AdherenceScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#weeks", DataTable).add_columns("week of", "sessions", "")
-        self._load()
+        core.call(self, self.app.tracker.adherence, done=AdherenceLoaded, doing="read how regular you have been")
 
-    @work(thread=True, exclusive=True, group="adherence")
-    def _load(self) -> None:
-        result = self.tracker.adherence()
-        self.app.call_from_thread(self._show, result)
-
-    def _show(self, result: Adherence) -> None:
-        days = "day" if result.streak_days == 1 else "days"
+    @on(AdherenceLoaded)
+    def _show(self, event: AdherenceLoaded) -> None:
+        result: Adherence = event.result
         self.query_one("#figures", Static).update(
-            f"[b]Current streak:[/b] {result.streak_days} {days} in a row.   "
-            f"[b]Sessions:[/b] {result.sessions} on {result.active_days} days, "
-            f"{result.per_week:.1f} a week on average over {len(result.weeks)} weeks.\n"
+            f"[b]Current streak:[/b] {counted(result.streak_days, 'day')} in a row.   "
+            f"[b]Sessions:[/b] {result.sessions} on {counted(result.active_days, 'day')}, "
+            f"{result.per_week:.1f} a week on average over {counted(len(result.weeks), 'week')}.\n"
             "Sessions per week, oldest on the left:"
         )
         self.query_one(Sparkline).data = [count for _week, count in result.weeks]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from selftrack.domain.text import printable
 from selftrack.exports import FORMAT_LABELS, FORMATS, ExportRequest, ExportResult, default_filename, default_folder
+from selftrack.tui import core
+from selftrack.tui.messages import ExportWritten
 
 PERIODS = (("30d", "Last 30 days"), ("90d", "Last 90 days"), ("1y", "Last year"), ("", "Everything"))
 
@@ -21,9 +24,8 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, tracker, *, folder: Path | None = None) -> None:
+    def __init__(self, *, folder: Path | None = None) -> None:
         super().__init__()
-        self.tracker = tracker
         self.folder = folder or default_folder()
         self.result: ExportResult | None = None
         self._suggested = ""
@@ -74,7 +76,8 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         field = self.query_one("#export-path", Input)
         if field.value and field.value != self._suggested:
             return
-        today = self.tracker.clock.local(self.tracker.clock.now()).date()
+        clock = self.app.tracker.clock
+        today = clock.local(clock.now()).date()
         self._suggested = str(self.folder / default_filename(self.format, today))
         field.value = self._suggested
 
@@ -105,7 +108,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             self._confirm_replace = path
             status.update(f"{path} already exists: press Export again to replace it.")
             return
-        clock = self.tracker.clock
+        clock = self.app.tracker.clock
         request = ExportRequest(
             self.format,
             start=clock.parse_when(self.period) if self.period else None,
@@ -113,29 +116,19 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         )
         status.update("Writing…")
         self.query_one("#export-go", Button).disabled = True
-        self._export(request, path)
+        core.call(self, self.app.tracker.export, request, path, done=ExportWritten,
+                  doing="export", group="export", exclusive=True, quiet=True)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, request: ExportRequest, path: Path) -> None:
-        from selftrack.errors import SelftrackError
-
-        try:
-            result = self.tracker.export(request, path)
-        except SelftrackError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-        except OSError as exc:
-            self.app.call_from_thread(self._failed, f"cannot write {path}: {exc.strerror or exc}")
-        else:
-            self.app.call_from_thread(self._done, result)
-
-    def _failed(self, message: str) -> None:
-        self.query_one("#export-status", Static).update(f"Not exported: {message}")
+    @on(core.CoreFailed)
+    def _failed(self, event: core.CoreFailed) -> None:
+        self.query_one("#export-status", Static).update(f"Not exported: {printable(event.reason)}")
         self.query_one("#export-go", Button).disabled = False
 
-    def _done(self, result: ExportResult) -> None:
-        self.result = result
+    @on(ExportWritten)
+    def _done(self, event: ExportWritten) -> None:
+        result = self.result = event.result
         self.query_one("#export-status", Static).update(
-            f"Saved {result.sessions} session(s) with {result.ratings} rating(s) to\n{result.path}"
+            f"Saved {result.sessions} session(s) with {result.ratings} rating(s) to\n{printable(str(result.path))}"
         )
         button = self.query_one("#export-go", Button)
         button.label = "Close"

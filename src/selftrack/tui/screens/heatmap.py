@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual import work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from selftrack.analysis.heatmap import HeatCell, HeatChange, HeatMap
-from selftrack.charts import CHANGE_MARKS, change_colour
+from selftrack.analysis.heatmap import HeatMap
+from selftrack.analysis.stats import Verdict
+from selftrack.analysis.trends import Trend
+from selftrack.domain.records import SpotInfo
+from selftrack.domain.text import printable
+from selftrack.render.charts import verdict_colour, verdict_mark
+from selftrack.render.words import VERDICT_WORDS, number, signed, verdict_words
+from selftrack.tui import core
+from selftrack.tui.messages import HeatLoaded
 from selftrack.tui.widgets.heat import BANDS
 from selftrack.tui.widgets.heat import colour as tenderness_colour
 from selftrack.tui.widgets.heat_body_map import HeatBodyMap, MapMark
@@ -22,7 +30,7 @@ PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last yea
 
 
 class HeatMapScreen(Screen):
-    """`m` switches between the period's mean and the change from its first to its last month."""
+    """`m` switches between the period's mean and each spot's change over the period."""
 
     AUTO_FOCUS = "#cells"
     BINDINGS = [
@@ -41,9 +49,8 @@ class HeatMapScreen(Screen):
     HeatMapScreen HeatBodyMap { margin: 0 1; }
     """
 
-    def __init__(self, tracker, *, mode: str = "mean", period: str = "1") -> None:
+    def __init__(self, *, mode: str = "mean", period: str = "1") -> None:
         super().__init__()
-        self.tracker = tracker
         self.mode = mode
         self.period_key = period
 
@@ -62,8 +69,6 @@ class HeatMapScreen(Screen):
 
     def action_toggle_mode(self) -> None:
         self.mode = "change" if self.mode == "mean" else "mean"
-        if self.mode == "change" and self.period_key == "1":
-            self.period_key = "0"  # first month against last month needs more than a month
         self.reload()
 
     def action_period(self, key: str) -> None:
@@ -72,35 +77,30 @@ class HeatMapScreen(Screen):
 
     def _range(self):
         days = PERIODS[self.period_key][1]
-        return (None, None) if days is None else (self.tracker.clock.now() - timedelta(days=days), None)
+        return (None, None) if days is None else (self.app.tracker.clock.now() - timedelta(days=days), None)
 
     def reload(self) -> None:
         start, end = self._range()
-        self._load(self.mode, start, end)
+        core.call(self, _read_heat, self.app.tracker, self.mode, start, end, done=HeatLoaded,
+                  doing="read the heat map", group="heatmap", exclusive=True)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="heatmap")
-    def _load(self, mode: str, start, end) -> None:
+    @on(HeatLoaded)
+    def _loaded(self, event: HeatLoaded) -> None:
+        mode, figures = event.result
         if mode == "mean":
-            heat = self.tracker.heat_map(start, end)
-            self.app.call_from_thread(self._show_mean, heat)
-            return
-        periods = self.tracker.first_and_last_month(start, end)
-        if periods is None:
-            self.app.call_from_thread(self._show_changes, None, None, [])
-            return
-        first, second, changes = self.tracker.heat_change(*periods)
-        self.app.call_from_thread(self._show_changes, first, second, changes)
+            self._show_mean(figures)
+        else:
+            self._show_changes(*figures)
 
     def _show_mean(self, heat: HeatMap) -> None:
         label = PERIODS[self.period_key][0]
         self.query_one("#title", Static).update(
             f"[b]Mean tenderness per spot[/b], {label}: {heat.sessions} sessions.  "
-            "m: change between the first and the last month"
+            "m: each spot's change over the period"
         )
         marks, off_map = [], []
         for cell in heat.cells:
-            colour = heat_colour(cell.mean)
-            _place(cell, "●", colour, f"{cell.name} ({cell.side}) {cell.mean:.1f}", marks, off_map)
+            _place(cell, cell.side, "●", heat_colour(cell.mean), f"{printable(cell.name)} ({cell.side}) {cell.mean:.1f}", marks, off_map)
         self.query_one(HeatBodyMap).show(marks, off_map)
         legend = "  ".join(f"[{hue}]●[/] {words}" for _low, hue, words in BANDS)
         self.query_one("#legend", Static).update(f"mean tenderness: {legend}")
@@ -109,55 +109,52 @@ class HeatMapScreen(Screen):
         table.add_columns("spot", "side", "mean", "ratings")
         for cell in heat.cells:
             table.add_row(
-                cell.name,
+                printable(cell.name),
                 cell.side,
-                f"[{heat_colour(cell.mean)}]●[/] {cell.mean:.1f}",
+                Text.assemble(("● ", heat_colour(cell.mean)), f"{cell.mean:.1f}"),
                 str(cell.count),
                 key=f"{cell.spot_id}:{cell.side}",
             )
 
-    def _show_changes(self, first: HeatMap | None, second: HeatMap | None, changes: list[HeatChange]) -> None:
-        tz = self.tracker.clock.tz
-        if first is None or second is None:
-            self.query_one("#title", Static).update("No sessions in this period.")
+    def _show_changes(self, trends: list[Trend], places: dict[str, SpotInfo]) -> None:
+        label = PERIODS[self.period_key][0]
+        if not trends:
+            self.query_one("#title", Static).update(f"No ratings in this period ({label}).")
             self.query_one(HeatBodyMap).show([])
             self.query_one("#cells", DataTable).clear(columns=True)
             return
-
-        def span(heat: HeatMap) -> str:
-            return f"{heat.start.astimezone(tz):%d %b %Y}–{heat.end.astimezone(tz):%d %b %Y}"
-
         self.query_one("#title", Static).update(
-            f"[b]Change per spot[/b]: {span(first)} ({first.sessions} sessions) against "
-            f"{span(second)} ({second.sessions} sessions).  m: mean per spot"
+            f"[b]Change per spot[/b], {label}: the median of its last 3 sessions against its first 3 "
+            "(6 sessions or more for a verdict).  m: mean per spot"
         )
         marks, off_map = [], []
-        for change in changes:
-            verdict = change.verdict.value
-            mark = CHANGE_MARKS.get(verdict, "●")
-            _place(
-                change.second, mark, change_colour(verdict),
-                f"{change.second.name} ({change.second.side}) {change.change:+.1f}", marks, off_map,
-            )
+        for trend in trends:
+            place = places.get(trend.subject.key)
+            if place is None:
+                continue
+            s = trend.summary
+            _place(place, trend.subject.side, verdict_mark(s.verdict), verdict_colour(s.verdict),
+                   f"{printable(trend.name)} {signed(s.change)}", marks, off_map)  # fmt: skip
         self.query_one(HeatBodyMap).show(marks, off_map)
         self.query_one("#legend", Static).update(
-            f"[{change_colour('improved')}]▼ improved[/]  [{change_colour('worsened')}]▲ worsened[/]  "
-            f"[{change_colour('within noise')}]● within noise[/]  (2+ points and 30 %+ counts)"
+            f"[{verdict_colour(Verdict.LESS_TENDER)}]▼ {VERDICT_WORDS[Verdict.LESS_TENDER]}[/]  "
+            f"[{verdict_colour(Verdict.MORE_TENDER)}]▲ {VERDICT_WORDS[Verdict.MORE_TENDER]}[/]  "
+            f"● no clear change or too few sessions (press ? on Trends for the rule)"
         )
         table = self.query_one("#cells", DataTable)
         table.clear(columns=True)
-        table.add_columns("spot", "side", "first", "last", "change", "verdict")
-        for change in changes:
-            verdict = change.verdict.value
-            colour = change_colour(verdict)
+        table.add_columns("spot", "side", "first", "latest", "change", "verdict")
+        ordered = sorted(trends, key=lambda t: (t.summary.change is None, t.summary.change or 0.0, t.subject.id))
+        for trend in ordered:
+            s = trend.summary
             table.add_row(
-                change.first.name,
-                change.first.side,
-                f"{change.first.mean:.1f}",
-                f"{change.second.mean:.1f}",
-                f"{change.change:+.1f}",
-                f"[{colour}]{CHANGE_MARKS.get(verdict, '●')} {verdict}[/]",
-                key=f"{change.first.spot_id}:{change.first.side}",
+                printable(trend.name.rsplit(",", 1)[0]),
+                trend.subject.side,
+                number(s.baseline),
+                number(s.latest),
+                signed(s.change),
+                Text(f"{verdict_mark(s.verdict)} {verdict_words(s)}", style=verdict_colour(s.verdict)),
+                key=trend.subject.id,
             )
 
 
@@ -166,9 +163,17 @@ def heat_colour(mean: float) -> str:
     return tenderness_colour(round(mean))
 
 
-def _place(cell: HeatCell, char: str, colour: str, label: str, marks: list, off_map: list) -> None:
-    if cell.view != "back":
+def _read_heat(tracker, mode: str, start, end):
+    """("mean", HeatMap), or ("change", (spot trends, their places on the map))."""
+    if mode == "mean":
+        return mode, tracker.heat_map(start, end)
+    trends = tracker.spot_trends(start, end)
+    return mode, (trends, tracker.spot_places({t.subject.key for t in trends}))
+
+
+def _place(where, side: str, char: str, colour: str, label: str, marks: list, off_map: list) -> None:
+    if where.view != "back":
         off_map.append((label, char, colour))
         return
-    x, y = cell.position()
-    marks.append(MapMark(0.0 if cell.side == "mid" else x, y, char, colour, label))
+    x, y = where.position(side)
+    marks.append(MapMark(x, y, char, colour, label))

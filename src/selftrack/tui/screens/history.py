@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -10,6 +10,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from selftrack.clock import human_age
+from selftrack.domain.terms import SessionStatus
+from selftrack.domain.text import printable
+from selftrack.render.words import pain_text, status_word
+from selftrack.tui import core
+from selftrack.tui.messages import HistoryLoaded
 from selftrack.tui.widgets.title_bar import TitleBar
 
 PAGE = 100
@@ -34,9 +39,8 @@ class HistoryScreen(Screen):
     HistoryScreen #status { height: 1; color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, tracker) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.tracker = tracker
         self.rows = []
         self.limit = PAGE
 
@@ -79,7 +83,7 @@ class HistoryScreen(Screen):
         """Read the filters and load the sessions in a thread worker."""
         from selftrack.errors import SelftrackError
 
-        clock = self.tracker.clock
+        clock = self.app.tracker.clock
         since = self.query_one("#since", Input).value.strip()
         until = self.query_one("#until", Input).value.strip()
         routine = self.query_one("#routine", Select).value
@@ -89,47 +93,35 @@ class HistoryScreen(Screen):
         except SelftrackError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._load(start, end, routine if isinstance(routine, str) else None)
+        protocol = routine if isinstance(routine, str) else None
+        core.call(self, _read_page, self.app.tracker, start, end, protocol, self.limit,
+                  done=HistoryLoaded, doing="read your sessions", group="history", exclusive=True)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="history")
-    def _load(self, start, end, protocol: str | None) -> None:
-        from selftrack.errors import SelftrackError
-
-        try:
-            rows = self.tracker.session_summaries(start, end, protocol_id=protocol, limit=self.limit)
-            total = self.tracker.count_sessions_between(start, end, protocol_id=protocol)
-        except SelftrackError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        routines = sorted({(r.protocol_name, r.protocol_id) for r in rows}) if protocol is None else None
-        self.app.call_from_thread(self._show, rows, routines, total)
-
-    def _show(self, rows, routines, total: int) -> None:
+    @on(HistoryLoaded)
+    def _show(self, event: HistoryLoaded) -> None:
+        rows, routines, total = event.result
         self.rows = rows
-        clock = self.tracker.clock
+        clock = self.app.tracker.clock
         now, tz = clock.now(), clock.tz
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for row in rows:
-            pain = f"{_pain(row.pain_before)} → {_pain(row.pain_after)}"
-            if row.pain_change:
-                pain += f" ({row.pain_change:+d})"
-            status = "" if row.status.value == "finished" else f" ({row.status.value.replace('_', ' ')})"
+            status = "" if row.status is SessionStatus.FINISHED else f" ({status_word(row.status)})"
             table.add_row(
                 human_age(row.started_at, now, tz),
                 f"{row.started_at.astimezone(tz):%Y-%m-%d %H:%M}",
-                row.protocol_name + status,
+                printable(row.protocol_name) + status,
                 row.sides,
                 f"{row.rated}" + (f" +{row.skipped} skipped" if row.skipped else ""),
                 "–" if row.mean is None else f"{row.mean:.1f}",
                 "–" if row.highest is None else str(row.highest),
-                pain,
+                pain_text(row.pain_before, row.pain_after),
                 key=row.id,
             )
         if routines is not None:
             select = self.query_one("#routine", Select)
             with select.prevent(Select.Changed):
-                select.set_options(routines)
+                select.set_options([(printable(name), pid) for name, pid in routines])
         more = f" (newest {len(rows)} shown; o shows older ones)" if total > len(rows) else ""
         self.query_one("#status", Static).update(
             f"{total} sessions{more}. Enter opens a session; f filters by date."
@@ -139,12 +131,16 @@ class HistoryScreen(Screen):
     def _open(self, event: DataTable.RowSelected) -> None:
         from selftrack.tui.screens.session_detail import SessionDetailScreen
 
-        self.app.push_screen(SessionDetailScreen(self.tracker, event.row_key.value), self._after_detail)
+        self.app.push_screen(SessionDetailScreen(event.row_key.value), self._after_detail)
 
     def _after_detail(self, changed: bool | None) -> None:
         if changed:
             self.load()
 
 
-def _pain(value: int | None) -> str:
-    return "–" if value is None else str(value)
+def _read_page(tracker, start, end, protocol: str | None, limit: int):
+    """(rows, routines for the filter or None, how many sessions in all) for one page."""
+    rows = tracker.session_summaries(start, end, protocol_id=protocol, limit=limit)
+    total = tracker.count_sessions(start, end, protocol_id=protocol)
+    routines = sorted({(r.protocol_name, r.protocol_id) for r in rows}) if protocol is None else None
+    return rows, routines, total

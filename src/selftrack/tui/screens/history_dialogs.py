@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
-from selftrack.domain import Rating
+from selftrack.domain.model import Rating
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}

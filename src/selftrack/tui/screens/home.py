@@ -6,12 +6,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from selftrack.domain.terms import SessionStatus
+from selftrack.domain.text import printable
+from selftrack.render.words import status_word, verdict_words
+from selftrack.tui import core
+from selftrack.tui.messages import HomeLoaded, SessionAbandoned
 from selftrack.tui.widgets.heat import colour
 from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
@@ -19,8 +25,8 @@ from selftrack.tui.widgets.title_bar import TitleBar
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from selftrack.analysis.overview import Overview
-    from selftrack.domain import ProtocolSpec, Session
+    from selftrack.domain.model import ProtocolSpec, Session
+    from selftrack.tracker.overview import Overview
 
 QUICK_CHECK = "quick-check"
 
@@ -71,6 +77,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.data: HomeData | None = None
         self._started = False
+        self._then_start = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -108,24 +115,25 @@ class HomeScreen(Screen):
 
     def start_reload(self) -> None:
         """Read the figures again; a newer reload replaces one still running."""
-        self.run_worker(self.reload(), group="home-load", exclusive=True)
+        core.call(
+            self, load_home, self.app.tracker, done=HomeLoaded, doing="open your records",
+            group="home-load", exclusive=True,
+        )  # fmt: skip
 
-    async def reload(self) -> None:
-        from selftrack.tui.app import CoreFailed
-
-        try:
-            data = await self.app.run_core(load_home, self.app.tracker, doing="open your records")
-        except CoreFailed as failed:
+    @on(core.CoreFailed)
+    def _failed(self, event: core.CoreFailed) -> None:
+        if self.data is None:
             self.query_one("#home-status", Static).update(
-                Text(f"Could not open your records: {failed}", style="bold")
+                Text(f"Could not open your records: {event.reason}", style="bold")
             )
-            return
-        self.data = data
-        await self.show(data)
+
+    @on(HomeLoaded)
+    async def _loaded(self, event: HomeLoaded) -> None:
+        self.data = event.result
+        await self.show(self.data)
         self.refresh_bindings()
         if not self._started:
             self._started = True
-            self.app.freeze_heap()  # the database layer and the protocols are loaded now
             self.first_steps()
 
     # -- drawing ----------------------------------------------------------------------
@@ -153,7 +161,9 @@ class HomeScreen(Screen):
             self.query_one("#home-spots", Static).update(_spots_text(view))
         self.query_one("#home-next", Static).update(self._next_text(data))
         for problem in data.problems:
-            self.notify(problem, title="A protocol file has a problem", severity="warning", markup=False)
+            self.notify(
+                printable(problem), title="A protocol file has a problem", severity="warning", markup=False
+            )
 
     def _last_text(self, session: Session | None) -> Text:
         text = Text("Last session\n", style="bold")
@@ -162,10 +172,10 @@ class HomeScreen(Screen):
         clock = self.app.tracker.clock
         when = clock.local(session.started_at).format("ddd D MMM, HH:mm")
         text.append(f"{clock.human(session.started_at)} ({when})\n")
-        text.append(f"{session.protocol_name}", style="italic")
+        text.append(printable(session.protocol_name), style="italic")
         text.append(f" · {session.sides} side{'s' if session.sides == 'both' else ''}")
         if session.tool:
-            text.append(f" · {session.tool}")
+            text.append(f" · {printable(session.tool)}")
         text.append("\n")
         if session.pain_before is not None or session.pain_after is not None:
             before = "–" if session.pain_before is None else str(session.pain_before)
@@ -175,9 +185,8 @@ class HomeScreen(Screen):
                 change = session.pain_after - session.pain_before
                 word = "better" if change < 0 else "worse" if change > 0 else "the same"
                 text.append(f"  ({word})", style="italic")
-        status = session.status.value.replace("_", " ")
-        if status != "finished":
-            text.append(f"\nStatus: {status}")
+        if session.status is not SessionStatus.FINISHED:
+            text.append(f"\nStatus: {status_word(session.status)}")
         return text
 
     def _show_pain(self, view: Overview) -> None:
@@ -207,7 +216,7 @@ class HomeScreen(Screen):
             clock = self.app.tracker.clock
             text.append(" r ", style="reverse bold")
             text.append(
-                f" resume the unfinished {view.unfinished.protocol_name} "
+                f" resume the unfinished {printable(view.unfinished.protocol_name)} "
                 f"({clock.human(view.unfinished.started_at)})    "
             )
         text.append(" s ", style="reverse bold")
@@ -255,22 +264,19 @@ class HomeScreen(Screen):
 
                 self.app.push_screen(SummaryScreen(session.id))
             elif choice == "abandon":
-                self.run_worker(self._abandon(session, then_start), exclusive=True)
+                self._then_start = then_start
+                core.call(self, self.app.tracker.abandon, session.id, done=SessionAbandoned,
+                          doing="abandon the session")  # fmt: skip
             elif then_start:
                 self._open_start_if_asked()
 
         self.app.push_screen(ResumeDialog(session, self.app.tracker.clock), chosen)
 
-    async def _abandon(self, session: Session, then_start: bool) -> None:
-        from selftrack.tui.app import CoreFailed
-
-        try:
-            await self.app.run_core(self.app.tracker.abandon, session.id, doing="abandon the session")
-        except CoreFailed:
-            return
+    @on(SessionAbandoned)
+    def _abandoned(self) -> None:
         self.notify("The unfinished session was closed; its ratings are kept.")
         self.start_reload()
-        if then_start:
+        if self._then_start:
             self._open_start_if_asked()
 
     def open_walk(self, session_id: str) -> None:
@@ -314,7 +320,7 @@ class HomeScreen(Screen):
     def action_export(self) -> None:
         from selftrack.tui.screens.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.app.tracker), self._exported)
+        self.app.push_screen(ExportDialog(), self._exported)
 
     def _exported(self, result) -> None:
         if result is not None:
@@ -333,7 +339,7 @@ class HomeScreen(Screen):
             "heatmap": HeatMapScreen,
             "adherence": AdherenceScreen,
         }
-        self.app.push_screen(screens[which](self.app.tracker))
+        self.app.push_screen(screens[which]())
 
 
 def _regular_text(view: Overview) -> Text:
@@ -348,9 +354,9 @@ def _regular_text(view: Overview) -> Text:
 def _spots_text(view: Overview) -> Table | Text:
     from rich.table import Table
 
-    title = "Most tender lately (mean of the last 14 days)"
+    title = "Most tender lately (median of the last 3 sessions, last 90 days)"
     if not view.top_spots:
-        return Text(f"{title}\nNo ratings in the last 14 days.")
+        return Text(f"{title}\nNo ratings in the last 90 days.")
     table = Table(
         title=title,
         title_justify="left",
@@ -358,30 +364,20 @@ def _spots_text(view: Overview) -> Table | Text:
         box=None,
         show_header=False,
         padding=(0, 1, 0, 0),
-        caption="Change is against the four weeks before.",
+        caption="Over the last 90 days, by the rule in help (?).",
         caption_justify="left",
     )
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     table.add_column(no_wrap=True)
-    for spot in view.top_spots:
-        change = spot.change
-        if change is None:
-            words = Text("new", style="italic")
-        elif abs(change) < 0.05:
-            words = Text("= same")
-        else:
-            words = Text(f"{'↓' if change < 0 else '↑'} {abs(change):.1f}")
+    for trend in view.top_spots:
+        latest = trend.summary.latest or 0.0
         table.add_row(
-            Text(f"● {spot.recent:4.1f}", style=f"bold {colour(round(spot.recent))}"),
-            _spot_label(spot.name, spot.side),
-            words,
+            Text(f"● {latest:4.1f}", style=f"bold {colour(round(latest))}"),
+            printable(trend.name),
+            Text(verdict_words(trend.summary), style="italic"),
         )
     return table
-
-
-def _spot_label(name: str, side: str) -> str:
-    return name if side == "mid" else f"{name} ({side})"
 
 
 def _welcome(data: HomeData) -> Text:

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from selftrack.clock import Clock
-from selftrack.domain import Session
+from selftrack.domain.model import Session
 
 
 class ResumeDialog(ModalScreen[str | None]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -10,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from selftrack import safety
+from selftrack.tui import core
+from selftrack.tui.messages import SafetyNoted
 
 
 def safety_text() -> Text:
@@ -53,18 +56,12 @@ class SafetyScreen(ModalScreen[bool]):
 
     def action_read(self) -> None:
         if self.first_run:
-            self.run_worker(self._remember(), exclusive=True)
+            now = self.app.tracker.clock.now()
+            core.call(self, safety.acknowledge, now, done=SafetyNoted, doing="remember that the note was read")
         else:
             self.dismiss(True)
 
-    async def _remember(self) -> None:
-        from selftrack.tui.app import CoreFailed
-
-        tracker = self.app.tracker
-        try:
-            await self.app.run_core(
-                safety.acknowledge, tracker.clock.now(), doing="remember that the note was read"
-            )
-        except CoreFailed:
-            pass  # shown again next time; the user has been told
+    @on(SafetyNoted)
+    @on(core.CoreFailed)  # shown again next time; the user has been told
+    def _remembered(self) -> None:
         self.dismiss(True)

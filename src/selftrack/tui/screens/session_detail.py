@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from selftrack.textviews import printable
+from selftrack.domain.text import printable
+from selftrack.render.words import flag_words, pain_text, status_word
+from selftrack.tui import core
+from selftrack.tui.messages import SessionChanged, SessionLoaded
 from selftrack.tui.screens.history_dialogs import (
     DeleteSessionDialog,
     RatingCorrection,
@@ -39,9 +42,8 @@ class SessionDetailScreen(Screen[bool]):
     SessionDetailScreen #off-map { width: 46; height: auto; margin: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, tracker, session_id: str) -> None:
+    def __init__(self, session_id: str) -> None:
         super().__init__()
-        self.tracker = tracker
         self.session_id = session_id
         self.session = None
         self.ratings = []
@@ -63,29 +65,24 @@ class SessionDetailScreen(Screen[bool]):
         table.add_columns("#", "spot", "side", "tenderness", "flags", "note")
         self.load()
 
-    @work(thread=True, exclusive=True, group="session-detail")
     def load(self) -> None:
-        """Read the session and its ratings in a thread."""
-        from selftrack.errors import SelftrackError
+        """Read the session and its ratings."""
+        core.call(self, _read_session, self.app.tracker, self.session_id, done=SessionLoaded,
+                  doing="read the session", group="session-detail", exclusive=True)  # fmt: skip
 
-        try:
-            session = self.tracker.session(self.session_id)
-            ratings = self.tracker.ratings(self.session_id)
-        except SelftrackError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._show, session, ratings)
-
-    def _show(self, session, ratings) -> None:
+    @on(SessionLoaded)
+    def _show(self, event: SessionLoaded) -> None:
+        session, ratings = event.result
         self.session, self.ratings = session, ratings
-        tz = self.tracker.clock.tz
+        tracker = self.app.tracker
+        tz = tracker.clock.tz
         local = session.started_at.astimezone(tz)
-        pain = f"{_text(session.pain_before)} → {_text(session.pain_after)}"
         lines = [
-            f"[b]{escape(session.protocol_name)}[/b]  {local:%A %d %B %Y, %H:%M}  "
-            f"({self.tracker.clock.human(session.started_at)})",
+            f"[b]{escape(printable(session.protocol_name))}[/b]  {local:%A %d %B %Y, %H:%M}  "
+            f"({tracker.clock.human(session.started_at)})",
             f"sides: {session.sides}   tool: {session.tool or '–'}   status: "
-            f"{session.status.value.replace('_', ' ')}   overall pain before → after: {pain}",
+            f"{status_word(session.status)}   overall pain before → after: "
+            f"{pain_text(session.pain_before, session.pain_after)}",
             f"notes: {escape(printable(session.notes, multiline=True)) or '–'}",
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
@@ -96,17 +93,9 @@ class SessionDetailScreen(Screen[bool]):
         off_map: list[str] = []
         for rating in ratings:
             spot = session.spots.get(rating.spot_id)
-            name = spot.name if spot else rating.spot_id
+            name = printable(spot.name if spot else rating.spot_id)
             value = "skipped" if rating.skipped else str(rating.tenderness)
-            flags = " ".join(
-                word
-                for word, on_ in (
-                    ("recognised", rating.recognised),
-                    ("referred", rating.referred),
-                    ("nerve", rating.nerve),
-                )
-                if on_
-            )
+            flags = " ".join(flag_words(rating.recognised, rating.referred, "", rating.nerve))
             table.add_row(
                 str(rating.step_index + 1), Text(name), rating.side, value, flags,
                 Text(printable(rating.note)),
@@ -145,26 +134,11 @@ class SessionDetailScreen(Screen[bool]):
 
     def _correct(self, correction: RatingCorrection | None) -> None:
         if correction is not None:
-            self._save_correction(correction)
-
-    @work(thread=True, group="session-detail-write")
-    def _save_correction(self, correction: RatingCorrection) -> None:
-        from selftrack.errors import SelftrackError
-
-        try:
-            self.tracker.correct_rating(
-                self.session_id,
-                correction.step_index,
-                correction.tenderness,
-                skipped=correction.skipped,
-                note=correction.note,
-            )
-        except SelftrackError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.changed = True
-        self.app.call_from_thread(self.notify, "Rating corrected.")
-        self.app.call_from_thread(self.load)
+            core.call(
+                self, self.app.tracker.correct_rating, self.session_id, correction.step_index,
+                correction.tenderness, skipped=correction.skipped, note=correction.note,
+                done=lambda _rating: SessionChanged(("corrected", "Rating corrected.")), doing="correct the rating",
+            )  # fmt: skip
 
     def action_edit_notes(self) -> None:
         if self.session is not None:
@@ -172,32 +146,37 @@ class SessionDetailScreen(Screen[bool]):
 
     def _notes(self, notes: str | None) -> None:
         if notes is not None:
-            self._save_notes(notes)
-
-    @work(thread=True, group="session-detail-write")
-    def _save_notes(self, notes: str) -> None:
-        self.tracker.set_session_notes(self.session_id, notes)
-        self.changed = True
-        self.app.call_from_thread(self.load)
+            core.call(
+                self, self.app.tracker.set_session_notes, self.session_id, notes,
+                done=lambda _session: SessionChanged(("notes", "Notes saved.")), doing="save the notes",
+            )  # fmt: skip
 
     def action_delete(self) -> None:
         if self.session is not None:
-            self.app.push_screen(DeleteSessionDialog(self.session.protocol_name), self._delete)
+            self.app.push_screen(DeleteSessionDialog(printable(self.session.protocol_name)), self._delete)
 
     def _delete(self, confirmed: bool | None) -> None:
         if confirmed:
-            self._delete_session()
+            core.call(
+                self, self.app.tracker.delete_session, self.session_id,
+                done=lambda _none: SessionChanged(("deleted", "Session deleted.")), doing="delete the session",
+            )  # fmt: skip
 
-    @work(thread=True, group="session-detail-write")
-    def _delete_session(self) -> None:
-        self.tracker.delete_session(self.session_id)
-        self.app.call_from_thread(self.notify, "Session deleted.")
-        self.app.call_from_thread(self.dismiss, True)
+    @on(SessionChanged)
+    def _changed(self, event: SessionChanged) -> None:
+        what, words = event.result
+        self.changed = True
+        self.notify(words)
+        if what == "deleted":
+            self.dismiss(True)
+        else:
+            self.load()
 
     @on(DataTable.RowSelected, "#ratings")
     def _row_chosen(self) -> None:
         self.action_edit_rating()
 
 
-def _text(value: int | None) -> str:
-    return "–" if value is None else str(value)
+def _read_session(tracker, session_id: str):
+    """(the session, its ratings)."""
+    return tracker.session(session_id), tracker.ratings(session_id)

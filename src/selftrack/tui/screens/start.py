@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,10 +11,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from selftrack.tui.widgets.title_bar import TitleBar
-from selftrack.domain import SIDES, TOOLS, ProtocolSpec, Session
-from selftrack.tui.messages import SessionStarted
+from selftrack.domain.model import ProtocolSpec, Session
+from selftrack.domain.terms import SIDES, TOOLS
+from selftrack.domain.text import printable
+from selftrack.tui import core
+from selftrack.tui.messages import ProtocolsLoaded, SessionStarted
 from selftrack.tui.widgets.rating_bar import RatingBar
+from selftrack.tui.widgets.title_bar import TitleBar
 
 
 class StartScreen(Screen):
@@ -59,17 +62,16 @@ class StartScreen(Screen):
             yield Button("Begin", id="start-begin", variant="primary")
         yield Footer()
 
-    async def on_mount(self) -> None:
-        from selftrack.tui.app import CoreFailed
-
+    def on_mount(self) -> None:
         side = self.chosen_side or (self.last.sides if self.last else "both")
         self.query_one(f"#side-{side}", RadioButton).value = True
         if self.last and self.last.tool in TOOLS:
             self.query_one(f"#tool-{self.last.tool}", RadioButton).value = True
-        try:
-            specs = await self.app.run_core(self.app.tracker.protocols, doing="read the routines")
-        except CoreFailed:
-            return
+        core.call(self, self.app.tracker.protocols, done=ProtocolsLoaded, doing="read the routines")
+
+    @on(ProtocolsLoaded)
+    def _loaded(self, event: ProtocolsLoaded) -> None:
+        specs = event.result
         self.specs = {spec.id: spec for spec in specs}
         options = self.query_one("#start-protocol", OptionList)
         options.add_options([Option(_protocol_prompt(spec), id=spec.id) for spec in specs])
@@ -139,41 +141,40 @@ class StartScreen(Screen):
         self.query_one("#start-hint", Static).update(
             Text.assemble(
                 ("Ready: ", "bold"),
-                f"{spec.name}, {sides} side{'s' if sides == 'both' else ''}: {stops} spots to rate{minutes}; ",
+                f"{printable(spec.name)}, {sides} side{'s' if sides == 'both' else ''}: {stops} spots to rate{minutes}; ",
                 f"tool {tool or 'not given'}; pain now {pain_text}.  Press enter on Begin (or ctrl+b).",
             )
         )
 
     def action_begin(self) -> None:
-        if not self._starting:
-            self.run_worker(self._begin(), exclusive=True)
-
-    async def _begin(self) -> None:
-        from selftrack.tui.app import CoreFailed
-        from selftrack.tui.screens.walk import WalkScreen
-
+        if self._starting:
+            return
         spec, sides, tool, pain = self._choices()
         if spec is None:
             self.notify("Choose a routine first.", severity="warning")
             return
         self._starting = True
-        try:
-            session = await self.app.run_core(
-                self.app.tracker.start_session, spec, sides, tool=tool, pain_before=pain,
-                doing="start the session",
-            )
-        except CoreFailed:
-            self._starting = False
-            return
-        self.post_message(SessionStarted(session))
-        self.app.switch_screen(WalkScreen(session.id))
+        core.call(
+            self, self.app.tracker.start_session, spec, sides, tool=tool, pain_before=pain,
+            done=SessionStarted, doing="start the session",
+        )  # fmt: skip
+
+    @on(core.CoreFailed)
+    def _failed(self) -> None:
+        self._starting = False
+
+    @on(SessionStarted)
+    def _started(self, event: SessionStarted) -> None:
+        from selftrack.tui.screens.walk import WalkScreen
+
+        self.app.switch_screen(WalkScreen(event.result.id))
 
 
 def _protocol_prompt(spec: ProtocolSpec) -> Text:
-    text = Text(spec.name, style="bold")
+    text = Text(printable(spec.name), style="bold")
     details = [f"{spec.spot_count} spots"]
     if spec.minutes:
         details.append(f"about {spec.minutes} min")
     text.append("  " + " · ".join(details), style="italic")
-    text.append(f"\n{spec.summary}")
+    text.append(f"\n{printable(spec.summary)}")
     return text

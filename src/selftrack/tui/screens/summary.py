@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from selftrack.tui.widgets.title_bar import TitleBar
-from selftrack.analysis.summary import SessionSummary
-from selftrack.tui.messages import SessionClosed
+from selftrack.analysis.summary import SessionReport
+from selftrack.domain.text import printable
+from selftrack.render.words import flag_words, spot_label
+from selftrack.tui import core
+from selftrack.tui.messages import ReportLoaded, SessionFinished
 from selftrack.tui.widgets.heat import colour
 from selftrack.tui.widgets.rating_bar import RatingBar
+from selftrack.tui.widgets.title_bar import TitleBar
 
 
 class SummaryScreen(Screen):
@@ -29,7 +33,7 @@ class SummaryScreen(Screen):
     def __init__(self, session_id: str) -> None:
         super().__init__()
         self.session_id = session_id
-        self.summary: SessionSummary | None = None
+        self.summary: SessionReport | None = None
         self._saving = False
 
     def compose(self) -> ComposeResult:
@@ -53,23 +57,19 @@ class SummaryScreen(Screen):
             yield Static(id="summary-flags", classes="card")
         yield Footer()
 
-    async def on_mount(self) -> None:
-        from selftrack.tui.app import CoreFailed
-
+    def on_mount(self) -> None:
         self.query_one("#summary-pain", RatingBar).focus()
-        try:
-            summary = await self.app.run_core(
-                self.app.tracker.summary, self.session_id, doing="add up the session"
-            )
-        except CoreFailed:
-            return
-        self.summary = summary
-        self.show(summary)
+        core.call(self, self.app.tracker.report, self.session_id, done=ReportLoaded, doing="add up the session")
 
-    def show(self, summary: SessionSummary) -> None:
+    @on(ReportLoaded)
+    def _loaded(self, event: ReportLoaded) -> None:
+        self.summary = event.result
+        self.show(self.summary)
+
+    def show(self, summary: SessionReport) -> None:
         session = summary.session
         clock = self.app.tracker.clock
-        head = Text(f"{session.protocol_name}", style="bold")
+        head = Text(printable(session.protocol_name), style="bold")
         head.append(f" · started {clock.local(session.started_at).format('ddd D MMM, HH:mm')}")
         head.append(f"\n{len(summary.rated)} spots rated, {len(summary.skipped)} skipped")
         if summary.unrated_count:
@@ -98,24 +98,22 @@ class SummaryScreen(Screen):
         self.action_save()
 
     def action_save(self) -> None:
-        if not self._saving:
-            self.run_worker(self._save(), exclusive=True)
-
-    async def _save(self) -> None:
-        from selftrack.tui.app import CoreFailed
-
+        if self._saving:
+            return
         self._saving = True
         pain = self.query_one("#summary-pain", RatingBar).value
         notes = self.query_one("#summary-notes", Input).value.strip()
-        try:
-            session = await self.app.run_core(
-                self.app.tracker.finish, self.session_id, pain_after=pain, notes=notes,
-                doing="finish the session",
-            )
-        except CoreFailed:
-            self._saving = False
-            return
-        self.post_message(SessionClosed(session))
+        core.call(
+            self, self.app.tracker.finish, self.session_id, pain_after=pain, notes=notes,
+            done=SessionFinished, doing="finish the session",
+        )  # fmt: skip
+
+    @on(core.CoreFailed)
+    def _failed(self) -> None:
+        self._saving = False
+
+    @on(SessionFinished)
+    def _finished(self) -> None:
         self.notify("Session saved. Well done.")
         self.app.pop_screen()
 
@@ -125,7 +123,7 @@ class SummaryScreen(Screen):
         self.app.switch_screen(WalkScreen(self.session_id))
 
 
-def _hottest(summary: SessionSummary) -> Table | Text:
+def _hottest(summary: SessionReport) -> Table | Text:
     hottest = summary.hottest()
     if not hottest:
         return Text("Hottest spots\nNothing tender today.", style="bold")
@@ -136,48 +134,56 @@ def _hottest(summary: SessionSummary) -> Table | Text:
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column(justify="right", no_wrap=True)
     for result in hottest:
-        table.add_row(result.label, Text(f"● {result.tenderness}", style=f"bold {colour(result.tenderness or 0)}"))
+        table.add_row(
+            printable(spot_label(result.name, result.side)),
+            Text(f"● {result.tenderness}", style=f"bold {colour(result.tenderness or 0)}"),
+        )
     return table
 
 
-def _changes(summary: SessionSummary, clock) -> Table | Text:
+def _changes(summary: SessionReport, clock) -> Table | Text:
+    """This session beside the last one of the same routine, as plain numbers."""
     if summary.previous is None:
-        return Text("Change against last time\nThe first session of this routine: nothing to compare yet.")
-    changes = summary.changes()
+        return Text("Beside last time\nThe first session of this routine: nothing to set beside it yet.")
+    both = summary.beside_last_time()
     when = clock.human(summary.previous.started_at)
-    if not changes:
-        return Text(f"Change against last time ({when})\nNo spot was rated both times.")
+    if not both:
+        return Text(f"Beside last time ({when})\nNo spot was rated both times.")
     table = Table(
-        title=f"Change against last time ({when})", title_justify="left", title_style="bold",
+        title=f"Beside last time ({when})", title_justify="left", title_style="bold",
         box=None, padding=(0, 1, 0, 0), expand=True, caption_justify="left",
     )
     table.add_column("spot", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("then", justify="right", no_wrap=True)
     table.add_column("now", justify="right", no_wrap=True)
-    table.add_column("change", no_wrap=True)
-    for result in changes[:6]:
-        change = result.change or 0
-        arrow = "↓" if change < 0 else "↑" if change > 0 else "="
-        words = f"{arrow} {abs(change)}" if change else "= same"
-        words += " meaningful" if result.meaningful else " (noise)" if change else ""
-        table.add_row(result.label, str(result.before), str(result.tenderness), words)
-    both = summary.mean_before_same_spots
-    if both is not None:
-        now, before = both
-        table.caption = f"Mean over these spots: {before:.1f} then, {now:.1f} now"
+    table.add_column("difference", justify="right", no_wrap=True)
+    for result in both[:6]:
+        difference = result.difference or 0
+        table.add_row(
+            printable(spot_label(result.name, result.side)), str(result.before), str(result.tenderness),
+            f"{difference:+d}" if difference else "0",
+        )
+    means = summary.means_of_the_same_spots
+    if means is not None:
+        before, now = means
+        table.caption = (
+            f"Mean over these spots: {before:.1f} then, {now:.1f} now. One session is too little "
+            "to judge: trends (t on the home screen) say what has changed."
+        )
     return table
 
 
-def _flags(summary: SessionSummary) -> Text:
+def _flags(summary: SessionReport) -> Text:
     flagged = summary.flagged()
     text = Text("Flagged\n", style="bold")
     if not flagged:
         text.append("Nothing flagged (nerve, recognised, refers, notes).")
         return text
     for result in flagged:
-        marker = "⚠ " if "nerve" in result.flags else "• "
-        text.append(marker + result.label + ": ", style="bold" if "nerve" in result.flags else "")
-        text.append(", ".join(result.flags) + "\n")
-    if any("nerve" in r.flags for r in flagged):
+        r = result.rating
+        marker = "⚠ " if r.nerve else "• "
+        text.append(marker + printable(spot_label(result.name, result.side)) + ": ", style="bold" if r.nerve else "")
+        text.append(printable(", ".join(flag_words(r.recognised, r.referred, r.referred_to, r.nerve, r.note))) + "\n")
+    if any(r.rating.nerve for r in flagged):
         text.append("Spots flagged nerve carry a warning in your next sessions.", style="italic")
     return text

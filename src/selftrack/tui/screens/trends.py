@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
+from rich.text import Text
 
-from selftrack.analysis.stats import BASELINE_HELP, TREND_HELP, Verdict
-from selftrack.analysis.trends import REGION_NAMES, Trend, asymmetries
-from selftrack.charts import change_colour, sparkline
-from selftrack.tui.widgets.trend_chart import TrendChart
+from selftrack.analysis.stats import READING_TRENDS
+from selftrack.analysis.trends import Subject, Trend
+from selftrack.domain.terms import region_name
+from selftrack.domain.text import printable
+from selftrack.render.charts import sparkline, verdict_colour
+from selftrack.render.history import plain
+from selftrack.render.words import number, signed, verdict_words
+from selftrack.tui import core
+from selftrack.tui.messages import SpotChartLoaded, SpotTrendsLoaded, TrendsLoaded
 from selftrack.tui.widgets.title_bar import TitleBar
+from selftrack.tui.widgets.trend_chart import TrendChart
 
-SPOTS_AFTER = 0.15  # seconds
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
 
 
@@ -47,9 +52,8 @@ class TrendsScreen(Screen):
     TrendsScreen #period { height: 1; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, tracker, *, period: str = "3") -> None:
+    def __init__(self, *, period: str = "3") -> None:
         super().__init__()
-        self.tracker = tracker
         self.period_key = period
         self.trends: dict[str, Trend] = {}
         self.spot_rows: list[Trend] = []
@@ -61,7 +65,7 @@ class TrendsScreen(Screen):
         with Horizontal():
             yield OptionList(id="subjects")
             with Vertical(id="right"):
-                yield TrendChart(tz=self.tracker.clock.tz)
+                yield TrendChart(tz=self.app.tracker.clock.tz)
                 yield Static("Loading…", id="summary")
                 yield Static("", id="asymmetry")
                 yield DataTable(id="spots", cursor_type="row", zebra_stripes=True)
@@ -76,7 +80,7 @@ class TrendsScreen(Screen):
         days = PERIODS[self.period_key][1]
         if days is None:
             return None, None
-        return self.tracker.clock.now() - timedelta(days=days), None
+        return self.app.tracker.clock.now() - timedelta(days=days), None
 
     def reload(self) -> None:
         """Load the region and pain trends first (chart), then every spot (table)."""
@@ -85,24 +89,12 @@ class TrendsScreen(Screen):
             f"Period: {label}  (1: 30 days · 2: 90 days · 3: a year · 0: all)"
         )
         start, end = self._range()
-        self._load_overview(start, end)
+        core.call(self, _read_overview, self.app.tracker, start, end, done=TrendsLoaded,
+                  doing="read the trends", group="trends", exclusive=True)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="trends")
-    def _load_overview(self, start, end) -> None:
-        trends = self.tracker.trends((), start, end)
-        asymmetry = asymmetries([t for t in trends if t.subject.kind == "region"])
-        self.app.call_from_thread(self._show_overview, trends, asymmetry)
-        # the per-spot table is read once the chart has been painted (its worker holds the
-        # interpreter for a while on years of data)
-        self.app.call_from_thread(self._load_spots, start, end)
-
-    @work(thread=True, exclusive=True, group="trend-spots")
-    def _load_spots(self, start, end) -> None:
-        time.sleep(SPOTS_AFTER)  # lets the chart be painted first (this holds the interpreter)
-        spots = self.tracker.spot_trends(start, end)
-        self.app.call_from_thread(self._show_spots, spots)
-
-    def _show_overview(self, trends: list[Trend], asymmetry) -> None:
+    @on(TrendsLoaded)
+    def _show_overview(self, event: TrendsLoaded) -> None:
+        trends, asymmetry = event.result
         self.trends = {t.subject.id: t for t in trends}
         options = self.query_one("#subjects", OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
@@ -115,7 +107,7 @@ class TrendsScreen(Screen):
         for key, members in groups:
             if not any(t.points for t in members):
                 continue
-            label = "Overall pain" if key == "pain" else REGION_NAMES.get(key, key)
+            label = "Overall pain" if key == "pain" else region_name(key)
             options.add_option(Option(label, id=f"group:{key}"))
         for trend in trends:
             if trend.points:
@@ -128,19 +120,29 @@ class TrendsScreen(Screen):
         else:
             self.query_one(TrendChart).show([])
             self.query_one("#summary", Static).update("No ratings in this period.")
+        # the per-spot table is read once the chart is on the screen
+        start, end = self._range()
+        self.call_after_refresh(
+            core.call, self, self.app.tracker.spot_trends, start, end, done=SpotTrendsLoaded,
+            doing="read the spots' trends", group="trend-spots", exclusive=True,
+        )
 
     def _show_asymmetry(self, asymmetry) -> None:
         parts = []
         for item in asymmetry:
             if item.difference is None:
                 continue
-            name = REGION_NAMES.get(item.region, item.region)
-            if item.clear:
-                parts.append(f"{name}: {item.worse_side} more tender by {abs(item.difference):.1f}")
+            name = region_name(item.region)
+            count = len(item.differences)
+            if item.notable:
+                parts.append(
+                    f"{name}: {item.more_tender_side} more tender by {abs(item.difference):.1f} "
+                    f"({item.holds} of the last {count} sessions)"
+                )
             else:
-                parts.append(f"{name}: even (within noise, {item.left:.1f} vs {item.right:.1f})")
+                parts.append(f"{name}: no notable difference (median {item.difference:+.1f}, {count} sessions)")
         self.query_one("#asymmetry", Static).update(
-            "Left/right now — " + "; ".join(parts) if parts else ""
+            "Left/right lately — " + "; ".join(parts) if parts else ""
         )
 
     @on(OptionList.OptionHighlighted, "#subjects")
@@ -156,12 +158,25 @@ class TrendsScreen(Screen):
         elif option_id in self.trends:
             chosen = [self.trends[option_id]]
         else:
-            chosen = [t for t in self.spot_rows if t.subject.id == option_id]
-        self.query_one(TrendChart).show(chosen)
-        self.query_one("#summary", Static).update("\n".join(_summary_line(t) for t in chosen))
+            spot, _, side = option_id.partition(":")
+            start, end = self._range()
+            core.call(self, self.app.tracker.trends, [Subject("spot", spot, side)], start, end,
+                      done=SpotChartLoaded, doing="read the spot's trend", group="spot-chart",
+                      exclusive=True)  # fmt: skip
+            return
+        self._show_chart(chosen)
 
-    def _show_spots(self, spots: list[Trend]) -> None:
-        self.spot_rows = spots
+    @on(SpotChartLoaded)
+    def _spot_chart(self, event: SpotChartLoaded) -> None:
+        self._show_chart(event.result)
+
+    def _show_chart(self, chosen: list[Trend]) -> None:
+        self.query_one(TrendChart).show(chosen)
+        self.query_one("#summary", Static).update(Text("\n").join(_summary_line(t) for t in chosen))
+
+    @on(SpotTrendsLoaded)
+    def _show_spots(self, event: SpotTrendsLoaded) -> None:
+        self.spot_rows = event.result
         self._fill_spots()
 
     def _fill_spots(self) -> None:
@@ -176,15 +191,14 @@ class TrendsScreen(Screen):
             ordered = sorted(self.spot_rows, key=lambda t: (-(t.summary.latest or 0.0), t.subject.id))
         for trend in ordered:
             s = trend.summary
-            verdict = s.verdict.value
             table.add_row(
-                trend.name.rsplit(",", 1)[0],
+                printable(trend.name.rsplit(",", 1)[0]),
                 trend.subject.side,
-                sparkline(trend.values, 16),
-                _num(s.latest),
-                _num(s.baseline),
-                "–" if s.change is None else f"{s.change:+.1f}",
-                f"[{change_colour(verdict)}]{verdict}[/]",
+                sparkline(trend.slices, 16),
+                number(s.latest),
+                number(s.baseline),
+                signed(s.change),
+                Text(verdict_words(s), style=verdict_colour(s.verdict)),
                 key=trend.subject.id,
             )
 
@@ -197,7 +211,7 @@ class TrendsScreen(Screen):
         self.reload()
 
     def action_explain(self) -> None:
-        self.notify(f"{BASELINE_HELP} {TREND_HELP}", timeout=12)
+        self.notify("\n".join(plain(p) for p in READING_TRENDS[1:5]), timeout=30, markup=False)
 
     @on(DataTable.RowHighlighted, "#spots")
     def _spot_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -205,19 +219,21 @@ class TrendsScreen(Screen):
             self._chart(event.row_key.value)
 
 
-def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+def _read_overview(tracker, start, end):
+    """(region and pain trends, left/right per region) for the period."""
+    return tracker.trends((), start, end), tracker.asymmetries(start, end)
 
 
-def _summary_line(trend: Trend) -> str:
+def _summary_line(trend: Trend) -> Text:
     s = trend.summary
-    verdict = s.verdict
-    if verdict is Verdict.NO_DATA:
-        return f"{trend.name}: no ratings in this period"
     pct = "" if s.percent_change is None else f" ({s.percent_change:+.0f} %)"
-    change = "–" if s.change is None else f"{s.change:+.1f}{pct}"
-    slope = "" if trend.per_month is None else f", trend {trend.per_month:+.2f} per month"
-    return (
-        f"{trend.name}: baseline {_num(s.baseline)} → latest {_num(s.latest)}, change {change}: "
-        f"[{change_colour(verdict.value)}]{verdict.value}[/]{slope} ({s.count} sessions)"
+    text = Text(
+        f"{printable(trend.name)}: baseline {number(s.baseline)} → latest {number(s.latest)}, "
+        f"change {signed(s.change)}{pct}: "
     )
+    text.append(verdict_words(s), style=verdict_colour(s.verdict))
+    if trend.per_month is not None:
+        text.append(f", trend {trend.per_month:+.2f} per month")
+    if trend.drawn_from:
+        text.append(f"\n  chart: mean of {printable(', '.join(trend.drawn_from))}", style="italic")
+    return text

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,14 +14,16 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from selftrack import safety
-from selftrack.textviews import printable
-from selftrack.tui.widgets.title_bar import TitleBar
-from selftrack.tui.messages import RatingRecorded, RatingUndone
+from selftrack.domain.text import printable
+from selftrack.render.words import flag_words
+from selftrack.session.walk import Walk
+from selftrack.tui import core
+from selftrack.tui.messages import RatingSaved, RatingUndone, WalkOpened
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 from selftrack.tui.widgets.heat import BANDS, colour
 from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.rating_bar import RatingBar
-from selftrack.walk import RatingRequest, Walk
+from selftrack.tui.widgets.title_bar import TitleBar
 
 HOLD_SECONDS = 30
 
@@ -55,6 +59,10 @@ class WalkScreen(Screen):
         self._spot_since = time.monotonic()
         self._leaving = False
         self._shown: dict[str, object] = {}
+        # keys wait here, in order, while the walk is read or the save before them runs
+        self._queue: deque[tuple[str, tuple]] = deque()
+        self._saving = False
+        self._advance = True
 
     def compose(self) -> ComposeResult:
         yield TitleBar("guided session")
@@ -83,19 +91,14 @@ class WalkScreen(Screen):
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="hold timer")
         # read in a worker, so the mount completes now: the screen this one replaces is taken
-        # down (and the app laid out again) while the session is read, not under the first key
-        self.run_worker(self._open(), group="walk-open")
+        # down while the session is read; keys typed meanwhile wait in the queue
+        core.call(self, self.app.tracker.open_walk, self.session_id, done=WalkOpened,
+                  doing="open the session")  # fmt: skip
 
-    async def _open(self) -> None:
-        from selftrack.tui.app import CoreFailed
-
-        try:
-            walk = await self.app.run_core(_open_walk, self.app.tracker, self.session_id, doing="open the session")
-        except CoreFailed:
-            return
-        self.walk = walk
-        self.refresh_bindings()  # the walk's keys are enabled now (check_action)
-        self.query_one(TitleBar).show(walk.session.protocol_name)
+    @on(WalkOpened)
+    def _opened(self, event: WalkOpened) -> None:
+        walk = self.walk = event.result
+        self.query_one(TitleBar).show(printable(walk.session.protocol_name))
         if walk.done:
             self.notify("Every spot is rated: finish the session.")
             self._to_summary()
@@ -103,7 +106,7 @@ class WalkScreen(Screen):
         if walk.rated_count:
             self.notify(f"Resumed at spot {walk.current + 1}: {walk.rated_count} already rated.")
         self.draw()
-        self.app.freeze_heap()  # this screen and the session live as long as the walk
+        self._next()
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -136,14 +139,14 @@ class WalkScreen(Screen):
             ("Spot ", "bold"),
             (f"{walk.current + 1} of {walk.total}", "bold"),
             f"  ·  {side}  ·  {walk.rated_count} rated\n",
-            (walk.route_name, "italic"),
+            (printable(walk.route_name), "italic"),
         )
         self._put("#walk-progress", progress)
         if self._shown.get("#walk-bar") != walk.rated_count:
             self._shown["#walk-bar"] = walk.rated_count
             self.query_one("#walk-bar", ProgressBar).update(total=walk.total, progress=walk.rated_count)
         self._put("#walk-route", self._route_text())
-        title = Text(spot.name, style="bold")
+        title = Text(printable(spot.name), style="bold")
         title.append(f"  ({step.side})" if step.side != "mid" else "  (middle)")
         if spot.muscles:
             title.append("\n" + ", ".join(spot.muscles), style="italic")
@@ -197,7 +200,7 @@ class WalkScreen(Screen):
             value = "·" if rating is None else "s" if rating.skipped else str(rating.tenderness)
             marker = "▸ " if index == walk.current else "  "
             side = "" if step.side == "mid" else f" {step.side}"
-            line = Text(f"{marker}{spot.name}{side} ({spot.view}): ")
+            line = Text(f"{marker}{printable(spot.name)}{side} ({spot.view}): ")
             line.append(value, style=f"bold {colour(rating.tenderness)}" if rating and rating.tenderness is not None else "")
             text.append_text(line)
             text.append("\n")
@@ -226,7 +229,10 @@ class WalkScreen(Screen):
     def _flags_text(self) -> Text:
         walk = self.walk
         assert walk is not None
-        labels = walk.pending.labels()
+        pending = walk.pending
+        labels = flag_words(pending.recognised, pending.referred, pending.referred_to, pending.nerve)
+        if pending.note:
+            labels.append("note")
         if not labels:
             return Text("Marks: none (r recognised · f refers · n nerve · c note)", style="italic")
         rated = walk.current in walk.ratings
@@ -253,87 +259,119 @@ class WalkScreen(Screen):
             filled = seconds * 20 // HOLD_SECONDS
             timer.update(f"Hold: {seconds:2d} s  {'█' * filled}{'░' * (20 - filled)}  {HOLD_SECONDS} s")
 
-    # -- actions ----------------------------------------------------------------------
+    # -- actions: every key that changes the walk waits its turn in the queue ------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.walk is None and action not in ("pause", "help"):
-            return None
-        return True
+    def action_rate(self, value: int) -> None:
+        self._enqueue("rate", value)
 
-    async def action_rate(self, value: int) -> None:
-        if self.walk is not None:
-            await self._store(self.walk.request(value))
+    def action_skip(self) -> None:
+        self._enqueue("skip")
 
-    async def action_skip(self) -> None:
-        if self.walk is not None:
-            await self._store(self.walk.request(None, skipped=True))
+    def action_back(self) -> None:
+        self._enqueue("back")
 
-    async def _store(self, request: RatingRequest, *, advance: bool = True) -> None:
-        from selftrack.tui.app import CoreFailed
+    def action_forward(self) -> None:
+        self._enqueue("forward")
 
+    def action_undo(self) -> None:
+        self._enqueue("undo")
+
+    def action_flag(self, flag: str) -> None:
+        self._enqueue("flag", flag)
+
+    def action_finish(self) -> None:
+        self._enqueue("finish")
+
+    def _enqueue(self, kind: str, *args) -> None:
+        self._queue.append((kind, args))
+        self._next()
+
+    def _next(self) -> None:
+        """Carry out queued keys in order until one starts a save (or none are left)."""
+        while self.walk is not None and not self._saving and self._queue and not self._leaving:
+            kind, args = self._queue.popleft()
+            self._carry_out(kind, *args)
+
+    def _carry_out(self, kind: str, *args) -> None:
         walk = self.walk
         assert walk is not None
-        try:
-            rating = await self.app.run_core(request.store, self.app.tracker, doing="save the rating")
-        except CoreFailed:
+        tracker = self.app.tracker
+        if kind in ("rate", "skip"):
+            value = args[0] if kind == "rate" else None
+            self._save(walk.current, value, skipped=kind == "skip", advance=True)
+        elif kind == "back" and walk.back() or kind == "forward" and walk.forward():
+            self.notice = None
+            self.draw()
+        elif kind == "undo":
+            self._saving = True
+            core.call(self, tracker.undo_last, self.session_id, done=RatingUndone, doing="undo the last rating")
+        elif kind == "flag":
+            flags = walk.toggle(args[0])
+            if args[0] == "nerve" and flags.nerve:
+                self.notice = Text(safety.NERVE, style="bold")
+            self._save_flags()
+        elif kind == "flags":
+            self._save_flags()
+        elif kind == "finish":
+            self._to_summary()
+
+    def _save(self, index: int, tenderness: int | None, *, skipped: bool, advance: bool) -> None:
+        walk = self.walk
+        assert walk is not None
+        self._saving, self._advance = True, advance
+        core.call(
+            self, self.app.tracker.record_rating, walk.session.id, index, tenderness,
+            skipped=skipped, **walk.pending.values(), done=RatingSaved, doing="save the rating",
+        )  # fmt: skip
+
+    def _save_flags(self) -> None:
+        """Save the current spot's flags at once when it is rated (else they go with its rating)."""
+        walk = self.walk
+        assert walk is not None
+        if walk.flags_to_save() is None:
+            self.draw()
             return
+        rating = walk.ratings[walk.current]
+        self._save(walk.current, rating.tenderness, skipped=rating.skipped, advance=False)
+
+    @on(RatingSaved)
+    def _saved(self, event: RatingSaved) -> None:
+        walk = self.walk
+        assert walk is not None
+        rating, advance = event.result, self._advance
+        self._saving = False
         walk.accept(rating, advance=advance)
-        self.notice = None
-        if advance and safety.is_ease_off(rating.tenderness):
-            name = walk.spot_of(rating.step_index).name
-            self.notice = Text.assemble(
-                (f"Rated {rating.tenderness} ({name}). ", "bold"), safety.EASE_OFF
-            )
-        self.post_message(RatingRecorded(rating))
+        if advance:
+            self.notice = None
+            if safety.is_ease_off(rating.tenderness):
+                name = walk.spot_of(rating.step_index).name
+                self.notice = Text.assemble((f"Rated {rating.tenderness} ({name}). ", "bold"), safety.EASE_OFF)
         if advance and walk.done:
             self._to_summary()
             return
         self.draw()
+        self._next()
 
-    def action_back(self) -> None:
-        if self.walk is not None and self.walk.back():
-            self.notice = None
-            self.draw()
-
-    def action_forward(self) -> None:
-        if self.walk is not None and self.walk.forward():
-            self.notice = None
-            self.draw()
-
-    async def action_undo(self) -> None:
-        from selftrack.tui.app import CoreFailed
-
-        if self.walk is None:
-            return
-        try:
-            undone = await self.app.run_core(
-                self.app.tracker.undo_last, self.session_id, doing="undo the last rating"
-            )
-        except CoreFailed:
-            return
-        if undone is None:
-            self.notify("Nothing to undo.")
-            return
-        self.walk.forget(undone)
-        self.notice = Text(f"Undone: {self.walk.spot_of(undone.step_index).name}. Rate it again.")
-        self.post_message(RatingUndone(undone))
-        self.draw()
-
-    async def action_flag(self, flag: str) -> None:
-        if self.walk is None:
-            return
-        flags = self.walk.toggle(flag)
-        if flag == "nerve" and flags.nerve:
-            self.notice = Text(safety.NERVE, style="bold")
-        await self._save_flags()
-
-    async def _save_flags(self) -> None:
+    @on(RatingUndone)
+    def _undone(self, event: RatingUndone) -> None:
         walk = self.walk
         assert walk is not None
-        request = walk.flag_request()
-        if request is not None:
-            await self._store(request, advance=False)
+        self._saving = False
+        undone = event.result
+        if undone is None:
+            self.notify("Nothing to undo.")
         else:
+            walk.forget(undone)
+            self.notice = Text(f"Undone: {walk.spot_of(undone.step_index).name}. Rate it again.")
+            self.draw()
+        self._next()
+
+    @on(core.CoreFailed)
+    def _failed(self) -> None:
+        # the user has been told; keys typed after the one that failed are not carried out
+        self._saving = False
+        self._queue.clear()
+        if self.walk is not None:
             self.draw()
 
     def action_referred(self) -> None:
@@ -344,13 +382,13 @@ class WalkScreen(Screen):
             return
         if walk.pending.referred:
             walk.toggle("referred")
-            self.run_worker(self._save_flags(), group="flags")
+            self._enqueue("flags")
             return
 
         def chosen(where: str | None) -> None:
             if where is not None and self.walk is not None:
                 self.walk.set_referred(where)
-                self.run_worker(self._save_flags(), group="flags")
+                self._enqueue("flags")
 
         self.app.push_screen(
             TextEntryDialog(
@@ -370,7 +408,7 @@ class WalkScreen(Screen):
         def chosen(note: str | None) -> None:
             if note is not None and self.walk is not None:
                 self.walk.set_note(note)
-                self.run_worker(self._save_flags(), group="flags")
+                self._enqueue("flags")
 
         self.app.push_screen(
             TextEntryDialog(f"A note on {walk.spot.name}:", value=walk.pending.note), chosen
@@ -393,10 +431,6 @@ class WalkScreen(Screen):
 
         self.app.push_screen(PauseDialog(rated, total), chosen)
 
-    def action_finish(self) -> None:
-        if self.walk is not None:
-            self._to_summary()
-
     def on_body_map_spot_clicked(self, event: BodyMap.SpotClicked) -> None:
         if self.walk is not None:
             self.walk.go(event.step_index)
@@ -409,14 +443,6 @@ class WalkScreen(Screen):
         if not self._leaving:
             self._leaving = True
             self.app.switch_screen(SummaryScreen(self.session_id))
-
-
-def _open_walk(tracker, session_id: str) -> Walk:
-    """Read the session for the walk, and get the database ready for its first rating."""
-    walk = Walk.load(tracker, session_id)
-    if not walk.done:
-        tracker.warm_up(session_id)
-    return walk
 
 
 def _legend() -> Text:
@@ -440,12 +466,12 @@ def _instructions(spot) -> Text:
     ):
         if value:
             text.append(f"{label}: ", style="bold")
-            text.append(" ".join(value.split()) + "\n")
+            text.append(printable(" ".join(value.split())) + "\n")
     if spot.tools:
         text.append("Tools: ", style="bold")
         text.append(", ".join(spot.tools) + "\n")
     for caution in spot.cautions:
         text.append("Caution: ", style="bold")
-        text.append(" ".join(caution.split()) + "\n")
+        text.append(printable(" ".join(caution.split())) + "\n")
     text.rstrip()
     return text

@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.widget import Widget
 
 from selftrack.analysis.trends import Trend
-from selftrack.charts import trend_chart
+from selftrack.render.charts import trend_chart
 
 
 class TrendChart(Widget):
-    """Draws trends with selftrack.charts.trend_chart; redraws when resized."""
+    """Draws trends with selftrack.render.charts.trend_chart; redraws when resized."""
 
     DEFAULT_CSS = """
     TrendChart {

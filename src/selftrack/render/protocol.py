@@ -1,34 +1,14 @@
-"""Plain-text views of core objects, for the command line."""
+"""A routine as plain text, with a braille body map, for the command line."""
 
 from __future__ import annotations
 
 import textwrap
 
 from selftrack import bodymap
-from selftrack.domain import ProtocolSpec
+from selftrack.domain.model import ProtocolSpec
+from selftrack.domain.text import printable
 
 _LABELS = "123456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-# C0 and C1 controls, DEL, and the bidirectional overrides that can reorder what is shown.
-_UNSAFE = {*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
-
-
-def printable(text: str, *, multiline: bool = False) -> str:
-    """`text` with control characters and escape sequences shown as harmless `\\xNN` marks.
-
-    Notes and names come from users and files: printed raw, an escape sequence could
-    rewrite the terminal.
-    """
-    if not any(ord(ch) in _UNSAFE for ch in text):
-        return text
-    keep = "\n\t" if multiline else ""
-    return "".join(
-        ch if ord(ch) not in _UNSAFE or ch in keep else _escape(ch) for ch in text
-    )
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:

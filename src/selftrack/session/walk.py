@@ -6,14 +6,10 @@ stored Rating back here to move on. Nothing in this module touches the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from selftrack.domain import Rating, Session, SpotSpec, Step
-
-if TYPE_CHECKING:
-    from selftrack.tracker import Tracker
+from selftrack.domain.model import Rating, Session, SpotSpec, Step
 
 SpotSide = tuple[str, str]
 
@@ -33,43 +29,9 @@ class Flags:
         """The flags a stored rating carries."""
         return cls(rating.recognised, rating.referred, rating.referred_to, rating.nerve, rating.note)
 
-    def labels(self) -> list[str]:
-        """Short words for the flags that are set."""
-        out = []
-        if self.recognised:
-            out.append("recognised")
-        if self.referred:
-            out.append(f"refers to {self.referred_to}" if self.referred_to else "refers")
-        if self.nerve:
-            out.append("nerve")
-        if self.note:
-            out.append("note")
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class RatingRequest:
-    """Everything Tracker.record_rating needs to store one step."""
-
-    session_id: str
-    step_index: int
-    tenderness: int | None
-    skipped: bool
-    flags: Flags
-
-    def store(self, tracker: Tracker) -> Rating:
-        """Commit it durably through the tracker; returns the stored rating."""
-        return tracker.record_rating(
-            self.session_id,
-            self.step_index,
-            self.tenderness,
-            skipped=self.skipped,
-            recognised=self.flags.recognised,
-            referred=self.flags.referred,
-            referred_to=self.flags.referred_to,
-            nerve=self.flags.nerve,
-            note=self.flags.note,
-        )
+    def values(self) -> dict:
+        """The flags as the keyword arguments of Tracker.record_rating."""
+        return asdict(self)
 
 
 @dataclass
@@ -85,16 +47,21 @@ class Walk:
     order: list[int] = field(default_factory=list)
 
     @classmethod
-    def load(cls, tracker: Tracker, session_id: str) -> Walk:
-        """Read a session and everything the walk shows; starts at the first unrated step."""
-        session = tracker.session(session_id)
-        ratings = {r.step_index: r for r in tracker.ratings(session_id)}
+    def begin(
+        cls,
+        session: Session,
+        ratings: list[Rating],
+        previous: dict[SpotSide, Rating] | None = None,
+        nerve_warnings: dict[SpotSide, datetime] | None = None,
+    ) -> Walk:
+        """The walk of a session and its ratings so far, at the first unrated step."""
+        by_step = {r.step_index: r for r in ratings}
         walk = cls(
             session=session,
-            ratings=ratings,
-            previous=tracker.previous_ratings(session_id),
-            nerve_warnings=tracker.nerve_warnings(session_id),
-            order=sorted(ratings, key=lambda i: ratings[i].rated_at),
+            ratings=by_step,
+            previous=previous or {},
+            nerve_warnings=nerve_warnings or {},
+            order=sorted(by_step, key=lambda i: by_step[i].rated_at),
         )
         first = walk.next_unrated(-1)
         walk.current = first if first is not None else 0
@@ -172,18 +139,9 @@ class Walk:
                 return index
         return None
 
-    def request(self, tenderness: int | None, *, skipped: bool = False) -> RatingRequest:
-        """The rating to store for the current step, with its flags."""
-        return RatingRequest(self.session.id, self.current, tenderness, skipped, self.pending)
-
-    def flag_request(self) -> RatingRequest | None:
-        """Re-store the current step's rating with changed flags, if it is already rated."""
-        rating = self.ratings.get(self.current)
-        if rating is None:
-            return None
-        return RatingRequest(
-            self.session.id, self.current, rating.tenderness, rating.skipped, self.pending
-        )
+    def flags_to_save(self) -> Flags | None:
+        """The current step's changed flags, when it is already rated (they are saved at once)."""
+        return self.pending if self.current in self.ratings else None
 
     def accept(self, rating: Rating, *, advance: bool = True) -> None:
         """Take a stored rating in and move to the next unrated step (unless `advance` is off)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
+from selftrack.analysis.stats import Verdict
 from selftrack.analysis.trends import Point, Trend
 
 # Okabe–Ito colours (colour-blind safe) by plotille name: blue, orange, bluish green, purple.
@@ -89,25 +90,35 @@ def _ys(points: Sequence[Point]) -> list[float]:
 # -- sparklines and heat colours ---------------------------------------------------------------
 
 _BARS = "▁▂▃▄▅▆▇█"
-# Change between periods: blue down (better), orange up (worse), grey within noise (Okabe–Ito).
-IMPROVED_COLOUR = "#56b4e9"
-WORSENED_COLOUR = "#e69f00"
-NOISE_COLOUR = "#999999"
-CHANGE_MARKS = {"improved": "▼", "worsened": "▲", "within noise": "●"}
+# A verdict's colour and mark: blue down (less tender, better), orange up (more tender, worse),
+# grey otherwise (Okabe–Ito); the mark and the words always go with the colour.
+LESS_COLOUR = "#56b4e9"
+MORE_COLOUR = "#e69f00"
+NEUTRAL_COLOUR = "#999999"
 
 
-def sparkline(values: Sequence[float], width: int = 16, top: float = 10.0) -> str:
-    """Values on a 0–`top` scale as block characters, squeezed to `width` by slice means."""
+def sparkline(values: Sequence[float | None], width: int = 16, top: float = 10.0) -> str:
+    """Values on a 0–`top` scale as block characters (a gap for None), squeezed to `width` by
+    slice means."""
     if not values:
         return ""
     if len(values) > width:
         step = len(values) / width
         chunks = [values[int(i * step) : max(int(i * step) + 1, int((i + 1) * step))] for i in range(width)]
-        values = [sum(chunk) / len(chunk) for chunk in chunks]
+        values = [_mean([v for v in chunk if v is not None]) for chunk in chunks]
     last = len(_BARS) - 1
-    return "".join(_BARS[max(0, min(last, round(v / top * last)))] for v in values)
+    return "".join(" " if v is None else _BARS[max(0, min(last, round(v / top * last)))] for v in values)
 
 
-def change_colour(verdict: str) -> str:
-    """The colour for a change verdict ('improved', 'worsened', anything else: noise)."""
-    return {"improved": IMPROVED_COLOUR, "worsened": WORSENED_COLOUR}.get(verdict, NOISE_COLOUR)
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def verdict_colour(verdict: Verdict) -> str:
+    """The colour of a verdict: blue for less tender or better, orange for more tender or worse."""
+    return {-1: LESS_COLOUR, 1: MORE_COLOUR}.get(verdict.direction, NEUTRAL_COLOUR)
+
+
+def verdict_mark(verdict: Verdict) -> str:
+    """▼ for less tender or better, ▲ for more tender or worse, ● otherwise."""
+    return {-1: "▼", 1: "▲"}.get(verdict.direction, "●")

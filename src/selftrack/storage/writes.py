@@ -1,0 +1,185 @@
+"""Writes: every change to the records, as SQL texts run inside a `Store.writing()` scope.
+
+Each change to a session's ratings refreshes that session's totals in the same transaction
+(`refresh_totals`), so history reads one row per session and the totals always equal what
+the ratings add up to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from selftrack.domain.model import SpotSpec, Step
+from selftrack.domain.terms import SessionStatus
+from selftrack.storage.connection import Connection, columns_sql, placeholders
+from selftrack.storage.store import Scope
+
+SESSION_FIELDS = (
+    "id", "profile_id", "protocol_id", "protocol_version", "protocol_hash", "protocol_name",
+    "sides", "tool", "pain_before", "pain_after", "notes", "started_at", "ended_at", "status",
+    "plan", "origin", "edited_at",
+)  # fmt: skip
+RATING_FIELDS = (
+    "session_id", "profile_id", "started_at", "step_index", "route_id", "spot_id", "spot_def_id",
+    "side", "tenderness", "skipped", "recognised", "referred", "referred_to", "nerve", "note",
+    "rated_at", "edited_at",
+)  # fmt: skip
+_MOMENTS = frozenset({"started_at", "ended_at", "rated_at", "edited_at", "created_at"})
+
+
+def add_profile(conn: Connection, name: str, now: datetime) -> int:
+    """Create a profile; returns its id."""
+    conn.execute(
+        "INSERT INTO profiles (name, display_name, created_at) VALUES (:name, '', :now)",
+        {"name": name, "now": conn.moment_param(now)},
+    )
+    return conn.scalar("SELECT id FROM profiles WHERE name = :name", {"name": name})
+
+
+def store_definitions(conn: Connection, spots: Iterable[SpotSpec]) -> dict[str, int]:
+    """Row ids of these spot definitions, by digest, inserting each version not stored yet."""
+    from selftrack.storage.queries import definitions_by_digest
+
+    by_digest = {spot.digest: spot for spot in spots}
+    known = definitions_by_digest(conn, by_digest)
+    missing = [spot for digest, spot in by_digest.items() if digest not in known]
+    conn.executemany(
+        "INSERT INTO spot_definitions (spot_id, digest, name, region, view, x, y, definition) "
+        "VALUES (:spot_id, :digest, :name, :region, :view, :x, :y, :definition)",
+        [
+            dict(
+                spot_id=spot.id, digest=spot.digest, name=spot.name, region=spot.region,
+                view=spot.view, x=spot.x, y=spot.y,
+                definition=json.dumps(spot.to_dict(), sort_keys=True),
+            )  # fmt: skip
+            for spot in missing
+        ],
+    )
+    if missing:
+        known |= definitions_by_digest(conn, [spot.digest for spot in missing])
+    return known
+
+
+def encode_plan(steps: Sequence[Step], route_names: dict[str, str], def_ids: dict[str, int]) -> str:
+    """The JSON kept in sessions.plan: route names and [route, spot, side, definition] steps."""
+    return json.dumps(
+        {
+            "routes": route_names,
+            "steps": [[s.route_id, s.spot_id, s.side, def_ids[s.spot_id]] for s in steps],
+        },
+        separators=(",", ":"),
+    )
+
+
+def _stored(conn: Connection, values: dict) -> dict:
+    """`values` with its moments in the form the database stores."""
+    return {
+        key: conn.moment_param(value) if key in _MOMENTS and value is not None else value
+        for key, value in values.items()
+    }
+
+
+def insert_sessions(conn: Connection, sessions: Sequence[dict], ratings: Sequence[dict] = ()) -> None:
+    """Add whole sessions (SESSION_FIELDS) and their ratings (RATING_FIELDS), then their totals."""
+    if not sessions:
+        return
+    conn.executemany(_insert("sessions", SESSION_FIELDS), [_stored(conn, s) for s in sessions])
+    conn.executemany(_insert("ratings", RATING_FIELDS), [_stored(conn, r) for r in ratings])
+    refresh_totals(conn, [s["id"] for s in sessions])
+
+
+def _insert(table: str, fields: Sequence[str]) -> str:
+    names = columns_sql(fields)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + f for f in fields)})"
+
+
+_TOTALS = """
+    UPDATE sessions SET (rated, skipped, tenderness_sum, tenderness_max) = (
+        SELECT count(r.tenderness), count(*) - count(r.tenderness),
+               coalesce(sum(r.tenderness), 0), max(r.tenderness)
+        FROM ratings r WHERE r.session_id = sessions.id
+    ) WHERE id IN ({ids})
+"""
+
+
+def refresh_totals(conn: Connection, session_ids: Iterable[str]) -> None:
+    """Work out these sessions' totals again from their ratings."""
+    params: dict = {}
+    conn.execute(_TOTALS.format(ids=placeholders("id", session_ids, params)), params)
+
+
+_UPSERT = """
+    INSERT INTO ratings (session_id, profile_id, started_at, step_index, route_id, spot_id,
+                         spot_def_id, side, tenderness, skipped, recognised, referred,
+                         referred_to, nerve, note, rated_at)
+    SELECT s.id, s.profile_id, s.started_at, :step, :route, :spot, :definition, :side,
+           :tenderness, :skipped, :recognised, :referred, :referred_to, :nerve, :note, :rated_at
+    FROM sessions s
+    WHERE s.id = :session AND s.profile_id = :profile AND s.status = :in_progress
+    ON CONFLICT (session_id, step_index) DO UPDATE SET
+        tenderness = excluded.tenderness, skipped = excluded.skipped,
+        recognised = excluded.recognised, referred = excluded.referred,
+        referred_to = excluded.referred_to, nerve = excluded.nerve, note = excluded.note,
+        rated_at = excluded.rated_at
+"""
+
+
+def record_rating(scope: Scope, session_id: str, step: tuple[int, str, str, str, int], values: dict) -> bool:
+    """Store one step's rating (or replace it) if the session is this profile's and in
+    progress; False when it is not. `step` is (index, route, spot, side, definition id)."""
+    index, route, spot, side, definition = step
+    conn = scope.conn
+    changed = conn.execute(
+        _UPSERT,
+        {
+            "session": session_id, "profile": scope.profile, "step": index, "route": route,
+            "spot": spot, "definition": definition, "side": side,
+            "in_progress": SessionStatus.IN_PROGRESS.value,
+            **values, "rated_at": conn.moment_param(values["rated_at"]),
+        },
+    )  # fmt: skip
+    if changed:
+        refresh_totals(conn, [session_id])
+    return bool(changed)
+
+
+def delete_rating(scope: Scope, session_id: str, step_index: int) -> None:
+    """Remove one rating of a session."""
+    scope.conn.execute(
+        "DELETE FROM ratings WHERE session_id = :id AND step_index = :step AND profile_id = :profile",
+        {"id": session_id, "step": step_index, "profile": scope.profile},
+    )
+    refresh_totals(scope.conn, [session_id])
+
+
+def update_rating(scope: Scope, session_id: str, step_index: int, values: dict) -> None:
+    """Change stored fields of one rating (its time and spot stay as they were)."""
+    conn = scope.conn
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    columns_sql(values)  # names come from the caller's code: check them anyway
+    conn.execute(
+        f"UPDATE ratings SET {assignments} WHERE session_id = :id AND step_index = :step "
+        "AND profile_id = :profile",
+        {**_stored(conn, values), "id": session_id, "step": step_index, "profile": scope.profile},
+    )
+    refresh_totals(conn, [session_id])
+
+
+def set_session_fields(scope: Scope, session_id: str, **values) -> None:
+    """Change stored fields of one session (status, end, pain after, notes, …)."""
+    conn = scope.conn
+    columns_sql(values)
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    conn.execute(
+        f"UPDATE sessions SET {assignments} WHERE id = :id AND profile_id = :profile",
+        {**_stored(conn, values), "id": session_id, "profile": scope.profile},
+    )
+
+
+def delete_session(scope: Scope, session_id: str) -> None:
+    """Remove a session and its ratings."""
+    params = {"id": session_id, "profile": scope.profile}
+    scope.conn.execute("DELETE FROM ratings WHERE session_id = :id AND profile_id = :profile", params)
+    scope.conn.execute("DELETE FROM sessions WHERE id = :id AND profile_id = :profile", params)

@@ -1,0 +1,68 @@
+"""The home screen's figures: last session, regularity, pain lately, the most tender spots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from selftrack.analysis.adherence import streak
+from selftrack.analysis.trends import Subject, Trend, levels_trend, subject_name
+from selftrack.domain.model import Session
+from selftrack.domain.terms import SessionStatus
+from selftrack.storage import history, queries
+from selftrack.storage.store import Store
+
+LATELY_DAYS = 90
+PAIN_SESSIONS = 30
+TOP_SPOTS = 5
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the home screen shows.
+
+    `top_spots` are the spots most tender lately (the median of their last 3 sessions in the
+    last 90 days), each with its verdict over those 90 days by the one change rule.
+    """
+
+    total_sessions: int = 0
+    last_session: Session | None = None
+    unfinished: Session | None = None
+    sessions_this_week: int = 0
+    streak_days: int = 0
+    pain_series: list[tuple[datetime, int]] = field(default_factory=list)
+    top_spots: list[Trend] = field(default_factory=list)
+
+
+def build_overview(store: Store) -> Overview:
+    """Read the home screen's figures for the store's profile in one transaction."""
+    clock = store.clock
+    now = clock.now()
+    today = clock.local(now)
+    week_start = today.start_of("week").in_timezone("UTC")
+    with store.reading() as scope:
+        total = queries.count_sessions(scope)
+        if not total:
+            return Overview()
+        last = queries.latest_session(scope)
+        unfinished = queries.latest_session(scope, statuses=[SessionStatus.IN_PROGRESS.value])
+        starts = history.session_starts(scope, now - timedelta(days=400))
+        pain = [(at, before) for at, before, _after in history.pain_series(scope, now - timedelta(days=365)) if before is not None]
+        levels = history.spot_levels(scope, now - timedelta(days=LATELY_DAYS))
+        infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
+    spots = []
+    for (spot, side), found in levels.items():
+        info = infos.get(spot)
+        name = subject_name(Subject("spot", spot, side), info.name if info else spot)
+        spots.append(levels_trend(found, name, info.region if info else ""))
+    spots.sort(key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
+    days = {clock.local(moment).date() for moment in starts}
+    return Overview(
+        total_sessions=total,
+        last_session=last,
+        unfinished=unfinished,
+        sessions_this_week=sum(1 for moment in starts if moment >= week_start),
+        streak_days=streak(days, today.date()),
+        pain_series=pain[-PAIN_SESSIONS:],
+        top_spots=spots[:TOP_SPOTS],
+    )

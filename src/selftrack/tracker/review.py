@@ -1,0 +1,258 @@
+"""Reviewing history: the read use cases behind history, trends, the heat map, regularity,
+flags and notes, and the focus routine.
+
+Each function opens one read transaction on the Store, lets SQL do the summing
+(selftrack.storage.history) and hands the rows to the pure functions of selftrack.analysis.
+`start`/`end` are timezone-aware moments (None = open-ended) on the session start time; the
+baseline is always the first sessions inside that range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from selftrack.analysis.adherence import Adherence, build_adherence
+from selftrack.analysis.heatmap import HeatMap, build_heat_map
+from selftrack.analysis.stats import Measure, from_ends
+from selftrack.analysis.trends import (
+    Asymmetry,
+    Point,
+    Subject,
+    Trend,
+    asymmetry,
+    core_spots,
+    default_subjects,
+    levels_trend,
+    parse_subjects,
+    region_line,
+    region_trend,
+    series_trend,
+    subject_name,
+)
+from selftrack.domain.records import FlaggedSpot, Note, SessionSummary, SpotInfo
+from selftrack.domain.terms import pressed_sides, region_order
+from selftrack.storage import history, queries
+from selftrack.storage.store import Store
+
+FOCUS_LOOKBACK_DAYS = 120
+ASYMMETRY_LOOKBACK_SESSIONS = 60
+STREAK_DAYS = 400
+
+
+def session_summaries(
+    store: Store,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    protocol_id: str | None = None,
+    limit: int | None = None,
+) -> list[SessionSummary]:
+    """Sessions newest first (the newest `limit`, if given) with their counts and tenderness."""
+    with store.reading() as scope:
+        return list(history.session_summaries(scope, start, end, protocol_id=protocol_id, limit=limit))
+
+
+@contextmanager
+def streamed_summaries(
+    store: Store, start: datetime | None = None, end: datetime | None = None
+) -> Iterator[Iterator[SessionSummary]]:
+    """The same rows as `session_summaries`, read as they are used, inside the block."""
+    with store.reading() as scope:
+        rows = history.session_summaries(scope, start, end)
+        try:
+            yield rows
+        finally:
+            rows.close()
+
+
+def trends(
+    store: Store,
+    subjects: Sequence[str | Subject] = (),
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    known_spots: Mapping[str, set[str]] | None = None,
+) -> list[Trend]:
+    """One Trend per subject (see selftrack.analysis.trends for the words).
+
+    With no subjects: every region and side that has ratings, then the overall pain before
+    and after. `known_spots` adds spots (with their sides) that have no ratings yet. Raises
+    SubjectError for a name that is neither a spot, a region nor `pain`.
+    """
+    with store.reading() as scope:
+        infos = queries.spot_infos(scope.conn)
+        chosen = [s for s in subjects if isinstance(s, Subject)]
+        words = [s for s in subjects if isinstance(s, str)]
+        if words:
+            sides = {spot: set(pressed_sides(info.sided, "both")) for spot, info in infos.items()}
+            chosen += parse_subjects(words, {**(known_spots or {}), **sides})
+        regions = not chosen or any(s.kind == "region" for s in chosen)
+        levels = history.spot_levels(scope, start, end) if regions else {}
+        if not chosen:
+            chosen = default_subjects(
+                {(infos[spot].region, side) for spot, side in levels if spot in infos}
+            )
+        members = {s: _members(s, levels, infos) for s in chosen if s.kind == "region"}
+        cores = {s: core_spots({key: levels[key].sessions for key in keys}) for s, keys in members.items()}
+        wanted = {key[0] for core in cores.values() for key in core}
+        wanted |= {s.key for s in chosen if s.kind == "spot"}
+        series = history.spot_series(scope, wanted, start, end) if wanted else {}
+        pain = history.pain_series(scope, start, end) if any(s.kind == "pain" for s in chosen) else []
+    out = []
+    for subject in chosen:
+        if subject.kind == "region":
+            changes = [from_ends(levels[k].first, levels[k].last, levels[k].sessions) for k in members[subject]]
+            drawn = [_label(infos, key, subject.side) for key in cores[subject]]
+            out.append(region_trend(subject, changes, region_line(series, cores[subject]), drawn))
+        elif subject.kind == "spot":
+            info = infos.get(subject.key)
+            name = subject_name(subject, info.name if info else "")
+            points = series.get((subject.key, subject.side), [])
+            out.append(series_trend(subject, name, points, info.region if info else ""))
+        else:
+            column = 1 if subject.side == "before" else 2
+            points = [Point(row[0], float(row[column])) for row in pain if row[column] is not None]
+            out.append(series_trend(subject, subject_name(subject), points, measure=Measure.PAIN))
+    return out
+
+
+def _members(subject: Subject, levels, infos: Mapping[str, SpotInfo]) -> list[tuple[str, str]]:
+    """The (spot, side) pairs of a region subject that were rated in the period."""
+    return sorted(
+        (spot, side)
+        for spot, side in levels
+        if spot in infos
+        and infos[spot].region == subject.key
+        and (subject.side == "both" or side == subject.side)
+    )
+
+
+def _label(infos: Mapping[str, SpotInfo], key: tuple[str, str], region_side: str) -> str:
+    spot, side = key
+    name = infos[spot].name if spot in infos else spot
+    return f"{name} ({side})" if region_side == "both" and side != "mid" else name
+
+
+def spot_trends(store: Store, start: datetime | None = None, end: datetime | None = None) -> list[Trend]:
+    """A trend for every spot and side rated in the period, most tender now first.
+
+    Each comes from its levels (first and last sessions, count, slice means for a
+    sparkline): its points are not read.
+    """
+    with store.reading() as scope:
+        levels = history.spot_levels(scope, start, end)
+        infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
+    out = []
+    for (spot, side), found in levels.items():
+        info = infos.get(spot)
+        name = subject_name(Subject("spot", spot, side), info.name if info else spot)
+        out.append(levels_trend(found, name, info.region if info else ""))
+    return sorted(out, key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
+
+
+def spot_places(store: Store, spot_ids) -> dict[str, SpotInfo]:
+    """Name, region, view and body-map place of stored spots (their latest definitions)."""
+    with store.reading() as scope:
+        return queries.spot_infos(scope.conn, spot_ids)
+
+
+def asymmetries(store: Store, start: datetime | None = None, end: datetime | None = None) -> list[Asymmetry]:
+    """Left against right in each region, over its last sessions that rated both sides."""
+    with store.reading() as scope:
+        rows = history.both_sides_values(scope, start, end, ASYMMETRY_LOOKBACK_SESSIONS)
+        infos = queries.spot_infos(scope.conn, {spot for _at, spot, _side, _value in rows})
+    by_session: dict[datetime, dict[str, dict[str, dict[str, float]]]] = {}
+    for at, spot, side, value in rows:
+        if spot not in infos or side == "mid":
+            continue
+        region = infos[spot].region
+        by_session.setdefault(at, {}).setdefault(region, {}).setdefault(spot, {})[side] = value
+    out = []
+    present = {region for regions in by_session.values() for region in regions}
+    for region in region_order(present):
+        sessions = []
+        for at in sorted(by_session):
+            spots = by_session[at].get(region, {})
+            pairs = {s: (v["left"], v["right"]) for s, v in spots.items() if "left" in v and "right" in v}
+            if pairs:
+                sessions.append(pairs)
+        if sessions:
+            out.append(asymmetry(region, sessions))
+    return out
+
+
+def heat_map(store: Store, start: datetime | None = None, end: datetime | None = None) -> HeatMap:
+    """Mean tenderness per spot and side over the period, most tender first."""
+    with store.reading() as scope:
+        cells, sessions = history.heat_cells(scope, start, end)
+    return build_heat_map(start, end, cells, sessions)
+
+
+def flagged_spots(store: Store, start: datetime | None = None, end: datetime | None = None) -> list[FlaggedSpot]:
+    """Spots whose ratings in the period carried the nerve, recognised or referred flag."""
+    with store.reading() as scope:
+        return history.flagged_spots(scope, start, end)
+
+
+def notes(store: Store, start: datetime | None = None, end: datetime | None = None) -> list[Note]:
+    """Session notes and notes on spots in the period, oldest first."""
+    with store.reading() as scope:
+        return history.notes(scope, start, end)
+
+
+def adherence(store: Store, start: datetime | None = None, end: datetime | None = None) -> Adherence:
+    """Sessions per week over the period (abandoned and empty ones not counted) and the streak."""
+    clock = store.clock
+    now = clock.now()
+    with store.reading() as scope:
+        moments = history.session_starts(scope, start, end)
+        recent = history.session_starts(scope, now - timedelta(days=STREAK_DAYS))
+    tz = clock.tz
+    today = now.astimezone(tz).date()
+    result = build_adherence(
+        [m.astimezone(tz).date() for m in moments],
+        today,
+        first=start.astimezone(tz).date() if start else None,
+        last=min(end.astimezone(tz).date(), today) if end else None,
+    )
+    streak_days = build_adherence([m.astimezone(tz).date() for m in recent], today).streak_days
+    return Adherence(result.weeks, streak_days, result.sessions, result.active_days)
+
+
+def focus_protocol(store: Store):
+    """The `focus` routine built from the last 14 days, or None when nothing stood out."""
+    from selftrack.analysis.focus import FOCUS_DAYS, FOCUS_LEVEL, QUIET_SESSIONS, build_focus_spec, pick_focus
+
+    now = store.clock.now()
+    since = now - timedelta(days=FOCUS_DAYS)
+    with store.reading() as scope:
+        found = history.focus_history(
+            scope, since, now - timedelta(days=FOCUS_LOOKBACK_DAYS), QUIET_SESSIONS, FOCUS_LEVEL
+        )
+        pairs = pick_focus(found, since)
+        specs = queries.latest_specs(scope.conn, {spot for spot, _side in pairs}) if pairs else {}
+    return build_focus_spec(pairs, specs)
+
+
+def report_data(store: Store, start: datetime | None, end: datetime | None, name: str = ""):
+    """Everything the PDF report shows for sessions in [start, end], gathered in one place."""
+    from selftrack.exports.pdf_report import ReportData
+
+    clock = store.clock
+    now = clock.now()
+    summaries = sorted(session_summaries(store, start, end), key=lambda s: s.started_at)
+    first = clock.local(start if start else (summaries[0].started_at if summaries else now)).date()
+    last = clock.local(min(end, now) if end else now).date()
+    data = ReportData(name.strip(), first, last, clock.local(now), summaries)
+    data.adherence = adherence(store, start, end)
+    data.heat = heat_map(store, start, end)
+    if summaries:
+        found = trends(store, (), start, end)
+        data.pain = {t.subject.side: t for t in found if t.subject.kind == "pain"}
+        data.regions = [t for t in found if t.subject.kind == "region"]
+        data.spots = spot_trends(store, start, end)
+        data.flags = flagged_spots(store, start, end)
+        data.notes = notes(store, start, end)
+    return data
