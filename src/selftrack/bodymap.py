@@ -135,6 +135,11 @@ STRUCTURES: tuple[Structure, ...] = (
         ("main artery", "aorta"),
     ),
 )
+# What the dotted lines on each view are, in a few words (map legends).
+STRUCTURE_LEGEND: dict[str, str] = {
+    "back": "the sciatic nerve, from where it leaves the pelvis, and the pudendal nerve",
+    "front": "the aorta and the iliac and femoral arteries, and the skin nerve of the outer thigh",
+}
 CAUTION_DISTANCE = 0.12  # within this, a spot's cautions must name the structure
 BODY_WEIGHT_DISTANCE = 0.06  # within this, no body-weight tool
 BODY_WEIGHT_TOOLS: tuple[str, ...] = ("ball", "roller", "elbow")

@@ -39,6 +39,10 @@ WHILE_YOU_WORK = (
     "Deeper is not better: a rating of 8 or more means ease off. An electric, shooting or "
     "tingling feeling means you are on a nerve: move off the spot. " + NERVE_LASTING
 )
+MAP_NERVES = (
+    "On the body map, the faint dotted lines are nerves (the sciatic nerve and the pudendal "
+    "nerve): never lean a ball, a roller, an elbow or your weight on them."
+)
 EASE_OFF = "Ease off: deeper is not better. Lighter pressure for longer does the job."
 NERVE = (
     "Move off this spot: an electric, shooting or tingling feeling means pressure on a nerve. "
@@ -229,6 +233,7 @@ def safety_blocks() -> tuple[Block, ...]:
     blocks.append(("h", "While you work:"))
     blocks += [
         ("p", WHILE_YOU_WORK),
+        ("p", MAP_NERVES),
         ("p", f"{ROUTINE_SORENESS} {ROUTINE_SKIN}"),
     ]
     return tuple(blocks)

@@ -58,9 +58,9 @@ def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:
             sides = ("left", "right") if spot.sided else ("mid",)
             marks += [bodymap.Mark(*spot.position(side), label) for side in sides]
     out += ["", "Body map, seen from behind (your left on the left):", ""]
-    out += ["  " + line for line in bodymap.render(marks, 44, 22).lines()]
+    out += ["  " + line for line in bodymap.render(marks, 66, 33).lines()]
     out += textwrap.wrap(
-        f"Dotted lines: {_structure_names('back')}. No ball, roller or elbow on them.",
+        f"Dotted lines: {bodymap.STRUCTURE_LEGEND['back']}. No ball, roller or elbow on them.",
         width,
         initial_indent="  ",
         subsequent_indent="  ",
@@ -68,11 +68,6 @@ def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:
     if off_map:
         out += ["", "Not on this view:"] + [f"  {line}" for line in off_map]
     return printable("\n".join(out), multiline=True)
-
-
-def _structure_names(view: str) -> str:
-    names = list(dict.fromkeys(s.name.split(",")[0].split(" (")[0] for s in bodymap.structures_in(view)))
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def protocol_walk(spec: ProtocolSpec, sides: str = "both") -> dict:
