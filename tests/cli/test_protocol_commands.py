@@ -38,8 +38,8 @@ def test_show_json_gives_every_step_in_walking_order(run):
     left, right = first_route[0], first_route[5]
     assert left["spot"] == right["spot"] and left["x"] == -right["x"] and left["y"] == right["y"]
     arc4 = {s["spot"]: s for s in steps if s["route"] == "arc-4" and s["side"] == "right"}
-    assert arc4["glute-arc4-3"]["tools"] == ["hands", "partner"]
-    assert arc4["glute-arc4-3"]["nearest"]["structure"] == "sciatic-nerve"
+    assert arc4["glute-lower-arc-3"]["tools"] == ["hands", "partner"]
+    assert arc4["glute-lower-arc-3"]["nearest"]["structure"] == "sciatic-nerve"
     for step in steps:  # tooling can check the rule from the JSON alone
         near = step["nearest"]
         if near and near["distance"] <= bodymap.BODY_WEIGHT_DISTANCE:

@@ -337,8 +337,8 @@ def test_arc_texts_say_where_they_start(builtins):
     spots = {s["id"]: s for s in builtins.protocols["glute-arcs"]["spots"]}
     assert "sacrum" in arcs["arc-3"]["name"].lower()
     assert builtins.catalogue["sacrum-edge"]["x"] <= 0.12, "arc 3 really starts at the edge of the sacrum"
-    assert "lower part of the sacrum" in spots["glute-arc4-1"]["find"]
-    assert spots["glute-arc4-1"]["x"] <= 0.08
+    assert "lower part of the sacrum" in spots["glute-lower-arc-1"]["find"]
+    assert spots["glute-lower-arc-1"]["x"] <= 0.08
 
 
 def test_glute_arcs_bony_edges(builtins):
@@ -525,3 +525,11 @@ def test_loader_agrees_with_this_reading(builtins):
                 assert loaded.y == pytest.approx(spot["y"], abs=1e-3), sid
                 assert loaded.view == spot.get("view", "back"), sid
                 assert loaded.region == spot["region"], sid
+
+
+def test_redrawn_arc_4_has_new_ids(builtins):
+    """Arc 4 used to run along the sciatic nerve: its new places never join that history."""
+    arc4 = [s["id"] for s in builtins.routes("glute-arcs", "arc")[3]["resolved"]]
+    assert arc4 == [f"glute-lower-arc-{n}" for n in range(1, 7)]
+    every = {s["id"] for s in builtins.all_spots()}
+    assert not any(sid.startswith("glute-arc4-") for sid in every)

@@ -76,7 +76,7 @@ def test_blood_thinners_walk_no_belly_spot_and_no_body_weight(specs):
 
 def test_osteoporosis_takes_body_weight_off_spine_ribs_and_sacrum(specs):
     spine_ribs_sacrum = {"thoracolumbar-corner", "l5-paraspinal", "sacrum-edge", "tailbone-edge",
-                         "glute-arc4-1", "gluteus-maximus-spot"}
+                         "glute-lower-arc-1", "gluteus-maximus-spot"}
     for pid, spec in specs.items():
         adapted = spec.adapted(["osteoporosis"])
         for sid, spot in adapted.spots.items():
@@ -116,7 +116,7 @@ def test_reduced_sensation_means_light_and_short(specs):
 
 
 def test_an_implant_leaves_out_the_belly_the_spine_and_the_sacrum(specs):
-    near_leads = {"l5-paraspinal", "sacrum-edge", "tailbone-edge", "glute-arc4-1"}
+    near_leads = {"l5-paraspinal", "sacrum-edge", "tailbone-edge", "glute-lower-arc-1"}
     for pid, spec in specs.items():
         adapted = spec.adapted(["implanted-device"])
         kept = set(adapted.spots)

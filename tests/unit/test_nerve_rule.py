@@ -168,9 +168,9 @@ def test_the_dangerous_spots_of_the_review_are_off_the_nerve(loaded):
         return min(s.distance(spot_.x, spot_.y) for s in sciatic)
 
     # arc 4 spots 2-5 were 0.05, 0.006, 0.026 and 0.07 from the nerve, offering a ball
-    for sid in ("glute-arc4-2", "glute-arc4-3", "glute-arc4-4", "glute-arc4-5"):
+    for sid in ("glute-lower-arc-2", "glute-lower-arc-3", "glute-lower-arc-4", "glute-lower-arc-5"):
         assert to_nerve(sid) >= 0.07, sid
-    for sid in ("glute-arc4-2", "glute-arc4-3", "glute-arc3-2", "glute-arc3-3"):
+    for sid in ("glute-lower-arc-2", "glute-lower-arc-3", "glute-arc3-2", "glute-arc3-3"):
         assert set(spots[sid].tools) <= {"hands", "partner"}, sid
     arc4 = loaded.specs["glute-arcs"].route("arc-4").spot_ids
     a, b = spots[arc4[1]], spots[arc4[2]]

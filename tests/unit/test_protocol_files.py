@@ -242,7 +242,7 @@ def test_adapt_rules_are_loaded_and_cached(tmp_path):
     cached = load_protocols([BUILTIN], cache=cache)
     glute = fresh.specs["glute-arcs"]
     assert any(a.skip and "hip-replacement" in a.when for a in glute.adaptations)
-    assert any(a.skip for a in glute.spot_adaptations["glute-arc4-1"])
+    assert any(a.skip for a in glute.spot_adaptations["glute-lower-arc-1"])
     assert "psoas" in fresh.specs["deep-and-distant"].spot_adaptations
     assert cached.specs == fresh.specs
     assert cached.catalogue_adaptations == fresh.catalogue_adaptations
