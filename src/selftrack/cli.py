@@ -201,14 +201,41 @@ def protocols_list(obj: Context, as_json: bool) -> None:
 
 @protocols.command("show")
 @click.argument("protocol_id")
+@json_option
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    metavar="ID",
+    help="Show the routine adapted to this condition (repeat for more); see the format doc.",
+)
 @pass_context
 @_user_errors
-def protocols_show(obj: Context, protocol_id: str) -> None:
-    """Show a routine: its routes, spots and where they are on the body map."""
-    from selftrack.render.protocol import protocol_text
+def protocols_show(obj: Context, protocol_id: str, as_json: bool, conditions: tuple[str, ...]) -> None:
+    """Show a routine: its routes, spots and where they are on the body map.
+
+    With --json: every step in walking order, both sides, with spot, side, position, tools,
+    cautions and the nearest nerve or vessel.
+    """
+    from selftrack.render.protocol import protocol_text, protocol_walk
 
     spec = obj.tracker.protocol(protocol_id)
-    click.echo(protocol_text(spec))
+    if conditions:
+        from selftrack.domain.conditions import CONDITION_IDS, adapt_protocol
+
+        unknown = sorted(set(conditions) - set(CONDITION_IDS))
+        if unknown:
+            raise UserError(f"unknown condition {unknown[0]!r} (known: {', '.join(CONDITION_IDS)})")
+        adapted = adapt_protocol(spec, conditions)
+        spec = adapted.spec
+        for reason in adapted.routine_skipped:
+            click.echo(f"left out: {reason}", err=True)
+        for spot_id, reason in adapted.skipped_spots.items():
+            click.echo(f"left out {spot_id}: {reason}", err=True)
+    if as_json:
+        _print_json(protocol_walk(spec), indent=2)
+    else:
+        click.echo(protocol_text(spec))
 
 
 @protocols.command("check")

@@ -140,7 +140,9 @@ def write_demo(
 
 
 # Spots over or near the sciatic nerve, where a sample nerve-like feeling is plausible.
-_NERVY = frozenset({"piriformis", "glute-arc3-3", "glute-arc4-3", "glute-arc4-4", "sitting-bone"})
+_NERVY = frozenset(
+    {"piriformis", "piriformis-inner", "glute-arc3-2", "glute-lower-arc-2", "glute-lower-arc-3", "sitting-bone"}
+)
 _NOTES = (
     "Long day at the desk; lower back stiff before starting.",
     "Slept badly. Left side worse this morning.",

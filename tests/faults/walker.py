@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the network guard
 
 from netguard import NetworkGuard  # noqa: E402
-from support import next_step, unfinished  # noqa: E402
+from support import unfinished  # noqa: E402
 from selftrack.tracker import Tracker  # noqa: E402
 
 
@@ -35,16 +35,17 @@ def walk(location: str, protocol: str, sides: str, seed: int) -> None:
     with Tracker(location) as tracker:
         while True:
             session = unfinished(tracker) or tracker.start_session(protocol, sides)
-            step = next_step(tracker, session.id)
-            while step is not None:
+            walk = tracker.open_walk(session.id)  # as the program resumes: at the first gap
+            while not walk.done:
+                step = walk.current
                 value = value_for(session.id, step)
                 if rng.random() < 0.05:
-                    tracker.record_rating(session.id, step, skipped=True)
+                    rating = tracker.record_rating(session.id, step, skipped=True)
                     value = -1
                 else:
-                    tracker.record_rating(session.id, step, value, note=f"n{step}")
+                    rating = tracker.record_rating(session.id, step, value, note=f"n{step}")
                 say(f"R {session.id} {step} {value}")
-                step = next_step(tracker, session.id)
+                walk.accept(rating)
             tracker.finish(session.id, pain_after=rng.randint(0, 10))
             say(f"F {session.id}")
 

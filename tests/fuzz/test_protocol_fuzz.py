@@ -23,7 +23,7 @@ VALID = (TEST_PROTOCOLS / "mini.protocol.toml").read_text()
 LINES = VALID.splitlines()
 KEYS = sorted(
     {line.split("=")[0].strip() for line in LINES if re.match(r"^\s*[A-Za-z_]+\s*=", line)}
-    | {"along", "sides", "note"}
+    | {"along", "sides", "note", "adapt", "when", "skip", "use", "remove_tools", "regions"}
 )
 
 FUZZ = settings(
@@ -78,9 +78,74 @@ values = st.recursive(
 )
 
 
+# A valid file with adapt rules, along.use and a spot near a nerve, to mutate as well.
+ADAPTED = """\
+id = "test-adapted"
+version = 1
+name = "Adapted"
+summary = "With adapt rules."
+
+[[adapt]]
+when = ["blood-thinners"]
+remove_tools = ["ball"]
+caution = "Light."
+
+[[adapt]]
+when = ["hip-replacement"]
+regions = ["buttock"]
+skip = true
+caution = "Ask first."
+
+[[spots]]
+id = "near-nerve"
+name = "Near the nerve"
+region = "buttock"
+x = 0.33
+y = 0.80
+cautions = ["The sciatic nerve is here."]
+tools = ["hands"]
+
+[[spots.adapt]]
+when = ["osteoporosis", "pregnancy"]
+pressure = "Gently."
+
+[[spots]]
+id = "low-line-end"
+name = "Bottom of the line"
+region = "low-back"
+x = 0.06
+y = 0.41
+tools = ["hands"]
+
+[[routes]]
+id = "line"
+name = "Line"
+kind = "line"
+[routes.along]
+path = [[0.05, 0.0], [0.05, 0.40]]
+count = 3
+id_prefix = "adapted-line"
+use = { 3 = "low-line-end" }
+name = "Line {n}"
+region = "low-back"
+tools = ["ball", "hands"]
+
+[[routes.along.adapt]]
+when = ["implanted-device"]
+skip = true
+caution = "Leads."
+
+[[routes]]
+id = "set"
+name = "Set"
+kind = "set"
+spots = ["near-nerve"]
+"""
+
+
 @st.composite
-def mutated_files(draw) -> str:
-    lines = list(LINES)
+def mutated_files(draw, base: str = VALID) -> str:
+    lines = base.splitlines()
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["value", "value", "value", "drop", "add", "repeat"]))
         key_lines = [i for i, line in enumerate(lines) if re.match(r"^\s*[A-Za-z_]+\s*=", line)]
@@ -126,6 +191,12 @@ def test_mutated_protocol_files(text):
     _answer(text.encode())
 
 
+@settings(FUZZ, max_examples=300)
+@given(mutated_files(ADAPTED))
+def test_mutated_files_with_adapt_rules(text):
+    _answer(text.encode())
+
+
 @FUZZ
 @given(st.text(max_size=2000))
 def test_random_text(text):
@@ -140,3 +211,4 @@ def test_random_bytes(content):
 
 def test_the_valid_file_loads():
     assert _answer(VALID.encode()) == []
+    assert _answer(ADAPTED.encode()) == []

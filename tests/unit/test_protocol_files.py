@@ -26,6 +26,14 @@ EXPECTED = {
     "duplicate-route.protocol.toml": (13, "route id 'same' is used twice"),
     "unknown-key.protocol.toml": (5, "minuets: Extra inputs are not permitted"),
     "bad-tool.protocol.toml": (12, "spots[1].tools[2]"),
+    "ball-on-nerve.protocol.toml": (14, "from the sciatic nerve: within 0.06 it may not offer body weight (ball)"),
+    "nerve-no-caution.protocol.toml": (13, "within 0.12 one of its cautions must name it ('sciatic nerve')"),
+    "along-on-nerve.protocol.toml": (18, "spot 'across-3' is 0.019 map units from the sciatic nerve: within 0.06"),
+    "nerve-in-catalogue.spots.toml": (9, "from the pudendal nerve, on the inner face of the sitting bone: within 0.06"),
+    "bad-condition.protocol.toml": (16, "spots[1].adapt[1].when[1]: Input should be 'blood-thinners'"),
+    "skip-without-caution.protocol.toml": (7, "adapt[1]: Value error, 'skip' needs a 'caution'"),
+    "use-too-far.protocol.toml": (15, "spot 'sitting-bone' is 0.820 map units from where spot 2"),
+    "reuses-builtin-id.spots.toml": (3, "spot id 'thoracolumbar-corner' is already defined in"),
 }
 
 
@@ -107,7 +115,7 @@ def test_content_hash_changes_with_content(tmp_path):
     source = (TEST_PROTOCOLS / "mini.protocol.toml").read_text()
     (tmp_path / "a.protocol.toml").write_text(source)
     first = load_protocols([tmp_path]).specs["test-mini"].content_hash
-    (tmp_path / "a.protocol.toml").write_text(source.replace("y = 0.56", "y = 0.57"))
+    (tmp_path / "a.protocol.toml").write_text(source.replace("y = 0.56", "y = 0.55"))
     second = load_protocols([tmp_path]).specs["test-mini"].content_hash
     assert first != second and len(first) == 16
 
@@ -152,3 +160,91 @@ def test_cache_gives_the_same_result_and_notices_changes(tmp_path):
     assert load_protocols([BUILTIN, folder], cache=cache).specs["test-mini"].name == "Renamed!"
     cache.write_text("{ not json")
     assert load_protocols([BUILTIN, folder], cache=cache).specs == load_protocols([BUILTIN, folder]).specs
+
+
+def test_checking_the_shipped_folder_or_one_of_its_files_never_clashes_with_itself(tmp_path):
+    assert check_paths([BUILTIN], [BUILTIN]) == []
+    assert check_paths([BUILTIN / "common.spots.toml"], [BUILTIN]) == []
+    assert check_paths([BUILTIN / "glute-arcs.protocol.toml"], [BUILTIN]) == []
+    copy = tmp_path / "shipped"
+    shutil.copytree(BUILTIN, copy)
+    problems = check_paths([copy], [BUILTIN])
+    assert problems and all("already defined in" in p.message for p in problems)
+
+
+def test_a_user_catalogue_reusing_a_builtin_id_is_a_problem_not_a_crash(tmp_path):
+    shutil.copy(BAD / "reuses-builtin-id.spots.toml", tmp_path)
+    shutil.copy(TEST_PROTOCOLS / "mini.protocol.toml", tmp_path)
+    result = load_protocols([BUILTIN, tmp_path])
+    (problem,) = result.problems
+    assert problem.line == 3 and str(BUILTIN / "common.spots.toml") in problem.message
+    assert result.catalogue["thoracolumbar-corner"].name == "Thoracolumbar corner"
+    assert "test-mini" in result.specs and "perfect-spots" in result.specs
+    (checked,) = check_paths([tmp_path], [BUILTIN, tmp_path])
+    assert checked.line == 3
+
+
+def test_a_refused_catalogue_spot_is_named_where_it_is_used(tmp_path):
+    shutil.copy(BAD / "nerve-in-catalogue.spots.toml", tmp_path)
+    (tmp_path / "uses.protocol.toml").write_text(
+        'id = "uses"\nversion = 1\nname = "Uses"\nsummary = "s"\n\n'
+        '[[routes]]\nid = "r"\nname = "R"\nkind = "set"\nspots = ["inner-sitting-bone"]\n'
+    )
+    result = load_protocols([BUILTIN, tmp_path])
+    assert "uses" not in result.specs and "glute-arcs" in result.specs
+    (used,) = [p for p in result.problems if p.path.endswith("uses.protocol.toml")]
+    assert used.line == 10 and "breaks the rule on nerves and vessels" in used.message
+    assert "nerve-in-catalogue.spots.toml:9" in used.message
+
+
+def test_locate_finds_nested_arrays_of_tables():
+    from selftrack.protocols.loader import locate
+
+    text = "\n".join(
+        [
+            'id = "x"',  # 1
+            "[[spots]]",  # 2
+            'id = "a"',  # 3
+            "[[spots.adapt]]",  # 4
+            'when = ["osteoporosis"]',  # 5
+            "[[spots]]",  # 6
+            'id = "b"',  # 7
+            "[[spots.adapt]]",  # 8
+            'when = ["pregnancy"]',  # 9
+            "[[spots.adapt]]",  # 10
+            'when = ["nope"]',  # 11
+            "[[routes]]",  # 12
+            "[routes.along]",  # 13
+            "count = 2",  # 14
+            "[[routes.along.adapt]]",  # 15
+            'when = ["x"]',  # 16
+        ]
+    )
+    assert locate(text, ("spots", 0, "adapt", 0, "when")) == 5
+    assert locate(text, ("spots", 1, "adapt", 0, "when", 0)) == 9
+    assert locate(text, ("spots", 1, "adapt", 1, "when", 0)) == 11
+    assert locate(text, ("spots", 1, "adapt", 1)) == 10
+    assert locate(text, ("routes", 0, "along", "count")) == 14
+    assert locate(text, ("routes", 0, "along", "adapt", 0, "when")) == 16
+
+
+def test_along_use_puts_a_named_spot_in_a_line():
+    result = load_protocols([BUILTIN])
+    line = result.specs["low-back-lines"].route("line-1").spot_ids
+    assert line[5] == "l5-paraspinal" and "low-back-line1-6" not in line
+    assert line[6] == "low-back-line1-7"
+    assert result.specs["low-back-lines"].spots["l5-paraspinal"] == result.catalogue["l5-paraspinal"]
+
+
+def test_adapt_rules_are_loaded_and_cached(tmp_path):
+    cache = tmp_path / "cache" / "protocols.json"
+    fresh = load_protocols([BUILTIN], cache=cache)
+    cached = load_protocols([BUILTIN], cache=cache)
+    glute = fresh.specs["glute-arcs"]
+    assert any(a.skip and "hip-replacement" in a.when for a in glute.adaptations)
+    assert any(a.skip for a in glute.spot_adaptations["glute-lower-arc-1"])
+    assert "psoas" in fresh.specs["deep-and-distant"].spot_adaptations
+    assert cached.specs == fresh.specs
+    assert cached.catalogue_adaptations == fresh.catalogue_adaptations
+    lines = fresh.specs["low-back-lines"].spot_adaptations
+    assert "low-back-line1-1" in lines and "low-back-line3-1" not in lines

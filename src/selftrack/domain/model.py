@@ -106,6 +106,19 @@ class ProtocolSpec:
     source: str = ""
     builtin: bool = False
     content_hash: str = ""
+    # `adapt` rules (selftrack.domain.conditions.Adaptation): the routine's, and per spot id
+    adaptations: tuple = ()
+    spot_adaptations: Mapping[str, tuple] = field(default_factory=dict)
+
+    def adapted(self, conditions) -> ProtocolSpec:
+        """This routine for a person with `conditions` (a ConditionProfile or condition ids).
+
+        Spots and tools their conditions rule out are gone, cautions added, texts replaced;
+        `selftrack.domain.conditions.adapt_protocol` also says what was left out and why.
+        """
+        from selftrack.domain.conditions import adapt_protocol
+
+        return adapt_protocol(self, conditions).spec
 
     def steps(self, sides: str) -> tuple[Step, ...]:
         """The walk for `sides`: route by route, each route on the left, then on the right."""

@@ -22,6 +22,7 @@ SIDE_SHORT = {"left": "L", "right": "R", "mid": "mid"}
 _HEAT = ("#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989", "#482878", "#440154")
 # Change: blue = less tender, vermillion = more tender, grey = no clear change (Okabe-Ito).
 BETTER, WORSE, NOISE = "#0072b2", "#d55e00", "#bbbbbb"
+STRUCTURE_INK = "#d9a6c4"  # the nerves on the map: a light reddish purple no mark uses
 NOT_ADVICE = (
     "selftrack is a diary, not a clinician: it records the tenderness a person felt at named "
     "spots while pressing them, nothing more. It does not diagnose or treat anything, and "
@@ -101,6 +102,11 @@ def _map_drawing(marks, width: float, title: str):
     for piece in bodymap.outline():
         coords = [c for p in piece for c in point(*p)]
         drawing.add(PolyLine(coords, strokeColor=HexColor("#777777"), strokeWidth=0.8))
+    for piece in _structure_lines():  # nerves not to lean on: light and dashed, under the dots
+        coords = [c for p in piece for c in point(*p)]
+        drawing.add(
+            PolyLine(coords, strokeColor=HexColor(STRUCTURE_INK), strokeWidth=0.7, strokeDashArray=[2, 2])
+        )
     drawing.add(String(width / 2, height - 11, title, fontName="Helvetica-Bold", fontSize=8.5, textAnchor="middle"))
     drawing.add(String(4, 4, "left", fontName="Helvetica", fontSize=7, fillColor=HexColor("#555555")))
     drawing.add(
@@ -115,6 +121,11 @@ def _map_drawing(marks, width: float, title: str):
             String(px, py - size * 0.36, label, fontName="Helvetica-Bold", fontSize=size, textAnchor="middle", fillColor=HexColor(ink))
         )
     return drawing
+
+
+def _structure_lines() -> list[tuple[tuple[float, float], ...]]:
+    """The back view's nerves at risk, both sides (bodymap.STRUCTURES)."""
+    return [s.polyline(side) for s in bodymap.structures_in("back") for side in ("left", "right")]
 
 
 def _dot_radius(points: list[tuple[float, float]], width: float) -> float:
@@ -304,7 +315,7 @@ def _maps(data: ReportData, width: float):
 
 
 def _legend(width: float):
-    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib.colors import HexColor
 
     drawing = Drawing(width, 14)
@@ -320,6 +331,8 @@ def _legend(width: float):
         drawing.add(Rect(x, 2, 12, 9, fillColor=HexColor(colour), strokeColor=None))
         drawing.add(String(x + 15, 4, label, fontName="Helvetica", fontSize=7))
         x += 20 + len(label) * 3.7
+    drawing.add(Line(x, 6.5, x + 12, 6.5, strokeColor=HexColor(STRUCTURE_INK), strokeWidth=0.9, strokeDashArray=[2, 2]))
+    drawing.add(String(x + 15, 4, "nerves", fontName="Helvetica", fontSize=7))
     return drawing
 
 

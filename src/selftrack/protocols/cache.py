@@ -6,11 +6,12 @@ import json
 import os
 from pathlib import Path
 
+from selftrack.domain.conditions import Adaptation
 from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
 from selftrack.paths import open_private
 from selftrack.protocols.loader import LoadResult, Problem
 
-FORMAT = 2  # raise whenever what is cached changes
+FORMAT = 3  # raise whenever what is cached changes
 
 
 def _stamp() -> str:
@@ -42,6 +43,12 @@ def read(cache: Path, expected: list[list]) -> LoadResult | None:
             specs={s["id"]: _spec(s) for s in data["specs"]},
             catalogue={k: SpotSpec.from_dict(v) for k, v in data["catalogue"].items()},
             problems=[Problem(*p) for p in data["problems"]],
+            catalogue_adaptations={
+                k: tuple(Adaptation.from_dict(a) for a in v)
+                for k, v in data["catalogue_adaptations"].items()
+            },
+            catalogue_sources=dict(data["catalogue_sources"]),
+            catalogue_refused=dict(data["catalogue_refused"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -55,6 +62,11 @@ def write(cache: Path, fingerprint_: list[list], result: LoadResult) -> None:
         "specs": [_spec_dict(s) for s in result.specs.values()],
         "catalogue": {k: v.to_dict() for k, v in result.catalogue.items()},
         "problems": [[p.path, p.line, p.message] for p in result.problems],
+        "catalogue_adaptations": {
+            k: [a.to_dict() for a in v] for k, v in result.catalogue_adaptations.items()
+        },
+        "catalogue_sources": result.catalogue_sources,
+        "catalogue_refused": result.catalogue_refused,
     }
     try:
         cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -80,6 +92,8 @@ def _spec_dict(spec: ProtocolSpec) -> dict:
         "source": spec.source,
         "builtin": spec.builtin,
         "content_hash": spec.content_hash,
+        "adapt": [a.to_dict() for a in spec.adaptations],
+        "spot_adapt": {k: [a.to_dict() for a in v] for k, v in spec.spot_adaptations.items()},
     }
 
 
@@ -97,4 +111,8 @@ def _spec(data: dict) -> ProtocolSpec:
         source=data["source"],
         builtin=data["builtin"],
         content_hash=data["content_hash"],
+        adaptations=tuple(Adaptation.from_dict(a) for a in data["adapt"]),
+        spot_adaptations={
+            k: tuple(Adaptation.from_dict(a) for a in v) for k, v in data["spot_adapt"].items()
+        },
     )

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from selftrack.domain.conditions import Adaptation
 from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
 
 PROTOCOL_SUFFIX = ".protocol.toml"
+USE_DISTANCE = 0.05  # a spot named in `along.use` lies at most this far from the one it replaces
 CATALOGUE_SUFFIX = ".spots.toml"
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
@@ -35,11 +37,19 @@ class Problem:
 
 @dataclass
 class LoadResult:
-    """Loaded protocols by id, the spot catalogue, and problems found on the way."""
+    """Loaded protocols by id, the spot catalogue, and problems found on the way.
+
+    `catalogue_adaptations` holds the catalogue spots' `adapt` rules by spot id, and
+    `catalogue_sources` the file each catalogue spot came from.
+    """
 
     specs: dict[str, ProtocolSpec] = field(default_factory=dict)
     catalogue: dict[str, SpotSpec] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    catalogue_adaptations: dict[str, tuple[Adaptation, ...]] = field(default_factory=dict)
+    catalogue_sources: dict[str, str] = field(default_factory=dict)
+    # catalogue spots left out because they break the rule on nerves and vessels: where
+    catalogue_refused: dict[str, str] = field(default_factory=dict)
 
 
 def discover(folders: Iterable[Path], suffix: str) -> list[Path]:
@@ -76,9 +86,8 @@ def load_protocols(folders: Sequence[Path], cache: Path | None = None) -> LoadRe
 
 def _load_all(folders: Sequence[Path]) -> LoadResult:
     result = LoadResult()
-    sources: dict[str, str] = {}
     for path in discover(folders, CATALOGUE_SUFFIX):
-        _load_catalogue(path, result, sources)
+        _load_catalogue(path, result)
     from selftrack.paths import builtin_protocols_dir
 
     builtin = builtin_protocols_dir().resolve()
@@ -88,12 +97,12 @@ def _load_all(folders: Sequence[Path]) -> LoadResult:
 
 
 def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]:
-    """Problems in `paths` (files or folders), resolved against the catalogues in `folders`."""
+    """Problems in `paths` (files or folders), resolved against the catalogues in `folders`.
+
+    A checked file never clashes with itself: catalogues being checked are left out of the
+    ones they are checked against.
+    """
     problems: list[Problem] = []
-    checked_paths = {p.resolve() for p in paths}
-    base = load_protocols([f for f in folders if f.resolve() not in checked_paths])
-    checked = LoadResult(catalogue=dict(base.catalogue))
-    sources: dict[str, str] = {}
     targets: list[Path] = []
     for path in paths:
         if not path.exists():
@@ -110,9 +119,20 @@ def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]
                 )
             )
         targets.extend(picked)
+    checked_files = {p.resolve() for p in targets}
+    base = LoadResult()
+    for path in discover(folders, CATALOGUE_SUFFIX):
+        if path.resolve() not in checked_files:
+            _load_catalogue(path, base)
+    checked = LoadResult(
+        catalogue=dict(base.catalogue),
+        catalogue_adaptations=dict(base.catalogue_adaptations),
+        catalogue_sources=dict(base.catalogue_sources),
+        catalogue_refused=dict(base.catalogue_refused),
+    )
     for path in targets:
         if path.name.endswith(CATALOGUE_SUFFIX):
-            _load_catalogue(path, checked, sources)
+            _load_catalogue(path, checked)
     for path in targets:
         if path.name.endswith(PROTOCOL_SUFFIX):
             _load_protocol(path, checked)
@@ -196,7 +216,7 @@ def _dotted(loc: tuple) -> str:
     return ".".join(parts) or "file"
 
 
-def _load_catalogue(path: Path, result: LoadResult, sources: dict[str, str]) -> None:
+def _load_catalogue(path: Path, result: LoadResult) -> None:
     from selftrack.protocols.schema import CatalogueModel
 
     read = _read(path, result)
@@ -206,18 +226,29 @@ def _load_catalogue(path: Path, result: LoadResult, sources: dict[str, str]) -> 
     model = _validate(CatalogueModel, data, text, path, result)
     if model is None:
         return
+    found: list[Problem] = []
     for index, spot in enumerate(model.spots):
         if spot.id in result.catalogue:
-            result.problems.append(
+            where = result.catalogue_sources.get(spot.id, "another catalogue")
+            found.append(
                 Problem(
                     str(path),
                     locate(text, ("spots", index, "id")),
-                    f"spot id {spot.id!r} is already defined in {sources[spot.id]}",
+                    f"spot id {spot.id!r} is already defined in {where}",
                 )
             )
             continue
-        result.catalogue[spot.id] = _spot(spot)
-        sources[spot.id] = str(path)
+        made = _spot(spot)
+        breaches = _anatomy(made, ("spots", index), text, path)
+        if breaches:
+            found.extend(breaches)
+            result.catalogue_refused.setdefault(spot.id, f"{path}:{breaches[0].line}")
+            continue
+        result.catalogue[spot.id] = made
+        result.catalogue_sources[spot.id] = str(path)
+        if spot.adapt:
+            result.catalogue_adaptations[spot.id] = _adaptations(spot.adapt)
+    result.problems.extend(found)
 
 
 def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> None:
@@ -238,10 +269,14 @@ def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> 
     if model.id in result.specs:
         problem(("id",), f"protocol id {model.id!r} is already used by {result.specs[model.id].source}")
     spots: dict[str, SpotSpec] = {}
+    rules: dict[str, tuple[Adaptation, ...]] = {}
     for index, spot in enumerate(model.spots):
         if spot.id in spots or spot.id in result.catalogue:
             problem(("spots", index, "id"), f"spot id {spot.id!r} is defined twice")
         spots[spot.id] = _spot(spot)
+        problems.extend(_anatomy(spots[spot.id], ("spots", index), text, path))
+        if spot.adapt:
+            rules[spot.id] = _adaptations(spot.adapt)
     routes: list[RouteSpec] = []
     route_ids: set[str] = set()
     for index, route in enumerate(model.routes):
@@ -250,14 +285,48 @@ def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> 
         route_ids.add(route.id)
         if route.along is not None:
             generated = generate_along(route.along)
-            for spot in generated:
+            along_rules = _adaptations(route.along.adapt)
+            ids: list[str] = []
+            for n, spot in enumerate(generated, start=1):
+                used = route.along.use.get(n)
+                if used is not None:
+                    where = ("routes", index, "along", "use")
+                    named = spots.get(used) or result.catalogue.get(used)
+                    if named is None:
+                        refused = result.catalogue_refused.get(used)
+                        problem(
+                            where,
+                            f"spot {used!r} cannot be used: its definition breaks the rule on "
+                            f"nerves and vessels ({refused})"
+                            if refused
+                            else f"'use' names an unknown spot id {used!r}",
+                        )
+                        continue
+                    gap = math.dist((named.x, named.y), (spot.x, spot.y))
+                    if named.view != spot.view or gap > USE_DISTANCE:
+                        problem(
+                            where,
+                            f"spot {used!r} is {gap:.3f} map units from where spot {n} of "
+                            f"this route would be (at most {USE_DISTANCE}, on the same view)",
+                        )
+                        continue
+                    if used not in spots:
+                        spots[used] = named
+                        if used in result.catalogue_adaptations:
+                            rules[used] = result.catalogue_adaptations[used]
+                    ids.append(used)
+                    continue
                 if spot.id in spots or spot.id in result.catalogue:
                     problem(
                         ("routes", index, "along", "id_prefix"),
                         f"generated spot id {spot.id!r} is defined twice",
                     )
                 spots[spot.id] = spot
-            spot_ids = tuple(s.id for s in generated)
+                ids.append(spot.id)
+                problems.extend(_anatomy(spot, ("routes", index, "along"), text, path))
+                if along_rules:
+                    rules[spot.id] = along_rules
+            spot_ids = tuple(ids)
         else:
             spot_ids = tuple(route.spots or ())
             for sid in spot_ids:
@@ -265,6 +334,14 @@ def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> 
                     continue
                 if sid in result.catalogue:
                     spots[sid] = result.catalogue[sid]
+                    if sid in result.catalogue_adaptations:
+                        rules[sid] = result.catalogue_adaptations[sid]
+                elif sid in result.catalogue_refused:
+                    problem(
+                        ("routes", index, "spots"),
+                        f"spot {sid!r} cannot be used: its definition breaks the rule on "
+                        f"nerves and vessels ({result.catalogue_refused[sid]})",
+                    )
                 else:
                     problem(("routes", index, "spots"), f"unknown spot id {sid!r}")
         routes.append(RouteSpec(route.id, route.name, route.kind, spot_ids, route.note))
@@ -273,6 +350,8 @@ def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> 
         return
     used = {sid for r in routes for sid in r.spot_ids}
     spec_spots = {sid: spot for sid, spot in spots.items() if sid in used}
+    spot_rules = {sid: r for sid, r in rules.items() if sid in used}
+    routine_rules = _adaptations(model.adapt)
     result.specs[model.id] = ProtocolSpec(
         id=model.id,
         version=model.version,
@@ -285,18 +364,34 @@ def _load_protocol(path: Path, result: LoadResult, *, builtin: bool = False) -> 
         cautions=tuple(model.cautions),
         source=str(path),
         builtin=builtin,
-        content_hash=content_hash(model.id, model.version, routes, spec_spots),
+        content_hash=content_hash(
+            model.id, model.version, routes, spec_spots, routine_rules, spot_rules
+        ),
+        adaptations=routine_rules,
+        spot_adaptations=spot_rules,
     )
 
 
-def content_hash(pid: str, version: int, routes: Sequence[RouteSpec], spots: dict) -> str:
-    """A stable hash of what a routine asks the user to do (routes and spot definitions)."""
-    payload = {
+def content_hash(
+    pid: str,
+    version: int,
+    routes: Sequence[RouteSpec],
+    spots: dict,
+    adaptations: Sequence[Adaptation] = (),
+    spot_adaptations: dict | None = None,
+) -> str:
+    """A stable hash of what a routine asks the user to do (routes, spots and adapt rules)."""
+    payload: dict = {
         "id": pid,
         "version": version,
         "routes": [[r.id, r.name, r.kind, list(r.spot_ids)] for r in routes],
         "spots": {sid: spots[sid].to_dict() for sid in sorted(spots)},
     }
+    if adaptations or spot_adaptations:
+        payload["adapt"] = [a.to_dict() for a in adaptations]
+        payload["spot_adapt"] = {
+            sid: [a.to_dict() for a in rules] for sid, rules in sorted((spot_adaptations or {}).items())
+        }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -318,6 +413,31 @@ def _spot(model) -> SpotSpec:
         pressure=model.pressure,
         sided=model.sided,
     )
+
+
+def _adaptations(models) -> tuple[Adaptation, ...]:
+    return tuple(
+        Adaptation(
+            when=tuple(m.when),
+            skip=m.skip,
+            remove_tools=tuple(m.remove_tools),
+            caution=m.caution,
+            pressure=m.pressure,
+            find=m.find,
+            regions=tuple(getattr(m, "regions", ()) or ()),
+        )
+        for m in models
+    )
+
+
+def _anatomy(spot: SpotSpec, loc: tuple, text: str, path: Path) -> list[Problem]:
+    """Breaches of the rule on nerves and vessels (protocols.anatomy), as problems."""
+    from selftrack.protocols.anatomy import rule_breaches
+
+    return [
+        Problem(str(path), locate(text, (*loc, field_)), message)
+        for field_, message in rule_breaches(spot)
+    ]
 
 
 def generate_along(along) -> list[SpotSpec]:
@@ -368,22 +488,23 @@ def locate(text: str, loc: tuple) -> int:
     """The 1-based line in TOML `text` that holds the value at pydantic `loc`, as near as known."""
     lines = text.splitlines()
     table: tuple = ()
-    counts: dict[str, int] = {}
+    current: dict[tuple, int] = {}  # an array of tables (path with indices) -> its last index
     positions: dict[tuple, int] = {}
     for number, line in enumerate(lines, start=1):
         header = _HEADER.match(line)
         if header:
-            name = header.group(2)
-            if header.group(1) == "[[":
-                index = counts.get(name, -1) + 1
-                counts[name] = index
-                table = (*name.split("."), index)
-            else:
-                parent = name.split(".")
-                if len(parent) > 1 and parent[0] in counts:
-                    table = (parent[0], counts[parent[0]], *parent[1:])
-                else:
-                    table = tuple(parent)
+            parts = header.group(2).split(".")
+            array = header.group(1) == "[["
+            resolved: list = []
+            for position, part in enumerate(parts):
+                resolved.append(part)
+                key = tuple(resolved)
+                if array and position == len(parts) - 1:
+                    current[key] = current.get(key, -1) + 1
+                    resolved.append(current[key])
+                elif key in current:
+                    resolved.append(current[key])
+            table = tuple(resolved)
             positions.setdefault(table, number)
             continue
         key = _KEY.match(line)

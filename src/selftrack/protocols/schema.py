@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from selftrack.domain.conditions import CONDITION_IDS
+
 Ident = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64)
 ]
@@ -15,10 +17,39 @@ Region = Literal["low-back", "buttock", "side-of-hip", "thigh", "calf", "front"]
 View = Literal["back", "front", "calf"]
 Tool = Literal["ball", "cane", "roller", "hands", "elbow", "partner"]
 Coordinate = Annotated[float, Field(ge=-1.5, le=3.0)]
+ConditionId = Literal[CONDITION_IDS]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class AdaptModel(_Strict):
+    """When any of `when` applies to the person: skip, drop tools, add a caution, reword."""
+
+    when: list[ConditionId] = Field(min_length=1)
+    skip: bool = False
+    remove_tools: list[Tool] = []
+    caution: Text = ""
+    pressure: Text = ""
+    find: Text = ""
+
+    @model_validator(mode="after")
+    def _does_something(self):
+        changes = bool(self.remove_tools or self.pressure or self.find)
+        if self.skip and changes:
+            raise ValueError("'skip' leaves it out: 'remove_tools', 'pressure' and 'find' do nothing with it")
+        if self.skip and not self.caution.strip():
+            raise ValueError("'skip' needs a 'caution' that says why it is left out")
+        if not (self.skip or changes or self.caution.strip()):
+            raise ValueError("an adapt rule needs 'skip', 'remove_tools', 'caution', 'pressure' or 'find'")
+        return self
+
+
+class RoutineAdaptModel(AdaptModel):
+    """A routine-wide rule; with `regions`, only spots in those regions are changed."""
+
+    regions: list[Region] = []
 
 
 class SpotFields(_Strict):
@@ -34,6 +65,7 @@ class SpotFields(_Strict):
     tools: list[Tool] = []
     pressure: Text = ""
     sided: bool = True
+    adapt: list[AdaptModel] = Field(default=[], max_length=20)
 
 
 class SpotModel(SpotFields):
@@ -52,6 +84,14 @@ class AlongModel(SpotFields):
     count: int = Field(ge=2, le=40)
     id_prefix: Ident
     name: Name
+    use: dict[int, Ident] = {}  # spot n is this named spot (which must lie where spot n would)
+
+    @model_validator(mode="after")
+    def _use_in_range(self) -> AlongModel:
+        outside = sorted(n for n in self.use if not 1 <= n <= self.count)
+        if outside:
+            raise ValueError(f"'use' numbers spots 1 to {self.count}, not {outside[0]}")
+        return self
 
 
 class RouteModel(_Strict):
@@ -81,6 +121,7 @@ class ProtocolModel(_Strict):
     minutes: int | None = Field(default=None, ge=1, le=240)
     about: Text = ""
     cautions: list[Text] = []
+    adapt: list[RoutineAdaptModel] = Field(default=[], max_length=20)
     spots: list[SpotModel] = []
     routes: list[RouteModel] = Field(min_length=1)
 

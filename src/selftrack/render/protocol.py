@@ -38,7 +38,54 @@ def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:
             sides = ("left", "right") if spot.sided else ("mid",)
             marks += [bodymap.Mark(*spot.position(side), label) for side in sides]
     out += ["", "Body map, seen from behind (your left on the left):", ""]
-    out += ["  " + line for line in bodymap.render(marks, 44, 22).lines()]
+    out += ["  " + line for line in bodymap.render(marks, 66, 33).lines()]
+    out += textwrap.wrap(
+        f"Dotted lines: {bodymap.STRUCTURE_LEGEND['back']}. No ball, roller or elbow on them.",
+        width,
+        initial_indent="  ",
+        subsequent_indent="  ",
+    )
     if off_map:
         out += ["", "Not on this view:"] + [f"  {line}" for line in off_map]
     return printable("\n".join(out), multiline=True)
+
+
+def protocol_walk(spec: ProtocolSpec, sides: str = "both") -> dict:
+    """A routine as data for tooling: every step in walking order, with where it is.
+
+    Positions are on the step's side (left mirrored to negative x); `nearest` is the nearest
+    nerve or vessel of the step's view and its distance in map units, or null.
+    """
+    steps = []
+    for step in spec.steps(sides):
+        spot = spec.spots[step.spot_id]
+        x, y = spot.position(step.side)
+        near = bodymap.nearest_structure(x, y, spot.view, step.side)
+        steps.append(
+            {
+                "index": step.index,
+                "route": step.route_id,
+                "spot": spot.id,
+                "name": spot.name,
+                "region": spot.region,
+                "view": spot.view,
+                "side": step.side,
+                "x": round(x, 4),
+                "y": round(y, 4),
+                "tools": list(spot.tools),
+                "cautions": list(spot.cautions),
+                "nearest": None
+                if near is None
+                else {"structure": near[0].id, "distance": round(near[1], 4)},
+            }
+        )
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "name": spec.name,
+        "content_hash": spec.content_hash,
+        "sides": sides,
+        "cautions": list(spec.cautions),
+        "routes": [{"id": r.id, "name": r.name, "kind": r.kind} for r in spec.routes],
+        "steps": steps,
+    }

@@ -1,4 +1,4 @@
-"""SafetyScreen: not medical advice, and the red flags that need a clinician first."""
+"""SafetyScreen: not medical advice, the red flags, the conditions that change a routine."""
 
 from __future__ import annotations
 
@@ -16,15 +16,19 @@ from selftrack.tui.messages import SafetyNoted
 
 
 def safety_text() -> Text:
-    """The note, the red flags and the two rules while working, as rich text."""
+    """The safety note of selftrack.safety (the README says the same words), as rich text."""
     text = Text()
-    text.append("Not medical advice\n\n", style="bold")
-    text.append(safety.NOT_ADVICE + "\n\n")
-    text.append(safety.RED_FLAGS_INTRO + "\n", style="bold")
-    for flag in safety.RED_FLAGS:
-        text.append(f"  • {flag}\n")
-    text.append("\nWhile you work\n", style="bold")
-    text.append(safety.WHILE_YOU_WORK)
+    text.append("Not medical advice\n", style="bold")
+    previous = ""
+    for kind, line in safety.safety_blocks():
+        if not (kind == "li" and previous == "li"):
+            text.append("\n")
+        if kind == "li":
+            text.append(f"  • {line}\n")
+        else:
+            text.append(line + "\n", style="bold" if kind == "h" else "")
+        previous = kind
+    text.rstrip()
     return text
 
 

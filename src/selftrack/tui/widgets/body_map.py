@@ -30,7 +30,10 @@ class MapSpot:
 
 
 class BodyMap(Widget):
-    """The body map: rated spots as heat-coloured ●, unrated ○, skipped ×, current ◉."""
+    """The body map: rated spots as heat-coloured ●, unrated ○, skipped ×, current ◉.
+
+    The nerves not to lean on are dotted faintly underneath (bodymap.STRUCTURES).
+    """
 
     DEFAULT_CSS = """
     BodyMap {
@@ -38,12 +41,14 @@ class BodyMap(Widget):
         height: 24;
     }
     BodyMap > .body-map--outline { color: $foreground 45%; }
+    BodyMap > .body-map--structure { color: #CC79A7 70%; }
     BodyMap > .body-map--unrated { color: $foreground 80%; }
     BodyMap > .body-map--skipped { color: $foreground 60%; }
     BodyMap > .body-map--current { color: $background; background: $accent; text-style: bold; }
     """
     COMPONENT_CLASSES = {
         "body-map--outline",
+        "body-map--structure",
         "body-map--unrated",
         "body-map--skipped",
         "body-map--current",
@@ -138,6 +143,7 @@ class BodyMap(Widget):
             base = self.rich_style
             self._styles = {
                 None: base + self.get_component_rich_style("body-map--outline"),
+                bodymap.STRUCTURE_KEY: base + self.get_component_rich_style("body-map--structure"),
                 "unrated": base + self.get_component_rich_style("body-map--unrated"),
                 "skipped": base + self.get_component_rich_style("body-map--skipped"),
                 "current": base + self.get_component_rich_style("body-map--current"),

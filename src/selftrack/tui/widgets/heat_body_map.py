@@ -10,6 +10,8 @@ from textual.widget import Widget
 
 from selftrack import bodymap
 
+STRUCTURE_STYLE = "dim #cc79a7"  # nerves, faintly under the marks (a hue the heat bands do not use)
+
 
 @dataclass(frozen=True, slots=True)
 class MapMark:
@@ -54,7 +56,11 @@ class HeatBodyMap(Widget):
         text = Text(no_wrap=True)
         for row_chars, row_keys in zip(grid.chars, grid.keys):
             for char, key in zip(row_chars, row_keys):
-                text.append(char, style=f"bold {key}" if key else "dim")
+                if key == bodymap.STRUCTURE_KEY:
+                    style = STRUCTURE_STYLE
+                else:
+                    style = f"bold {key}" if key else "dim"
+                text.append(char, style=style)
             text.append("\n")
         if self._off_map:
             text.append("Not on this view:\n", style="dim")
