@@ -36,8 +36,8 @@ def walk(location: str, protocol: str, sides: str, seed: int) -> None:
         while True:
             session = unfinished(tracker) or tracker.start_session(protocol, sides)
             walk = tracker.open_walk(session.id)  # as the program resumes: at the first gap
-            while not walk.done:
-                step = walk.current
+            # every step in order (spots the program would let rest included)
+            while (step := next((i for i in range(walk.total) if i not in walk.ratings), None)) is not None:
                 value = value_for(session.id, step)
                 if rng.random() < 0.05:
                     rating = tracker.record_rating(session.id, step, skipped=True)
@@ -45,7 +45,7 @@ def walk(location: str, protocol: str, sides: str, seed: int) -> None:
                 else:
                     rating = tracker.record_rating(session.id, step, value, note=f"n{step}")
                 say(f"R {session.id} {step} {value}")
-                walk.accept(rating)
+                walk.ratings[step] = rating
             tracker.finish(session.id, pain_after=rng.randint(0, 10))
             say(f"F {session.id}")
 

@@ -170,3 +170,49 @@ class RatingRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ScreeningRow(Base):
+    """One answered red-flag screen: when, why it was asked, the answers and what they mean."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('clear', 'clinician', 'emergency')", name="outcome"),
+        Index("ix_screenings_profile_answered", "profile_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    trigger: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[str] = mapped_column(Text)  # JSON: question id -> "no", "yes" or "cleared"
+    outcome: Mapped[str] = mapped_column(String(16))
+
+
+class ConditionsRow(Base):
+    """The conditions a person reported, as of a moment (the latest row is the one in force)."""
+
+    __tablename__ = "condition_profiles"
+    __table_args__ = (Index("ix_condition_profiles_profile_updated", "profile_id", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    conditions: Mapped[str] = mapped_column(Text)  # JSON list of condition ids
+    pregnancy_weeks: Mapped[int | None] = mapped_column(Integer)  # as of updated_at
+
+
+class SorenessRow(Base):
+    """How a person felt after a session: none, mild, sore more than 48 h, or bruised."""
+
+    __tablename__ = "soreness"
+    __table_args__ = (
+        CheckConstraint("answer IN ('none', 'mild', 'sore-48h', 'bruised')", name="answer"),
+        Index("ix_soreness_profile_answered", "profile_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(String(16))

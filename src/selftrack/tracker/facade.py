@@ -160,6 +160,7 @@ class Tracker:
         from selftrack.storage import queries, writes
 
         spec = protocol if isinstance(protocol, ProtocolSpec) else self.protocol(protocol)
+        spec = self._adapted(spec)
         if sides not in SIDES:
             raise TrackerError(f"sides must be one of {', '.join(SIDES)}, not {sides!r}")
         _check_scale("pain before", pain_before)
@@ -190,6 +191,26 @@ class Tracker:
         self._plans[session_id] = queries.plan_steps(plan)
         return session
 
+    def _adapted(self, spec: ProtocolSpec) -> ProtocolSpec:
+        """The routine as this person may walk it: refused while a red flag stands, adapted to
+        their conditions (spots left out, tools taken away, cautions added)."""
+        from selftrack.domain.conditions import adapt_protocol
+        from selftrack.tracker import care
+
+        blocked, profile = care.gate(self.store)
+        if blocked:
+            raise TrackerError(
+                "a red-flag answer stands in the way: sessions stay closed until a new screen "
+                "says it is safe (your history and exports are still there)"
+            )
+        if not profile.active():
+            return spec
+        adapted = adapt_protocol(spec, profile)
+        if not adapted.walkable:
+            reasons = "; ".join(adapted.routine_skipped) or "no spot of it suits your conditions"
+            raise TrackerError(f"{spec.name} is left out for you: {reasons}")
+        return adapted.spec
+
     def session(self, session_id: str) -> Session:
         """One session of this profile, with its plan."""
         from selftrack.storage import queries
@@ -213,6 +234,7 @@ class Tracker:
         time's rating and any nerve warning for each of its spots."""
         from selftrack.session.walk import Walk
         from selftrack.storage import queries
+        from selftrack.tracker import care
 
         with self.store.reading() as scope:
             row = queries.session_row(scope, session_id)
@@ -224,7 +246,8 @@ class Tracker:
             previous = queries.latest_ratings(scope, pairs, session.started_at)
             warnings = queries.nerve_flags(scope, pairs, session.started_at)
         self._plans[session_id] = queries.plan_steps(row[14])
-        return Walk.begin(session, ratings, previous, warnings)
+        dose = care.dose(self.store, pairs, session.started_at)
+        return Walk.begin(session, ratings, previous, warnings, dose.resting, dose.lighter)
 
     def record_rating(
         self,
@@ -410,6 +433,43 @@ class Tracker:
             self._require(scope, session_id)
             writes.delete_session(scope, session_id)
         self._plans.pop(session_id, None)
+
+    # -- safety over time (selftrack.tracker.care) -----------------------------------------
+
+    def care_state(self):
+        """What must happen before a session starts: the red-flag screen when due or standing in
+        the way, the soreness question after a hard session, and the conditions in force."""
+        from selftrack.tracker import care
+
+        return care.care_state(self.store)
+
+    def answer_screening(self, answers, trigger: str = "asked"):
+        """Store the red-flag screen's answers (question id -> no, yes or cleared), dated."""
+        from selftrack.tracker import care
+
+        try:
+            return care.answer_screening(self.store, answers, trigger)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def set_conditions(self, profile) -> None:
+        """Store the conditions (a ConditionProfile) that adapt the routines from now on."""
+        from selftrack.tracker import care
+
+        care.set_conditions(self.store, profile)
+
+    def answer_soreness(self, session_id: str, answer: str) -> None:
+        """Store how the person felt after a session (none, mild, sore-48h, bruised)."""
+        from selftrack.storage import queries
+        from selftrack.tracker import care
+
+        with self.store.reading() as scope:
+            if queries.session_status(scope, session_id) is None:
+                raise TrackerError(f"no session {session_id!r}")
+        try:
+            care.answer_soreness(self.store, session_id, answer)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
 
     # -- reviewing history (selftrack.tracker.review) -------------------------------------
 
