@@ -1,4 +1,4 @@
-"""Exports for a therapist (PDF, CSV, JSON, FHIR R4) and importing JSON back.
+"""Exports for a therapist (PDF, CSV, Excel, JSON, FHIR R4) and importing JSON back.
 
 One module per format, each writing to a stream it is given; this module picks the format,
 opens the one read transaction, and writes files owner-only. Nothing heavy is imported here.
@@ -6,6 +6,7 @@ opens the one read transaction, and writes files owner-only. Nothing heavy is im
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,15 +16,24 @@ from typing import IO
 
 from selftrack.errors import SelftrackError
 
-FORMATS: tuple[str, ...] = ("pdf", "csv", "json", "fhir")
+FORMATS: tuple[str, ...] = ("pdf", "xlsx", "csv", "json", "fhir", "fhir-ndjson")
 FORMAT_LABELS = {
     "pdf": "PDF report (to print)",
-    "csv": "CSV (spreadsheets)",
+    "xlsx": "Excel workbook (spreadsheets)",
+    "csv": "CSV (scripts, data tools)",
     "json": "JSON (complete, re-importable)",
-    "fhir": "FHIR R4 (clinic systems)",
+    "fhir": "FHIR R4 Bundle (clinic systems)",
+    "fhir-ndjson": "FHIR R4 NDJSON (years of data)",
 }
-SUFFIXES = {"pdf": ".pdf", "csv": ".csv", "json": ".json", "fhir": ".fhir.json"}
-BINARY_FORMATS = frozenset({"pdf"})
+SUFFIXES = {
+    "pdf": ".pdf",
+    "xlsx": ".xlsx",
+    "csv": ".csv",
+    "json": ".json",
+    "fhir": ".fhir.json",
+    "fhir-ndjson": ".fhir.ndjson",
+}
+BINARY_FORMATS = frozenset({"pdf", "xlsx"})
 Progress = Callable[[int, int], None]
 
 
@@ -39,6 +49,10 @@ class ExportRequest:
     start: datetime | None = None
     end: datetime | None = None
     name: str = ""
+    # format options (docs/export-formats.md)
+    bundle: str = "collection"  # fhir: "collection" or "transaction"
+    patient: str = ""  # fhir, fhir-ndjson: "Patient/ID" or "SYSTEM|VALUE"
+    excel: bool = False  # csv: start with a UTF-8 byte-order mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +63,7 @@ class ExportResult:
     sessions: int
     ratings: int
     path: Path | None = None
+    resources: int = 0  # FHIR resources written (fhir, fhir-ndjson)
 
 
 def default_filename(fmt: str, today: date) -> str:
@@ -64,18 +79,33 @@ def default_folder(home: Path | None = None) -> Path:
 
 
 def export(tracker, request: ExportRequest, out: IO, progress: Progress | None = None) -> ExportResult:
-    """Write the export to `out`: a text stream (newline="") for csv/json/fhir, binary for pdf."""
+    """Write the export to `out`: a binary stream for pdf and xlsx, else text (newline="")."""
     from selftrack.exports import source
 
     if request.format not in FORMATS:
         raise ExportError(f"unknown format {request.format!r} (choose {', '.join(FORMATS)})")
     if request.start and request.end and request.start > request.end:
         raise ExportError("the start of the range is after its end")
+    if request.excel and request.format != "csv":
+        raise ExportError("--excel is for --format csv only")
+    if request.bundle != "collection" and request.format != "fhir":
+        raise ExportError("--bundle is for --format fhir only")
+    if request.patient and request.format not in ("fhir", "fhir-ndjson"):
+        raise ExportError("--patient is for --format fhir or fhir-ndjson only")
     if request.format == "pdf":
         from selftrack.exports.pdf_report import write_pdf
 
         sessions, ratings = write_pdf(out, tracker, request, progress=progress)
         return ExportResult(request.format, sessions, ratings)
+    if request.format in ("fhir", "fhir-ndjson"):
+        from selftrack.exports import fhir_export
+
+        return fhir_export.export_fhir(tracker, request, out, progress)
+    spot_levels = None
+    if request.format == "xlsx":
+        from selftrack.exports.spot_levels import spot_levels as levels
+
+        spot_levels = levels(tracker, request.start, request.end)
     selection = source.Selection(request.start, request.end)
     local = source.LocalTime(tracker.clock.tz)
     now = tracker.clock.now()
@@ -86,6 +116,8 @@ def export(tracker, request: ExportRequest, out: IO, progress: Progress | None =
             from selftrack.exports.csv_export import write_csv
 
             total = source.count_ratings(db, profile, selection) if progress else 0
+            if request.excel:
+                out.write("\ufeff")
             ratings = write_csv(db, profile, selection, out, local, total=total, progress=progress)
             sessions = len(ids)
         else:
@@ -98,11 +130,12 @@ def export(tracker, request: ExportRequest, out: IO, progress: Progress | None =
                     out, records, definitions, exported_at=now, start=request.start, end=request.end
                 )
             else:
-                from selftrack.exports.fhir_export import write_fhir
+                from selftrack.exports.xlsx_export import XlsxContext, write_xlsx
 
-                sessions, ratings = write_fhir(
-                    out, records, local, exported_at=now, subject=request.name
+                context = XlsxContext(
+                    zone=local.zone, exported_at=now, start=request.start, end=request.end
                 )
+                sessions, ratings = write_xlsx(out, records, spot_levels, local, context)
     return ExportResult(request.format, sessions, ratings)
 
 
@@ -133,4 +166,4 @@ def export_to_file(
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    return ExportResult(result.format, result.sessions, result.ratings, path)
+    return dataclasses.replace(result, path=path)
