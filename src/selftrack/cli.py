@@ -503,7 +503,7 @@ def export(
         start=tracker.clock.parse_when(since) if since else None,
         end=tracker.clock.parse_when(until, end=True) if until else None,
         name=name,
-        bundle=bundle or "collection",
+        bundle="collection" if bundle is None else bundle,
         patient=patient,
         excel=excel,
     )
