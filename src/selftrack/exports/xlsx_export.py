@@ -111,7 +111,7 @@ def _text(sheet, row: int, col: int, value: str) -> None:
         value = value[: _TEXT_MAX - 1] + "…"
     if value.startswith("<r>") and value.endswith("</r>"):
         # constant_memory writes such a string as raw rich-text XML: give it as two plain runs
-        sheet.write_rich_string(row, col, value[:1], value[1:])
+        sheet.write_rich_string(row, col, value[:1], value[1:-1], value[-1:])
     else:
         sheet.write_string(row, col, value)
 

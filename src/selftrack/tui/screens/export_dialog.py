@@ -11,8 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from selftrack.exports import FORMAT_LABELS, FORMATS, ExportRequest, ExportResult, default_filename, default_folder
+from selftrack.exports import FORMAT_LABELS, ExportRequest, ExportResult, default_filename, default_folder
 
+# Every export format but NDJSON, which is for loading years of data into a FHIR server
+FORMATS = ("pdf", "xlsx", "csv", "json", "fhir")
 PERIODS = (("30d", "Last 30 days"), ("90d", "Last 90 days"), ("1y", "Last year"), ("", "Everything"))
 
 
