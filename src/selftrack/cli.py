@@ -453,7 +453,7 @@ EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json", "fhir", "fhir-ndjson")  # = self
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE (readable by you only). Without it text formats go to standard output; "
-    "a PDF needs it.",
+    "a PDF or an Excel workbook needs it.",
 )
 @click.option(
     "--name",
