@@ -6,6 +6,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selftrack.exports import ExportRequest
 from selftrack.exports.csv_export import COLUMNS, csv_cell, safe_cell, typed_text
@@ -140,3 +142,10 @@ def test_range_selects_sessions_by_start(history):
 
 def test_empty_database_gives_just_the_header(empty_tracker):
     assert export_csv(empty_tracker) == (",".join(COLUMNS) + "\r\n").encode()
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab ,\"\n"), max_size=12) | st.text(max_size=40))
+def test_the_guard_is_undone_exactly_for_any_text(text):
+    cell = safe_cell(text)
+    assert typed_text(cell) == text
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
