@@ -6,6 +6,7 @@ other (`urn:uuid:` inside a Bundle, `Observation/<id>` across NDJSON lines).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from selftrack.exports.source import LocalTime, RatingRecord, SessionRecord
 
 # Resource ids are derived from the session and step, so exporting twice gives the same ids.
 ID_NAMESPACE = uuid.UUID("5b0d7a6e-3c1f-4f43-9a57-2f6f1e0c8d21")
+_NAMESPACE_BYTES = ID_NAMESPACE.bytes
 DEFAULT_SUBJECT = "Person not named"
 BUNDLE_TYPES = ("collection", "transaction")
 
@@ -103,9 +105,16 @@ def method_text(tool: str) -> str:
 
 
 def resource_id(session_id: str, key: str | int | None = None) -> str:
-    """The stable id of the session's panel (key None) or of one of its Observations."""
+    """The stable id of the session's panel (key None) or of one of its Observations.
+
+    uuid5(ID_NAMESPACE, name), computed without building UUID objects (one per resource).
+    """
     name = session_id if key is None else f"{session_id}/{key}"
-    return str(uuid.uuid5(ID_NAMESPACE, name))
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def identifier_value(session_id: str, key: str | int | None = None) -> str:
@@ -136,6 +145,7 @@ class SessionResources:
         self.iso = local.iso
         self.subject = subject
         self.refer = refer
+        self._spots: dict[tuple[str, str], tuple[dict, dict, str]] = {}
         self._flag_codes = {
             name: {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, pair)]}
             for name, pair in (
@@ -228,33 +238,42 @@ class SessionResources:
         resource["text"] = narrative(f"Overall pain {when} the session: {value} of 10 ({effective}).")
         return resource
 
+    def _spot(self, definition, side: str) -> tuple[dict, dict, str]:
+        """(code, bodySite, words for where) of a spot definition on one side, made once."""
+        key = (definition.digest, side)
+        known = self._spots.get(key)
+        if known is None:
+            spot = definition.spec
+            where = f"{spot.name} ({_SIDE_WORDS[side]})"
+            code = {
+                "coding": [
+                    {"system": codes.SPOT_TENDERNESS_SYSTEM, "code": spot.id, "display": spot.name},
+                    codes.TENDERNESS,
+                ],
+                "text": f"Tenderness when pressed: {spot.name} (0-10)",
+            }
+            site: dict = {}
+            if side in codes.LATERALITY:
+                site["extension"] = [
+                    {
+                        "url": codes.LATERALITY_URL,
+                        "valueCodeableConcept": {
+                            "coding": [codes.coding(codes.SNOMED, codes.LATERALITY[side])]
+                        },
+                    }
+                ]
+            structure = codes.body_site_code(spot)
+            if structure:
+                site["coding"] = [codes.coding(codes.SNOMED, structure)]
+            site["text"] = where
+            known = self._spots[key] = (code, site, where)
+        return known
+
     def _rating(self, session: SessionRecord, status: str, r: RatingRecord) -> dict:
-        spot = session.spots[r.spot_id].spec
-        where = f"{spot.name} ({_SIDE_WORDS[r.side]})"
-        code = {
-            "coding": [
-                {"system": codes.SPOT_TENDERNESS_SYSTEM, "code": spot.id, "display": spot.name},
-                codes.TENDERNESS,
-            ],
-            "text": f"Tenderness when pressed: {spot.name} (0-10)",
-        }
+        code, site, where = self._spot(session.spots[r.spot_id], r.side)
         resource = self._base(session, r.step_index, status, code)
         resource["effectiveDateTime"] = effective = self.iso(r.rated_at)
         resource["valueInteger"] = r.tenderness
-        site: dict = {}
-        if r.side in codes.LATERALITY:
-            site["extension"] = [
-                {
-                    "url": codes.LATERALITY_URL,
-                    "valueCodeableConcept": {
-                        "coding": [codes.coding(codes.SNOMED, codes.LATERALITY[r.side])]
-                    },
-                }
-            ]
-        known = codes.body_site_code(spot)
-        if known:
-            site["coding"] = [codes.coding(codes.SNOMED, known)]
-        site["text"] = where
         resource["bodySite"] = site
         resource["method"] = {"text": method_text(session.tool)}
         flags = self._flag_codes
