@@ -22,7 +22,7 @@ FORMAT_LABELS = {
     "xlsx": "Excel workbook (spreadsheets)",
     "csv": "CSV (scripts, data tools)",
     "json": "JSON (complete, re-importable)",
-    "fhir": "FHIR R4 Bundle (clinic systems)",
+    "fhir": "FHIR R4 (clinic systems)",
     "fhir-ndjson": "FHIR R4 NDJSON (years of data)",
 }
 SUFFIXES = {
