@@ -455,7 +455,7 @@ def _colour() -> bool:
 
 # -- export and import ----------------------------------------------------------------------
 
-EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (kept light here)
+EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json", "fhir", "fhir-ndjson")  # = selftrack.exports.FORMATS
 
 
 @cli.command()
@@ -464,8 +464,9 @@ EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (ke
     "fmt",
     type=click.Choice(EXPORT_FORMATS),
     required=True,
-    help="pdf: a report for a clinician; csv: one row per rating; json: complete, re-importable; "
-    "fhir: an R4 Bundle for clinic systems.",
+    help="pdf: a report for a clinician; xlsx: a workbook for spreadsheets; csv: one row per "
+    "rating, for scripts; json: complete, re-importable; fhir: an R4 Bundle for clinic systems; "
+    "fhir-ndjson: one FHIR resource per line, for years of data.",
 )
 @range_options
 @click.option(
@@ -473,7 +474,7 @@ EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (ke
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE (readable by you only). Without it text formats go to standard output; "
-    "a PDF needs it.",
+    "a PDF or an Excel workbook needs it.",
 )
 @click.option(
     "--name",
@@ -481,23 +482,51 @@ EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (ke
     metavar="TEXT",
     help="Who the records are about: shown on the PDF and as the FHIR subject.",
 )
+# -- format options (docs/export-formats.md) --
+@click.option(
+    "--bundle",
+    metavar="TYPE",
+    help="fhir: 'collection' (the default) or 'transaction' (conditional creates: POST it to a "
+    "FHIR server; sending it twice creates nothing new).",
+)
+@click.option(
+    "--patient",
+    metavar="REF",
+    default="",
+    help="fhir, fhir-ndjson: the Patient the records are about, as Patient/ID or SYSTEM|VALUE "
+    "(an identifier).",
+)
+@click.option("--excel", is_flag=True, help="csv: start with a byte-order mark for spreadsheets.")
 @pass_context
 @_user_errors
 def export(
-    obj: Context, fmt: str, since: str | None, until: str | None, output: Path | None, name: str
+    obj: Context,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    output: Path | None,
+    name: str,
+    bundle: str | None,
+    patient: str,
+    excel: bool,
 ) -> None:
-    """Export sessions for a therapist as a PDF report, CSV, JSON or FHIR R4.
+    """Export sessions for a therapist: PDF, Excel, CSV, JSON or FHIR R4.
 
     Sessions that started between --from and --to are included (all of them by default).
     """
     from selftrack.exports import ExportRequest
 
+    if bundle is not None and fmt != "fhir":
+        raise UserError("--bundle is for --format fhir only")
     tracker = obj.tracker
     request = ExportRequest(
         fmt,
         start=tracker.clock.parse_when(since) if since else None,
         end=tracker.clock.parse_when(until, end=True) if until else None,
         name=name,
+        bundle="collection" if bundle is None else bundle,
+        patient=patient,
+        excel=excel,
     )
     progress = _progress_printer("export") if sys.stderr.isatty() else None
     if output is not None:
@@ -506,21 +535,34 @@ def export(
             f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}",
             err=True,
         )
-        return
-    if fmt == "pdf":
+    elif fmt == "pdf":
         raise UserError("a PDF needs a file: add -o FILE")
-    _export_to_stdout(tracker, request, progress)
+    elif fmt == "xlsx":
+        raise UserError("an Excel workbook needs a file: add -o FILE")
+    else:
+        result = _export_to_stdout(tracker, request, progress)
+    if fmt == "fhir":
+        from selftrack.exports.fhir_export import LARGE_BUNDLE
+
+        if result.resources > LARGE_BUNDLE:
+            click.echo(
+                f"selftrack: this Bundle holds {result.resources} resources (large: over "
+                f"{LARGE_BUNDLE}); for years of data use --format fhir-ndjson (one resource per "
+                "line, FHIR Bulk Data) or a shorter --from/--to",
+                err=True,
+            )
 
 
-def _export_to_stdout(tracker, request, progress) -> None:
+def _export_to_stdout(tracker, request, progress):
     import io
     import os
 
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     target = _TerminalSafe(stream) if sys.stdout.isatty() else stream
     try:
-        tracker.export(request, target, progress=progress)
+        result = tracker.export(request, target, progress=progress)
         stream.flush()
+        return result
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -581,7 +581,8 @@ class Tracker:
 
         def write(out):
             if request.format != "pdf":
-                return exports.export_records(self.store, request, out, progress)
+                spots = self.spot_trends(request.start, request.end) if request.format == "xlsx" else ()
+                return exports.export_records(self.store, request, out, progress, spots=spots)
             from selftrack.exports.pdf_report import write_pdf
             from selftrack.tracker import review
 
