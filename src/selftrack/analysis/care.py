@@ -1,5 +1,7 @@
 """The rules that keep self-treatment safe over time: when the red-flag screen is asked again,
-what its answers mean, which spots rest, and which get lighter pressure.
+what its answers mean, which spots rest, which get lighter pressure, and which sessions were
+hard enough (a spot at 8 or more, or more holding than the routine's guidance) to ask about
+soreness the next day.
 
 Pure: it is given what was stored (screenings, recent ratings, soreness answers) and the
 moment, and says what applies; selftrack.tracker asks the storage and acts on it.
@@ -30,7 +32,7 @@ TRIGGER_WORDS = {
     "four-weeks": "it has been four weeks since you last answered",
     "pain-worse": "your overall pain before sessions has clearly got worse",
     "nerve-repeats": "a nerve feeling was flagged in two sessions in a row",
-    "below-knee": "you noted a feeling that goes below the knee",
+    "below-knee": "you noted a feeling that goes below the knee (in a note or a morning check-in)",
     "asked": "you asked to answer it again",
 }
 # words in a note or "refers to" that put a feeling below the knee
@@ -175,6 +177,50 @@ def dose(
     return Dose(resting, lighter)
 
 
+def hold_guidance(minutes: int | None) -> int | None:
+    """The most holding, in seconds, a routine suggests in all: its minutes, as if every one
+    of them were spent holding a spot (a routine's minutes also cover finding the spots, so
+    a hold-timer total above them is more pressing than the routine means). None when the
+    routine gives no minutes."""
+    return minutes * 60 if minutes else None
+
+
+def over_hold_guidance(held_seconds: int | None, guidance: int | None) -> bool:
+    """Whether a session's hold-timer total went over its routine's guidance."""
+    return guidance is not None and held_seconds is not None and held_seconds > guidance
+
+
+def spot_hold_share(guidance: int | None, steps: int) -> int | None:
+    """A spot's share of the routine's hold guidance (seconds): holding one spot longer than
+    this in a session that went over the guidance counts as pressing it hard."""
+    if guidance is None or steps <= 0:
+        return None
+    return guidance // steps
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDose:
+    """What a session pressed: its highest tenderness, its hold-timer total and its routine's
+    hold guidance (seconds; None when not known)."""
+
+    session_id: str
+    started: datetime
+    highest: int | None
+    held: int | None = None
+    guidance: int | None = None
+
+    @property
+    def hard(self) -> bool:
+        """A spot rated 8 or more, or more holding than the routine's guidance."""
+        return (self.highest is not None and self.highest >= HARD) or over_hold_guidance(self.held, self.guidance)
+
+
+def latest_hard(doses: Sequence[SessionDose]) -> SessionDose | None:
+    """The newest hard session (see SessionDose.hard) among these, or None."""
+    hard = [dose for dose in doses if dose.hard]
+    return max(hard, key=lambda dose: dose.started) if hard else None
+
+
 def _pressed_since_yesterday(at: datetime, today: date, tz: tzinfo) -> bool:
     return (today - at.astimezone(tz).date()).days <= 1
 
@@ -184,8 +230,10 @@ def soreness_question_due(
 ) -> bool:
     """Whether to ask about soreness before this session.
 
-    Asked the first time a session starts on a later day than a session with a spot pressed
-    hard, and again at every start while the last answer says bruised or still sore.
+    Asked the first time a session starts on a later day than a hard session (a spot pressed
+    at 8 or more, or more holding than the routine's guidance), and again at every start
+    while the last answer says bruised or still sore. An answer given at the morning
+    check-in counts: it is the same answer.
     """
     if latest_answer is not None and latest_answer.answer in LASTING:
         return latest_answer.answered_at.astimezone(tz).date() < now.astimezone(tz).date()

@@ -88,23 +88,39 @@ def add_soreness(scope: Scope, session_id: str, now: datetime, answer: str) -> N
     )
 
 
-def latest_hard_session(scope: Scope, since: datetime) -> tuple[str, datetime] | None:
-    """(id, start) of the latest session since `since` with a spot rated 8 or more."""
+def session_doses(scope: Scope, since: datetime) -> list[tuple[str, datetime, int | None, int | None, int | None]]:
+    """(id, start, highest tenderness, hold-timer total, hold guidance) of each session since
+    `since`, newest first (selftrack.analysis.care decides which were hard)."""
     conn = scope.conn
-    row = conn.one(
-        "SELECT id, started_at FROM sessions WHERE profile_id = :profile AND started_at >= :since "
-        "AND tenderness_max >= :hard ORDER BY started_at DESC LIMIT 1",
-        {"profile": scope.profile, "since": conn.moment_param(since), "hard": HARD},
+    rows = conn.rows(
+        "SELECT s.id, s.started_at, s.tenderness_max, "
+        "(SELECT sum(r.hold_seconds) FROM ratings r WHERE r.session_id = s.id), s.hold_guidance "
+        "FROM sessions s WHERE s.profile_id = :profile AND s.started_at >= :since "
+        "ORDER BY s.started_at DESC",
+        {"profile": scope.profile, "since": conn.moment_param(since)},
     )
-    return None if row is None else (row[0], conn.moment(row[1]))
+    return [(sid, conn.moment(at), top, held, guidance) for sid, at, top, held, guidance in rows]
 
 
 def hard_spots(scope: Scope, session_id: str) -> frozenset[tuple[str, str]]:
-    """The (spot, side) pairs rated 8 or more in a session."""
-    rows = scope.conn.rows(
+    """The (spot, side) pairs pressed hard in a session: rated 8 or more, or, when the session
+    went over its routine's hold guidance, held longer than their share of it."""
+    from selftrack.analysis.care import over_hold_guidance, spot_hold_share
+
+    conn = scope.conn
+    params = {"id": session_id, "profile": scope.profile, "hard": HARD}
+    row = conn.one(
+        "SELECT s.hold_guidance, s.plan, (SELECT sum(r.hold_seconds) FROM ratings r WHERE r.session_id = s.id) "
+        "FROM sessions s WHERE s.id = :id AND s.profile_id = :profile",
+        params,
+    )
+    share = None
+    if row is not None and over_hold_guidance(row[2], row[0]):
+        share = spot_hold_share(row[0], len(json.loads(row[1])["steps"]))
+    rows = conn.rows(
         "SELECT spot_id, side FROM ratings WHERE session_id = :id AND profile_id = :profile "
-        "AND tenderness >= :hard",
-        {"id": session_id, "profile": scope.profile, "hard": HARD},
+        "AND (tenderness >= :hard OR hold_seconds > :share)",
+        {**params, "share": share},
     )
     return frozenset((spot, side) for spot, side in rows)
 

@@ -15,6 +15,7 @@ from selftrack.analysis.stats import Measure, Verdict, summarize
 from selftrack.domain.conditions import ConditionProfile
 from selftrack.storage import care as stored
 from selftrack.storage import history, queries
+from selftrack.storage import outcomes as outcome_store
 from selftrack.storage.store import Store
 
 SORENESS_LOOKBACK_DAYS = 14
@@ -54,9 +55,13 @@ def care_state(store: Store) -> CareState:
             pain = [float(before) for _at, before, _after in history.pain_series(scope, since) if before is not None]
             pain_worse = summarize(pain, Measure.PAIN).verdict is Verdict.WORSE
             nerve_repeats = care.nerve_in_a_row(stored.nerve_by_session(scope, since))
-            below_knee = care.mentions_below_knee(stored.texts_since(scope, since))
+            below_knee = care.mentions_below_knee(stored.texts_since(scope, since)) or (
+                outcome_store.below_knee_since(scope, since)
+            )
         conditions = stored.latest_conditions(scope)
-        hard = stored.latest_hard_session(scope, now - timedelta(days=SORENESS_LOOKBACK_DAYS))
+        doses = stored.session_doses(scope, now - timedelta(days=SORENESS_LOOKBACK_DAYS))
+        found_hard = care.latest_hard([care.SessionDose(*row) for row in doses])
+        hard = None if found_hard is None else (found_hard.session_id, found_hard.started)
         soreness = _soreness(scope, stored.latest_soreness(scope))
     due = care.screening_due(
         screening, now, pain_worse=pain_worse, nerve_repeats=nerve_repeats, below_knee=below_knee

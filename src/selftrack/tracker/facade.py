@@ -183,7 +183,7 @@ class Tracker:
                         protocol_name=spec.name, sides=sides, tool=tool, pain_before=pain_before,
                         pain_after=None, notes="", started_at=self.clock.now(), ended_at=None,
                         status=SessionStatus.IN_PROGRESS.value, plan=plan, origin="app",
-                        edited_at=None,
+                        edited_at=None, hold_guidance=_hold_guidance(spec.minutes),
                     )  # fmt: skip
                 ],
             )
@@ -261,11 +261,16 @@ class Tracker:
         referred_to: str = "",
         nerve: bool = False,
         note: str = "",
+        hold_seconds: int | None = None,
+        tool: str | None = None,
+        pressure: str | None = None,
     ) -> Rating:
         """Store one rating (or a skip) durably; returns only once it is committed to disk.
 
-        One statement stores it, on the condition that the session is this profile's and in
-        progress; the session's plan is read once per session, not per rating.
+        The dose, each optional: `hold_seconds` on the hold timer, the `tool` used on this spot
+        when it is not the session's (None: the session's), the `pressure` (light, medium or
+        firm). One statement stores it, on the condition that the session is this profile's
+        and in progress; the session's plan is read once per session, not per rating.
         """
         from selftrack.domain.model import Rating
         from selftrack.storage import writes
@@ -273,6 +278,7 @@ class Tracker:
         _check_rating(tenderness, skipped)
         _text("referred to", referred_to, REFERRED_TO_MAX)
         _text("note", note, NOTE_MAX)
+        _check_dose(hold_seconds, tool, pressure)
         plan = self._plan(session_id)
         if not 0 <= step_index < len(plan):
             raise TrackerError(f"step {step_index} is outside this session (0–{len(plan) - 1})")
@@ -286,6 +292,9 @@ class Tracker:
             nerve=nerve,
             note=note,
             rated_at=self.clock.now(),
+            hold_seconds=hold_seconds,
+            tool=tool,
+            pressure=pressure,
         )
         with self.store.writing() as scope:
             if not writes.record_rating(scope, session_id, (step_index, route, spot, side, definition), values):
@@ -645,6 +654,27 @@ def _check_rating(tenderness: int | None, skipped: bool) -> None:
         if tenderness is None:
             raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
         _check_scale("tenderness", tenderness)
+
+
+def _check_dose(hold_seconds: int | None, tool: str | None, pressure: str | None) -> None:
+    """Hold seconds from 0 to an hour, a known tool, light, medium or firm pressure (each may
+    be left out)."""
+    from selftrack.domain.outcomes import HOLD_SECONDS_MAX, PRESSURES
+
+    if hold_seconds is not None and (
+        isinstance(hold_seconds, bool) or not isinstance(hold_seconds, int) or not 0 <= hold_seconds <= HOLD_SECONDS_MAX
+    ):
+        raise TrackerError(f"hold seconds must be a whole number from 0 to {HOLD_SECONDS_MAX}, not {hold_seconds!r}")
+    if tool is not None and tool not in TOOLS:
+        raise TrackerError(f"tool must be one of {', '.join(TOOLS)}, not {tool!r}")
+    if pressure is not None and pressure not in PRESSURES:
+        raise TrackerError(f"pressure must be one of {', '.join(PRESSURES)}, not {pressure!r}")
+
+
+def _hold_guidance(minutes: int | None) -> int | None:
+    from selftrack.analysis.care import hold_guidance
+
+    return hold_guidance(minutes)
 
 
 def _check_scale(what: str, value: int | None) -> None:
