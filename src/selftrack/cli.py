@@ -437,7 +437,8 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
         return
     from selftrack.render.charts import trend_chart
 
-    out = [text.trend_table(trends), "", text.trend_notes()]
+    outcomes = any(t.subject.kind == "outcome" for t in trends)
+    out = [text.trend_table(trends), "", text.trend_notes(outcomes)]
     groups: dict[str, list] = {}
     for item in trends:
         groups.setdefault(f"{item.subject.kind}:{item.subject.key}", []).append(item)
@@ -451,6 +452,197 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
 
 def _colour() -> bool:
     return sys.stdout.isatty()
+
+
+# -- outcomes: the morning check-in, the weekly form, what your own data says ----------------
+
+SORENESS_CHOICES = "none, mild, sore-48h or bruised"
+
+
+def _scale(option: str, text: str | None, low: int = 0, high: int = 10) -> int:
+    """A whole number from the command line, or a one-line refusal."""
+    try:
+        value = int(text.strip()) if text is not None else None
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise UserError(f"{option} must be a whole number from {low} to {high}, not {text!r}")
+    return value
+
+
+@cli.command()
+@click.option("--back", metavar="0-10", help="Low back pain right now (0 no pain, 10 as bad as you can imagine).")
+@click.option("--leg", metavar="0-10", help="Pain in the leg right now, buttock to foot (0 none … 10).")
+@click.option("--night", metavar="0-10", help="How you slept last night (0 terrible, 10 excellent).")
+@click.option("--below-knee", is_flag=True, help="The leg pain or feeling goes below the knee.")
+@click.option("--soreness", metavar="ANSWER", help=f"The day after a session, how it left you: {SORENESS_CHOICES}.")
+@pass_context
+@_user_errors
+def checkin(obj: Context, back: str | None, leg: str | None, night: str | None, below_knee: bool, soreness: str | None) -> None:
+    """Answer the morning check-in (one a day; a second one the same day replaces it).
+
+    The soreness answer is about the last session before today and feeds the rules that
+    rest or lighten spots; a feeling below the knee asks the red-flag screen again before
+    the next session.
+    """
+    from selftrack.render.history import iso_local
+    from selftrack.render.outcomes import checkin_summary
+
+    missing = [name for name, value in (("--back", back), ("--leg", leg), ("--night", night)) if value is None]
+    if missing:
+        raise UserError(f"give {', '.join(missing)} (each 0-10)")
+    values = {name: _scale(f"--{name}", text) for name, text in (("back", back), ("leg", leg), ("night", night))}
+    if soreness is not None and soreness not in ("none", "mild", "sore-48h", "bruised"):
+        raise UserError(f"--soreness is one of {SORENESS_CHOICES}, not {soreness!r}")
+    tracker = obj.tracker
+    saved = tracker.record_checkin(**values, below_knee=below_knee, soreness=soreness)
+    tz = tracker.clock.tz
+    click.echo(f"morning check-in saved: {checkin_summary(saved.checkin)}", err=True)
+    if saved.replaced is not None:
+        click.echo(
+            f"it replaces today's earlier check-in ({iso_local(saved.replaced.answered_at, tz)}: "
+            f"{checkin_summary(saved.replaced)})",
+            err=True,
+        )
+    if below_knee and tracker.care_state().due == "below-knee":
+        click.echo(
+            "a feeling below the knee: the red-flag screen will be asked again before your next session",
+            err=True,
+        )
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def checkins(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """List the morning check-ins, oldest first."""
+    from selftrack.render.history import write_json_list
+    from selftrack.render.outcomes import checkin_lines, checkin_record
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    found = tracker.checkins(start, end) if _database_exists(obj) else []
+    tz = tracker.clock.tz
+    if as_json:
+        write_json_list((checkin_record(c, tz) for c in found), sys.stdout)
+        return
+    if not found:
+        click.echo("no check-ins in this period", err=True)
+        return
+    click.echo("\n".join(checkin_lines(found, tz)))
+
+
+@cli.command()
+@click.option("--peg", nargs=3, metavar="PAIN ENJOYMENT ACTIVITY", help="The PEG's three answers about the past week, 0-10 each.")
+@click.option(
+    "--activity",
+    "activities",
+    multiple=True,
+    metavar="NAME=SCORE",
+    help="A PSFS activity and how able you are to do it today (0 unable … 10 as before the "
+    "problem); NAME may be its number (1-3). The first time, the names become your activities.",
+)
+@click.option("--new-activities", is_flag=True, help="The --activity names replace the activities rated until now.")
+@click.option("--pgic", metavar="1-7", help="Your overall condition since you started: 1 very much improved … 4 no change … 7 very much worse.")
+@json_option
+@pass_context
+@_user_errors
+def weekly(obj: Context, peg, activities: tuple[str, ...], new_activities: bool, pgic: str | None, as_json: bool) -> None:
+    """Answer the weekly function form: the PEG, your activities (PSFS), change since starting.
+
+    Any part may be left out, not all. The same activities are rated every week until you
+    name new ones with --new-activities.
+    """
+    from selftrack.render.outcomes import pgic_words, weekly_record
+
+    tracker = obj.tracker
+    peg_values = None if not peg else tuple(_scale(f"--peg {what}", text) for what, text in zip(("pain", "enjoyment", "activity"), peg))
+    pgic_value = None if pgic is None else _scale("--pgic", pgic, 1, 7)
+    scores: dict[str, int] = {}
+    for item in activities:
+        name, sep, score = item.rpartition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--activity is NAME=SCORE, not {item!r}")
+        scores[name.strip()] = _scale(f"--activity {name.strip()}", score)
+    current = [] if new_activities else tracker.psfs_activities()
+    names = None
+    if scores and (new_activities or not current):
+        names = list(scores)
+        if any(n.isdigit() for n in names):
+            raise UserError("name the activities in words the first time (numbers refer to them later)")
+    elif scores:
+        numbered = {str(n): a.name for n, a in enumerate(current, 1)}
+        scores = {numbered.get(name, name): value for name, value in scores.items()}
+    form = tracker.record_weekly_form(peg=peg_values, psfs=scores or None, pgic=pgic_value, activities=names)
+    if as_json:
+        _print_json(weekly_record(form, tracker.clock.tz), indent=2)
+        return
+    parts = []
+    if form.peg is not None:
+        parts.append(f"PEG {form.peg.score:.1f}")
+    if form.psfs:
+        parts.append(f"PSFS {form.psfs_score:.1f} ({', '.join(f'{r.name} {r.score}' for r in form.psfs)})")
+    if form.pgic is not None:
+        parts.append(f"since starting: {pgic_words(form.pgic)}")
+    click.echo(f"weekly form saved: {'; '.join(parts)}", err=True)
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def forms(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """List the weekly function forms (PEG, PSFS, change since starting), oldest first."""
+    from selftrack.render.history import write_json_list
+    from selftrack.render.outcomes import weekly_lines, weekly_record
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    found = tracker.weekly_forms(start, end) if _database_exists(obj) else []
+    tz = tracker.clock.tz
+    if as_json:
+        write_json_list((weekly_record(f, tz) for f in found), sys.stdout)
+        return
+    if not found:
+        click.echo("no weekly forms in this period", err=True)
+        return
+    click.echo("\n".join(weekly_lines(found, tz)))
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def insights(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """What your own record says: back pain the next morning after days with a session
+    against days without, overall, by routine and by tool.
+
+    An observation about you, not proof: see the note printed with it.
+    """
+    from selftrack.render.outcomes import insights_lines, insights_record
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    if not _database_exists(obj):
+        from selftrack.analysis.insights import compare
+
+        found = compare([])
+    else:
+        found = tracker.insights(start, end)
+    if as_json:
+        _print_json(insights_record(found), indent=2)
+        return
+    click.echo("\n".join(insights_lines(found)))
+
+
+def _database_exists(obj: Context) -> bool:
+    """Whether there is a database to read (reading never creates one)."""
+    location = obj.tracker.db_location
+    return "://" in location or Path(location).expanduser().exists()
 
 
 # -- export and import ----------------------------------------------------------------------
@@ -643,6 +835,7 @@ def demo(obj: Context, days: int, seed: int, force: bool) -> None:
         f"over {days} days into {obj.tracker.database.display}",
         err=True,
     )
+    click.echo(f"and {result.checkins} morning check-ins and {result.forms} weekly forms", err=True)
 
 
 def _progress_printer(label: str):

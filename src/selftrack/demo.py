@@ -26,6 +26,8 @@ class DemoRefused(SelftrackError, ValueError):
 class DemoResult:
     sessions: int
     ratings: int
+    checkins: int = 0  # written by selftrack.demo_outcomes
+    forms: int = 0
 
 
 def write_demo(

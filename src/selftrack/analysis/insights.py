@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from selftrack.analysis.stats import median
@@ -97,6 +97,7 @@ class Insights:
     days: int  # days with a next-morning check-in
     first: date | None
     last: date | None
+    routine_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def build_days(
@@ -118,8 +119,9 @@ def build_days(
     return out
 
 
-def compare(days: Sequence[Day]) -> Insights:
-    """Every comparison: any session, each routine, each tool, against days without one."""
+def compare(days: Sequence[Day], routine_names: Mapping[str, str] | None = None) -> Insights:
+    """Every comparison: any session, each routine, each tool, against days without one
+    (`routine_names`: what to call each routine)."""
     without = [d.next_morning for d in days if not d.had_session]
     control = _Bootstrap(without, "without")
     overall = _compare("all", "", [d.next_morning for d in days if d.had_session], without, control)
@@ -133,8 +135,9 @@ def compare(days: Sequence[Day]) -> Insights:
         _compare("tool", t, [d.next_morning for d in days if t in d.tools], without, control) for t in tools
     )
     return Insights(
-        overall, by_routine, by_tool, len(days), days[0].day if days else None, days[-1].day if days else None
-    )
+        overall, by_routine, by_tool, len(days), days[0].day if days else None,
+        days[-1].day if days else None, dict(routine_names or {}),
+    )  # fmt: skip
 
 
 class _Bootstrap:

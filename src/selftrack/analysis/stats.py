@@ -374,3 +374,34 @@ READING_TRENDS: tuple[str, ...] = (
     "A session's **summary** shows it against the last session of the same routine as plain "
     "numbers, without calling anything better or worse: one session is too little to judge.",
 )
+
+# -- the outcome measures in words: docs/outcomes.md gives the sources; `trend` shows these
+# paragraphs when it shows an outcome, and the terminal program and the PDF can take them too
+
+_MORNING = RULES[Measure.MORNING_PAIN]
+_PEG = RULES[Measure.PEG]
+_PSFS = RULES[Measure.PSFS]
+
+READING_OUTCOMES: tuple[str, ...] = (
+    "**Back and leg pain in the morning** are rated at the morning check-in on the 0–10 scale "
+    f"pain research uses. Daily ratings are compared week against week: the baseline is the "
+    f"median of the first {_MORNING.window} check-ins of the period, the latest the median of "
+    f"the last {_MORNING.window}, and a verdict needs {_MORNING.minimum} check-ins. A change of "
+    f"at least {_MORNING.points:g} points and at least {_MORNING.fraction:.0%} of the baseline is "
+    "called a **meaningful** change, better or worse (Farrar 2001; Ostelo 2008 for low back "
+    "pain); anything smaller is **no meaningful change**.",
+    "The **PEG** is the mean of three answers about the past week: average pain, and how much "
+    "pain interfered with enjoyment of life and with general activity (Krebs 2009). Weekly "
+    f"forms are judged like sessions: the medians of the first and last {_PEG.window}, and "
+    f"{_PEG.minimum} forms for a verdict. A change of at least {_PEG.fraction:.0%} of the "
+    f"baseline and at least {_PEG.points:g} point is meaningful.",
+    "The **PSFS** is the mean of how able you are (0 unable … 10 as before the problem) to do "
+    "up to three activities you named (Stratford 1995); here **higher is better**. A change of "
+    f"at least {_PSFS.points:g} points in the mean is meaningful (the threshold published with "
+    f"the scale; for a single activity it is {PSFS_ACTIVITY_POINTS:g}), over {_PSFS.minimum} or "
+    "more forms. Its line uses only the forms that rated the same activities as the latest one, "
+    "so naming new activities cannot make a change appear.",
+    "The **change since starting** you give each week (1 very much improved … 7 very much "
+    "worse) speaks for itself: \"much improved\" or better is the level pain research takes as "
+    "a meaningful improvement (Farrar 2001).",
+)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from typing import TextIO
 
-from selftrack.analysis.stats import READING_TRENDS, rounded
+from selftrack.analysis.stats import READING_OUTCOMES, READING_TRENDS, rounded
 from selftrack.analysis.trends import Point, Subject, Trend, series_trend, subject_name
 from selftrack.clock import age_in_words
 from selftrack.domain.records import SessionSummary
@@ -123,6 +123,8 @@ def trend_record(trend: Trend, tz: tzinfo, dates: dict[datetime, str] | None = N
         fields["spots"] = summary.spots
         fields["agreeing"] = summary.agreeing
         fields["drawn_from"] = list(trend.drawn_from)
+    elif trend.drawn_from:
+        fields["drawn_from"] = list(trend.drawn_from)  # the PSFS: the activities it is the mean of
     return {"subject": trend.subject.id, "name": trend.name, "series": series, "summary": fields}
 
 
@@ -155,6 +157,6 @@ def trend_table(trends: Sequence[Trend]) -> str:
     return "\n".join(lines)
 
 
-def trend_notes() -> str:
-    """How to read the table: the core's own words."""
-    return "\n".join(plain(p) for p in READING_TRENDS)
+def trend_notes(outcomes: bool = False) -> str:
+    """How to read the table: the core's own words (and those for the outcome measures)."""
+    return "\n".join(plain(p) for p in READING_TRENDS + (READING_OUTCOMES if outcomes else ()))

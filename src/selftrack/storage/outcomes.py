@@ -170,14 +170,16 @@ def first_moment(scope: Scope) -> datetime | None:
 
 def session_doses(
     scope: Scope, start: datetime | None = None, end: datetime | None = None
-) -> list[tuple[datetime, str, frozenset[str]]]:
-    """(start, routine, tools used) of each session in the period that counts (not abandoned,
-    something rated), oldest first. The tools are the session's and any chosen per spot."""
+) -> list[tuple[datetime, str, str, frozenset[str]]]:
+    """(start, routine id, routine name, tools used) of each session in the period that
+    counts (not abandoned, something rated), oldest first. The tools are the session's and
+    any chosen per spot."""
     conn = scope.conn
     params: dict = {"profile": scope.profile, "abandoned": SessionStatus.ABANDONED.value}
     where = period(conn, start, end, params, "s.started_at")
     rows = conn.rows(
-        "SELECT s.id, s.started_at, s.protocol_id, s.tool FROM sessions s WHERE s.profile_id = :profile "
+        "SELECT s.id, s.started_at, s.protocol_id, s.protocol_name, s.tool FROM sessions s "
+        "WHERE s.profile_id = :profile "
         f"AND s.status != :abandoned AND s.rated > 0{where} ORDER BY s.started_at, s.id",
         params,
     )
@@ -189,8 +191,8 @@ def session_doses(
     ):
         per_spot.setdefault(sid, set()).add(tool)
     return [
-        (conn.moment(at), protocol, frozenset({tool} if tool else set()) | per_spot.get(sid, set()))
-        for sid, at, protocol, tool in rows
+        (conn.moment(at), protocol, name, frozenset({tool} if tool else set()) | per_spot.get(sid, set()))
+        for sid, at, protocol, name, tool in rows
     ]
 
 

@@ -579,6 +579,79 @@ class Tracker:
 
         return review.adherence(self.store, start, end)
 
+    # -- outcomes (selftrack.tracker.outcomes) -----------------------------------------------
+
+    def record_checkin(
+        self, *, back: int, leg: int, night: int, below_knee: bool = False, soreness: str | None = None
+    ):
+        """Store today's morning check-in: back and leg pain now (0–10), whether the leg feeling
+        goes below the knee, the night (0 terrible … 10 excellent) and, the day after a
+        session, soreness from it (none, mild, sore-48h, bruised), which the over-treatment
+        rules read. A second one the same day replaces the first. Returns a CheckInSaved."""
+        from selftrack.tracker import outcomes
+
+        try:
+            return outcomes.record_checkin(
+                self.store, back=back, leg=leg, night=night, below_knee=below_knee, soreness=soreness
+            )
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def checkins(self, start: datetime | None = None, end: datetime | None = None):
+        """The morning check-ins answered in [start, end], oldest first (CheckIn values)."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.checkins(self.store, start, end)
+
+    def outcome_prompts(self):
+        """What the home screen offers now (OutcomePrompts): the morning check-in until noon,
+        the soreness question the day after a session, the weekly form once a week."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.prompts(self.store)
+
+    def psfs_activities(self, *, include_ended: bool = False):
+        """The PSFS activities in force, in order (with `include_ended`, every one named)."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.psfs_activities(self.store, include_ended=include_ended)
+
+    def set_psfs_activities(self, names: Sequence[str]):
+        """Name the 1 to 3 activities the PSFS rates from now on; returns them."""
+        from selftrack.tracker import outcomes
+
+        try:
+            return outcomes.set_psfs_activities(self.store, names)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def record_weekly_form(
+        self, *, peg=None, psfs=None, pgic: int | None = None, activities: Sequence[str] | None = None
+    ):
+        """Store a weekly form: `peg` (pain, enjoyment, activity: 0–10 each), `psfs` (activity
+        id or name -> 0–10, every activity in force), `pgic` (1 very much improved … 7 very
+        much worse); any may be left out, not all. `activities` (1 to 3 names) sets the PSFS
+        activities first, in the same transaction. Returns the WeeklyForm."""
+        from selftrack.tracker import outcomes
+
+        try:
+            return outcomes.record_weekly_form(self.store, peg=peg, psfs=psfs, pgic=pgic, activities=activities)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def weekly_forms(self, start: datetime | None = None, end: datetime | None = None):
+        """The weekly forms answered in [start, end], oldest first (WeeklyForm values)."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.weekly_forms(self.store, start, end)
+
+    def insights(self, start: datetime | None = None, end: datetime | None = None):
+        """What the person's own data says (selftrack.analysis.insights.Insights): next-morning
+        back pain after days with a session against days without, overall, by routine, by tool."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.insights(self.store, start, end)
+
     # -- files and sample data ------------------------------------------------------------
 
     def export(self, request, target, *, progress=None):
@@ -614,13 +687,20 @@ class Tracker:
         return import_json(self.store, Path(path), progress=progress)
 
     def write_demo(self, *, days: int = 120, seed: int = 1, force: bool = False, progress=None):
-        """Write `days` days of sample sessions ending today (see selftrack.demo)."""
+        """Write `days` days of sample sessions ending today (see selftrack.demo), then the
+        morning check-ins and weekly forms that go with them (selftrack.demo_outcomes)."""
         from selftrack.demo import DEMO_ROUTINES, write_demo
 
         specs = [self.protocol(pid) for pid in DEMO_ROUTINES if pid in self.load().specs]
         if not specs:
             raise TrackerError("no built-in protocols found to build sample data from")
-        return write_demo(self.store, specs, days=days, seed=seed, force=force, progress=progress)
+        result = write_demo(self.store, specs, days=days, seed=seed, force=force, progress=progress)
+        from dataclasses import replace
+
+        from selftrack.demo_outcomes import write_outcomes
+
+        written = write_outcomes(self.store, days=days, seed=seed)
+        return replace(result, checkins=written.checkins, forms=written.forms)
 
     def profiles(self) -> list[ProfileSummary]:
         """Every profile in the database with its session count (a clinic keeps several)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from selftrack.analysis.adherence import Adherence, build_adherence
@@ -78,9 +79,12 @@ def trends(
     """One Trend per subject (see selftrack.analysis.trends for the words).
 
     With no subjects: every region and side that has ratings, then the overall pain before
-    and after. `known_spots` adds spots (with their sides) that have no ratings yet. Raises
-    SubjectError for a name that is neither a spot, a region nor `pain`.
+    and after, then the outcome series that have values (morning back and leg pain, PEG,
+    PSFS). `known_spots` adds spots (with their sides) that have no ratings yet. Raises
+    SubjectError for a name that is neither a spot, a region, `pain` nor an outcome.
     """
+    from selftrack.tracker import outcomes
+
     with store.reading() as scope:
         infos = queries.spot_infos(scope.conn)
         chosen = [s for s in subjects if isinstance(s, Subject)]
@@ -92,7 +96,8 @@ def trends(
         levels = history.spot_levels(scope, start, end) if regions else {}
         if not chosen:
             chosen = default_subjects(
-                {(infos[spot].region, side) for spot, side in levels if spot in infos}
+                {(infos[spot].region, side) for spot, side in levels if spot in infos},
+                outcomes.outcomes_present(scope, start, end),
             )
         members = {s: _members(s, levels, infos) for s in chosen if s.kind == "region"}
         cores = {s: core_spots({key: levels[key].sessions for key in keys}) for s, keys in members.items()}
@@ -100,6 +105,9 @@ def trends(
         wanted |= {s.key for s in chosen if s.kind == "spot"}
         series = history.spot_series(scope, wanted, start, end) if wanted else {}
         pain = history.pain_series(scope, start, end) if any(s.kind == "pain" for s in chosen) else []
+        outcome_series = {
+            s: outcomes.outcome_points(scope, s, start, end) for s in chosen if s.kind == "outcome"
+        }
     out = []
     for subject in chosen:
         if subject.kind == "region":
@@ -111,6 +119,10 @@ def trends(
             name = subject_name(subject, info.name if info else "")
             points = series.get((subject.key, subject.side), [])
             out.append(series_trend(subject, name, points, info.region if info else ""))
+        elif subject.kind == "outcome":
+            points, drawn = outcome_series[subject]
+            found = series_trend(subject, subject_name(subject), points, measure=subject.measure)
+            out.append(replace(found, drawn_from=drawn) if drawn else found)
         else:
             column = 1 if subject.side == "before" else 2
             points = [Point(row[0], float(row[column])) for row in pain if row[column] is not None]
