@@ -112,6 +112,21 @@ def mentions_below_knee(texts: Iterable[str]) -> bool:
     return any(_BELOW_KNEE.search(text) for text in texts if text)
 
 
+def below_knee_began(flags: Sequence[bool], *, first_is_before: bool) -> bool:
+    """Whether morning check-ins show a feeling below the knee that began since the last
+    screen: one after the screen says so and the check-in before it did not (or there was
+    none). `flags` are oldest first; `first_is_before`: the first one was answered before
+    the screen. A feeling already there at the last screen does not ask it again every
+    morning (the four-weekly screen still comes)."""
+    previous = None
+    for index, flag in enumerate(flags):
+        after = index > 0 or not first_is_before
+        if after and flag and not previous:
+            return True
+        previous = flag
+    return False
+
+
 def nerve_in_a_row(flags_by_session: Sequence[bool]) -> bool:
     """Whether the two most recent sessions (newest first) each flagged a nerve feeling."""
     return len(flags_by_session) >= 2 and flags_by_session[0] and flags_by_session[1]

@@ -118,15 +118,23 @@ def morning_series(
     return [(conn.moment(at), value) for at, value in conn.rows(sql, params)]
 
 
-def below_knee_since(scope: Scope, since: datetime) -> bool:
-    """Whether a check-in answered since `since` said the leg feeling goes below the knee."""
-    return bool(
-        scope.conn.scalar(
-            "SELECT count(*) FROM checkins WHERE profile_id = :profile AND below_knee "
-            "AND answered_at >= :since",
-            {"profile": scope.profile, "since": scope.conn.moment_param(since)},
-        )
+def below_knee_since(scope: Scope, since: datetime) -> tuple[list[bool], bool]:
+    """Whether each check-in said the leg feeling goes below the knee: the last one answered
+    at or before `since` (when there is one), then every one after it, oldest first; and
+    whether that first one is from at or before `since`."""
+    conn = scope.conn
+    params = {"profile": scope.profile, "since": conn.moment_param(since)}
+    before = conn.rows(
+        "SELECT below_knee FROM checkins WHERE profile_id = :profile AND answered_at <= :since "
+        "ORDER BY answered_at DESC LIMIT 1",
+        params,
     )
+    after = conn.rows(
+        "SELECT below_knee FROM checkins WHERE profile_id = :profile AND answered_at > :since "
+        "ORDER BY answered_at",
+        params,
+    )
+    return [bool(flag) for (flag,) in before + after], bool(before)
 
 
 def last_session_before(scope: Scope, before: datetime, since: datetime) -> tuple[str, datetime] | None:

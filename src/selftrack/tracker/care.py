@@ -55,9 +55,7 @@ def care_state(store: Store) -> CareState:
             pain = [float(before) for _at, before, _after in history.pain_series(scope, since) if before is not None]
             pain_worse = summarize(pain, Measure.PAIN).verdict is Verdict.WORSE
             nerve_repeats = care.nerve_in_a_row(stored.nerve_by_session(scope, since))
-            below_knee = care.mentions_below_knee(stored.texts_since(scope, since)) or (
-                outcome_store.below_knee_since(scope, since)
-            )
+            below_knee = care.mentions_below_knee(stored.texts_since(scope, since)) or _below_knee(scope, since)
         conditions = stored.latest_conditions(scope)
         doses = stored.session_doses(scope, now - timedelta(days=SORENESS_LOOKBACK_DAYS))
         found_hard = care.latest_hard([care.SessionDose(*row) for row in doses])
@@ -72,6 +70,13 @@ def care_state(store: Store) -> CareState:
         lasting = soreness is not None and soreness.answer in care.LASTING
         about = (soreness.session_id, soreness.session_started) if lasting else hard
     return CareState(screening, due, profile, updated, about)
+
+
+def _below_knee(scope, since: datetime) -> bool:
+    """A morning check-in since the screen says the leg feeling goes below the knee, and it
+    did not at the check-in before."""
+    flags, first_is_before = outcome_store.below_knee_since(scope, since)
+    return care.below_knee_began(flags, first_is_before=first_is_before)
 
 
 def _profile(found, now: datetime) -> tuple[ConditionProfile, datetime | None]:
