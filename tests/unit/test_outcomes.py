@@ -122,6 +122,7 @@ def test_a_feeling_below_the_knee_asks_the_red_flag_screen_again(tracker):
     _at(tracker, at(1))
     tracker.record_checkin(back=4, leg=3, night=6, below_knee=True)
     assert tracker.care_state().due == "below-knee"
+    _at(tracker, at(1) + timedelta(hours=1))
     tracker.answer_screening(ALL_NO, "below-knee")
     # still below the knee the next morning: known at the screen, not asked every morning
     _at(tracker, FIXED_NOW)

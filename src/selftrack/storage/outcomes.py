@@ -120,17 +120,17 @@ def morning_series(
 
 def below_knee_since(scope: Scope, since: datetime) -> tuple[list[bool], bool]:
     """Whether each check-in said the leg feeling goes below the knee: the last one answered
-    at or before `since` (when there is one), then every one after it, oldest first; and
-    whether that first one is from at or before `since`."""
+    before `since` (when there is one), then every one from `since` on, oldest first; and
+    whether that first one is from before `since`."""
     conn = scope.conn
     params = {"profile": scope.profile, "since": conn.moment_param(since)}
     before = conn.rows(
-        "SELECT below_knee FROM checkins WHERE profile_id = :profile AND answered_at <= :since "
+        "SELECT below_knee FROM checkins WHERE profile_id = :profile AND answered_at < :since "
         "ORDER BY answered_at DESC LIMIT 1",
         params,
     )
     after = conn.rows(
-        "SELECT below_knee FROM checkins WHERE profile_id = :profile AND answered_at > :since "
+        "SELECT below_knee FROM checkins WHERE profile_id = :profile AND answered_at >= :since "
         "ORDER BY answered_at",
         params,
     )
