@@ -168,6 +168,15 @@ def test_noon_is_local_time(tracker):
     assert tracker.outcome_prompts().checkin_due
 
 
+def test_yesterday_is_the_local_yesterday(tracker):
+    # 23:30 in London (summer time) is 22:30 UTC: a session then, and a check-in an hour later
+    # (00:30 the next local day, still the same day in UTC), is about "yesterday's" session
+    session = add_session(tracker, FIXED_NOW.replace(month=6, day=30, hour=22, minute=30), [3] * 6)
+    _at(tracker, FIXED_NOW.replace(month=6, day=30, hour=23, minute=30))
+    assert tracker.outcome_prompts().soreness_about == (session, FIXED_NOW.replace(month=6, day=30, hour=22, minute=30))
+    assert tracker.record_checkin(back=3, leg=0, night=5, soreness="mild").checkin.soreness_session == session
+
+
 def test_soreness_is_offered_only_the_day_after_a_session(tracker):
     add_session(tracker, at(2.6), [3] * 6)  # two days ago
     assert tracker.outcome_prompts().soreness_about is None
