@@ -58,6 +58,7 @@ def test_which_routines_carried_a_spot_never_changes_its_verdict(tmp_path_factor
             t.clock = Clock(fixed=FIXED_NOW, tz_name="UTC")
             subjects = [f"{spot}:{side}" for spot, side in SPOTS.values()]
             found.append({tr.subject.id: tr.summary for tr in t.trends(subjects)})
+            found.append({tr.subject.id: tr.summary for tr in t.spot_trends()})  # from the levels
     for step, (spot, side) in SPOTS.items():
         expected = summarize([float(v) for v in series[step]])
         for summaries in found:
