@@ -157,6 +157,19 @@ def trend_table(trends: Sequence[Trend]) -> str:
     return "\n".join(lines)
 
 
+def reading_trends_markdown(width: int = 95) -> str:
+    """The README's "Reading trends" section: the core's own paragraphs, as a list."""
+    import textwrap
+
+    from selftrack.analysis.focus import FOCUS_RULE
+
+    first, *rest = READING_TRENDS
+    out = textwrap.wrap(first, width) + [""]
+    for paragraph in (*rest, FOCUS_RULE):
+        out += textwrap.wrap(f"- {paragraph}", width, subsequent_indent="  ")
+    return "\n".join(out) + "\n"
+
+
 def trend_notes(outcomes: bool = False) -> str:
     """How to read the table: the core's own words (and those for the outcome measures)."""
     return "\n".join(plain(p) for p in READING_TRENDS + (READING_OUTCOMES if outcomes else ()))

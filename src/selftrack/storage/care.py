@@ -102,25 +102,25 @@ def session_doses(scope: Scope, since: datetime) -> list[tuple[str, datetime, in
     return [(sid, conn.moment(at), top, held, guidance) for sid, at, top, held, guidance in rows]
 
 
-def hard_spots(scope: Scope, session_id: str) -> frozenset[tuple[str, str]]:
-    """The (spot, side) pairs pressed hard in a session: rated 8 or more, or, when the session
-    went over its routine's hold guidance, held longer than their share of it."""
-    from selftrack.analysis.care import over_hold_guidance, spot_hold_share
-
-    conn = scope.conn
-    params = {"id": session_id, "profile": scope.profile, "hard": HARD}
-    row = conn.one(
-        "SELECT s.hold_guidance, s.plan, (SELECT sum(r.hold_seconds) FROM ratings r WHERE r.session_id = s.id) "
+def session_hold(scope: Scope, session_id: str) -> tuple[int | None, int | None, int]:
+    """(hold guidance, hold-timer total, steps planned) of one of this profile's sessions."""
+    row = scope.conn.one(
+        "SELECT s.hold_guidance, (SELECT sum(r.hold_seconds) FROM ratings r WHERE r.session_id = s.id), s.plan "
         "FROM sessions s WHERE s.id = :id AND s.profile_id = :profile",
-        params,
+        {"id": session_id, "profile": scope.profile},
     )
-    share = None
-    if row is not None and over_hold_guidance(row[2], row[0]):
-        share = spot_hold_share(row[0], len(json.loads(row[1])["steps"]))
-    rows = conn.rows(
+    if row is None:
+        return None, None, 0
+    return row[0], row[1], len(json.loads(row[2])["steps"])
+
+
+def hard_spots(scope: Scope, session_id: str, held_over: int | None = None) -> frozenset[tuple[str, str]]:
+    """The (spot, side) pairs of a session rated 8 or more, or held longer than `held_over`
+    seconds (when given)."""
+    rows = scope.conn.rows(
         "SELECT spot_id, side FROM ratings WHERE session_id = :id AND profile_id = :profile "
-        "AND (tenderness >= :hard OR hold_seconds > :share)",
-        {**params, "share": share},
+        "AND (tenderness >= :hard OR hold_seconds > :held_over)",
+        {"id": session_id, "profile": scope.profile, "hard": HARD, "held_over": held_over},
     )
     return frozenset((spot, side) for spot, side in rows)
 

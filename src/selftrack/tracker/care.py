@@ -102,7 +102,10 @@ def _soreness(scope, found) -> care.Soreness | None:
     if found is None:
         return None
     session_id, started, answered, answer = found
-    return care.Soreness(session_id, started, answered, answer, stored.hard_spots(scope, session_id))
+    guidance, held, steps = stored.session_hold(scope, session_id)
+    # over the routine's hold guidance: the spots held longer than their share were pressed hard too
+    share = care.spot_hold_share(guidance, steps) if care.over_hold_guidance(held, guidance) else None
+    return care.Soreness(session_id, started, answered, answer, stored.hard_spots(scope, session_id, share))
 
 
 def answer_screening(store: Store, answers: Mapping[str, str], trigger: str) -> care.Screening:

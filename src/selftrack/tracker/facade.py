@@ -133,6 +133,13 @@ class Tracker:
             raise TrackerError(f"no protocol {protocol_id!r} (known: {known})")
         return specs[protocol_id]
 
+    def check_protocol_files(self, paths: list[Path]) -> list:
+        """Problems in protocol files or folders (`file:line: message` each), checked against
+        the catalogues of the protocol folders."""
+        from selftrack.protocols import check_paths
+
+        return check_paths(paths, self.protocol_folders)
+
     def focus_protocol(self) -> ProtocolSpec | None:
         """The `focus` routine built from recent history (see selftrack.analysis.focus)."""
         from selftrack.tracker import review
@@ -688,7 +695,7 @@ class Tracker:
 
     def write_demo(self, *, days: int = 120, seed: int = 1, force: bool = False, progress=None):
         """Write `days` days of sample sessions ending today (see selftrack.demo), then the
-        morning check-ins and weekly forms that go with them (selftrack.demo_outcomes)."""
+        morning check-ins and weekly forms that go with them (selftrack.tracker.sample_outcomes)."""
         from selftrack.demo import DEMO_ROUTINES, write_demo
 
         specs = [self.protocol(pid) for pid in DEMO_ROUTINES if pid in self.load().specs]
@@ -697,10 +704,38 @@ class Tracker:
         result = write_demo(self.store, specs, days=days, seed=seed, force=force, progress=progress)
         from dataclasses import replace
 
-        from selftrack.demo_outcomes import write_outcomes
+        from selftrack.tracker.sample_outcomes import write_outcomes
 
         written = write_outcomes(self.store, days=days, seed=seed)
         return replace(result, checkins=written.checkins, forms=written.forms)
+
+    # -- the database itself -------------------------------------------------------------
+
+    def database_display(self) -> str:
+        """Where the database is, safe to print (no password); opens nothing."""
+        from selftrack.storage.engine import locate
+
+        return locate(self.store.location).display
+
+    def check_database(self, *, fix: bool = False):
+        """Check the database without changing it (a `selftrack.storage.maintenance.CheckReport`);
+        with `fix`, remove leftovers of interrupted writes beside it."""
+        from selftrack.storage.maintenance import check_database
+
+        return check_database(self.store.location, fix=fix)
+
+    def backup_database(self, target: str | Path) -> None:
+        """Copy the (SQLite) database to a new, owner-only file."""
+        from selftrack.storage.maintenance import backup_to
+
+        backup_to(self.store.location, Path(target))
+
+    def upgrade_database(self) -> str:
+        """Bring the schema up to date (a backup first); says what was done."""
+        from selftrack.storage.maintenance import upgrade_database
+
+        self.store.close()
+        return upgrade_database(self.store.location)
 
     def profiles(self) -> list[ProfileSummary]:
         """Every profile in the database with its session count (a clinic keeps several)."""

@@ -154,8 +154,14 @@ def spot_trends(store: Store, start: datetime | None = None, end: datetime | Non
     sparkline): its points are not read.
     """
     with store.reading() as scope:
-        levels = history.spot_levels(scope, start, end)
-        infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
+        return levels_trends(scope, start, end)
+
+
+def levels_trends(scope, start: datetime | None, end: datetime | None) -> list[Trend]:
+    """Every spot and side rated in the period as a trend from its levels, most tender now
+    first (inside a transaction the caller opened)."""
+    levels = history.spot_levels(scope, start, end)
+    infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
     out = []
     for (spot, side), found in levels.items():
         info = infos.get(spot)

@@ -1,4 +1,5 @@
-"""Sample outcomes to go with the sample sessions: morning check-ins and weekly forms.
+"""Sample outcomes to go with the sample sessions (selftrack.demo): morning check-ins and
+weekly forms.
 
 Written after the sample sessions (selftrack.demo), from the days those sessions fell on, so
 the schedule of sessions can change without touching this. The sample person's back pain
