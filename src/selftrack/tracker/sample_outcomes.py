@@ -33,7 +33,7 @@ class OutcomesWritten:
 
 def write_outcomes(store: Store, *, days: int, seed: int = 1) -> OutcomesWritten:
     """Write `days` days of sample check-ins and weekly forms ending today (days that already
-    have a check-in are left as they are)."""
+    have a check-in, or a weekly form, keep theirs)."""
     from selftrack.domain.outcomes import Peg
     from selftrack.storage import care as care_store
     from selftrack.storage import outcomes as stored
@@ -58,6 +58,7 @@ def write_outcomes(store: Store, *, days: int, seed: int = 1) -> OutcomesWritten
             if chunk == 0 and not stored.psfs_activities(scope, current_only=True):
                 stored.set_psfs_activities(scope, PSFS_ACTIVITIES, _local(first, 6, tz))
             activities = [a.id for a in stored.psfs_activities(scope, current_only=True)]
+            form_days = {f.answered_at.astimezone(tz).date() for f in stored.weekly_forms(scope)}
             for n in day_numbers[chunk : chunk + _BATCH_DAYS]:
                 day = first + timedelta(days=n)
                 yesterday = by_day.get(day - timedelta(days=1), [])
@@ -78,13 +79,13 @@ def write_outcomes(store: Store, *, days: int, seed: int = 1) -> OutcomesWritten
                     stored.save_checkin(scope, day, answered, values, soreness, origin="demo")
                     checkins += 1
                 evening = _local(day, 19, tz) + timedelta(minutes=rng.randint(0, 60))
-                if day.weekday() == 6 and evening <= now:
+                if day.weekday() == 6 and evening <= now and day not in form_days:
                     week = n / 7
                     pain = model.week_level(n)
-                    peg = Peg(*(max(0, min(10, round(pain + shift + rng.gauss(0, 0.8)))) for shift in (0.5, 0.2, 0.0)))
+                    peg = Peg(*(max(0, min(10, round(pain + shift + rng.gauss(0, 0.6)))) for shift in (0.3, -0.3, 0.0)))
                     able = 3.5 + 4.0 * (1 - math.exp(-week / 10))
                     scores = {aid: max(0, min(10, round(able + rng.gauss(0, 0.8)))) for aid in activities}
-                    pgic = _pgic(model.week_level(0) - pain, rng) if forms else None
+                    pgic = _pgic(model.week_level(0) - pain, rng) if forms or form_days else None
                     stored.add_weekly_form(scope, evening, peg, pgic, scores, origin="demo")
                     forms += 1
     return OutcomesWritten(checkins, forms)
@@ -92,7 +93,7 @@ def write_outcomes(store: Store, *, days: int, seed: int = 1) -> OutcomesWritten
 
 def _pgic(improvement: float, rng: random.Random) -> int:
     """A global impression of change that follows the improvement loosely."""
-    value = 4 - improvement + rng.gauss(0, 0.7)
+    value = 4 - improvement + rng.gauss(0, 0.5)
     return max(1, min(7, round(value)))
 
 
