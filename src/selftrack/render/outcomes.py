@@ -150,9 +150,9 @@ def insights_record(insights: Insights) -> dict:
     }
 
 
-def comparison_line(comparison: Comparison, insights: Insights, width: int = 24) -> str:
+def comparison_line(comparison: Comparison, insights: Insights, width: int = 28) -> str:
     label = comparison_label(comparison, insights)[:width]
-    counts = f"{comparison.with_days:>4} / {comparison.without_days:<4}"
+    counts = f"{comparison.with_days:>4} / {comparison.without_days:<7}"
     medians = f"{number(comparison.with_median):>4} vs {number(comparison.without_median):<4}"
     if comparison.low is None:
         interval = ""
@@ -166,9 +166,9 @@ def comparison_line(comparison: Comparison, insights: Insights, width: int = 24)
 
 def insights_lines(insights: Insights) -> list[str]:
     """The insights view as text: the reason said once, then one line per comparison."""
-    width = 24
+    width = 28
     header = (
-        f"{'days with':<{width}}  {'with / without':<11}  {'median':<12}  {'difference (95 %)':<22}  what it shows"
+        f"{'days with':<{width}}  {'with / without':<14}  {'median':<12}  {'difference (95 %)':<22}  what it shows"
     )
     lines = [
         "Back pain the next morning, after days with a session against days without:",
