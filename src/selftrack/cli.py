@@ -404,14 +404,17 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
 @pass_context
 @_user_errors
 def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str | None, as_json: bool) -> None:
-    """Show how spots, regions or the overall pain changed, and whether it is meaningful.
+    """Show how spots, regions, the overall pain or the outcomes changed, and what that amounts to.
 
     SPOT_OR_REGION is a spot id (`selftrack protocols show ID` lists them), a region
     (low-back, buttock, side-of-hip, thigh, calf, front) or `pain`; add :left, :right (or
-    :both for a region, :before/:after for pain) to pick one side. Without any: every
-    region and side, then the overall pain. Baseline is the median of the first 3 sessions
-    of the period and latest the median of the last 3; a change is meaningful at 2 points
-    or more AND 30 % of the baseline or more, otherwise it is within noise. The trend per
+    :both for a region, :before/:after for pain) to pick one side. The outcomes are
+    pain:morning and leg:morning (the morning check-in), peg and psfs (the weekly form).
+    Without any: every region and side, then the overall pain, then the outcomes that have
+    values. Baseline is the median of the first sessions of the period and latest the
+    median of the last ones (3 and 3; a week and a week for the morning check-in). For
+    tenderness a change of 2 points or more AND 30 % of the baseline or more is clear;
+    pain and the outcomes use their published thresholds (docs/outcomes.md). The trend per
     month is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
     """
     from selftrack.render import history as text
