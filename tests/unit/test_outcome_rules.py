@@ -16,7 +16,17 @@ from selftrack.analysis.stats import (
     summarize,
 )
 from selftrack.analysis.trends import Subject, SubjectError, outcome_subject, parse_subjects, subject_name
-from selftrack.domain.instruments import PEG_QUESTIONS, PGIC_CHOICES, peg_score, psfs_score
+from selftrack.domain.instruments import (
+    CHECKIN_NIGHT,
+    PEG_QUESTIONS,
+    PGIC_CHOICES,
+    PGIC_QUESTION,
+    PSFS_AGAIN,
+    PSFS_FIRST,
+    PSFS_SCALE,
+    peg_score,
+    psfs_score,
+)
 from selftrack.domain.outcomes import Peg, PsfsRating, WeeklyForm
 
 # -- scores ------------------------------------------------------------------------------------
@@ -46,6 +56,15 @@ def test_psfs_score_is_the_mean_of_the_activities():
     assert psfs_score([]) is None
     form = WeeklyForm(1, None, psfs=(PsfsRating(1, "walk", 3), PsfsRating(2, "sit", 6)))
     assert form.psfs_score == 4.5 and form.peg_score is None and form.psfs_activities == {1, 2}
+
+
+def test_psfs_and_pgic_wording():
+    # Stratford 1995: up to three important activities the person is unable to do or has
+    # difficulty with because of the problem; 0 unable … 10 able as before the problem
+    assert "up to three important activities" in PSFS_FIRST and "difficulty" in PSFS_FIRST
+    assert PSFS_SCALE == ("unable to perform the activity", "able to perform the activity at the same level as before the problem")
+    assert PSFS_AGAIN.format(since="2026-11-01").startswith("On 2026-11-01 you named")
+    assert "{since}" in PGIC_QUESTION and CHECKIN_NIGHT.low == "terrible" and CHECKIN_NIGHT.high == "excellent"
 
 
 def test_pgic_has_the_seven_usual_answers():

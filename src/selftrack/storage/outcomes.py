@@ -307,14 +307,6 @@ def last_weekly_form_at(scope: Scope) -> datetime | None:
     return None if found is None else scope.conn.moment(found)
 
 
-def count_outcomes(scope: Scope) -> tuple[int, int]:
-    """(check-ins, weekly forms) this profile holds."""
-    params = {"profile": scope.profile}
-    checkins = scope.conn.scalar("SELECT count(*) FROM checkins WHERE profile_id = :profile", params)
-    forms = scope.conn.scalar("SELECT count(*) FROM weekly_forms WHERE profile_id = :profile", params)
-    return checkins or 0, forms or 0
-
-
 def checkin_days(scope: Scope, days: Iterable[date]) -> set[date]:
     """Which of these local days already have a check-in."""
     params: dict = {"profile": scope.profile}

@@ -15,7 +15,7 @@ through the Store.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from selftrack.analysis import care
 from selftrack.analysis.insights import Insights, build_days, compare
@@ -308,8 +308,3 @@ def insights(store: Store, start: datetime | None = None, end: datetime | None =
 def _check_scale(what: str, value) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise OutcomeError(f"{what} must be a whole number from 0 to 10, not {value!r}")
-
-
-def local_day(moment: datetime, tz) -> date:
-    """The local calendar day of a moment."""
-    return moment.astimezone(tz).date()
