@@ -81,7 +81,7 @@ def spread(
 
     for i in range(len(keys)):
         settle(i)
-    reach = distance * distance
+    reach = (distance - 0.01) ** 2  # closer than this (a hundredth of a point) is crowded
     for _round in range(rounds):
         crowded = False
         order = sorted(range(len(keys)), key=lambda k: (xs[k], ys[k]))

@@ -16,7 +16,7 @@ from selftrack.domain.conditions import condition
 from selftrack.render.words import counted, number, signed, verdict_words
 
 from . import charts, maps, palette
-from .text import day, markup, styles
+from .text import day, many, markup, styles
 
 OUTCOME_WORDS = {
     "clear": "nothing in it stops self-massage",
@@ -86,7 +86,7 @@ def _header(data) -> list:
         Paragraph(
             "Tenderness at named spots, low back and buttocks, rated 0-10 by the person while "
             f"pressing each spot. Period: <b>{day(data.first_day)} to {day(data.last_day)}</b> "
-            f"({counted(days, 'day')}).{zone}",
+            f"({many(days, 'day')}).{zone}",
             st["body"],
         ),
     ]
@@ -121,20 +121,20 @@ def _regularity(data) -> list:
     statuses = {"finished": 0, "in_progress": 0, "abandoned": 0}
     for s in data.summaries:
         statuses[s.status.value] += 1
-    parts = [f"{statuses['finished']} finished"]
+    parts = [f"{statuses['finished']:,} finished"]
     if statuses["abandoned"]:
-        parts.append(f"{statuses['abandoned']} stopped early")
+        parts.append(f"{statuses['abandoned']:,} stopped early")
     if statuses["in_progress"]:
-        parts.append(f"{statuses['in_progress']} unfinished (never finished or stopped)")
+        parts.append(f"{statuses['in_progress']:,} unfinished (never finished or stopped)")
     text = (
-        f"<b>Sessions</b>: {len(data.summaries)} ({', '.join(parts)}); "
-        f"{counted(data.ratings, 'spot')} rated, {data.skipped} skipped."
+        f"<b>Sessions</b>: {len(data.summaries):,} ({', '.join(parts)}); "
+        f"{many(data.ratings, 'spot')} rated, {data.skipped:,} skipped."
     )
     reg = data.regularity
     if reg is not None:
         text += (
-            f" <b>Regularity</b>: {counted(reg.counted, 'session')} on {counted(reg.active_days, 'day')} "
-            f"out of {reg.days}"
+            f" <b>Regularity</b>: {many(reg.counted, 'session')} on {many(reg.active_days, 'day')} "
+            f"out of {reg.days:,}"
         )
         if reg.days >= 7:
             text += f", {reg.per_week:.1f} per week"

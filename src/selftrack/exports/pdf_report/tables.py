@@ -13,7 +13,7 @@ from selftrack.render.words import counted, number, signed, status_word, verdict
 
 from . import charts, palette
 from .summary import spot_ref
-from .text import BOLD, FONT, bold_marks, clock_time, day, is_plain, markup, styles
+from .text import BOLD, FONT, bold_marks, clock_time, day, is_plain, many, markup, styles
 
 NOTES_SHOWN = 30  # the latest notes; all of them are in the JSON export
 NOTE_CHARS = 500  # of each note shown
@@ -121,7 +121,10 @@ def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
     for t in data.spots:
         names.setdefault(t.subject.key, t.name.rsplit(", ", 1)[0])
         regions.setdefault(t.subject.key, t.region)
-    side_widths = (17.0, 23.0, 22.0, 26.0, 31.0)
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    most = max((t.summary.sessions for t in data.spots), default=0)
+    side_widths = (max(12.0, stringWidth(str(most), FONT, 7) + 4), 23.0, 22.0, 26.0, 31.0)
     judged = (width - 13 - 138 - 2 * sum(side_widths)) / 2
     widths = [13.0, 138.0, *side_widths, judged, *side_widths, judged]
     side_head = ["n", "Mean", "Start", "Latest", "Change", "Judged"]
@@ -302,7 +305,7 @@ def sessions(data, width: float) -> list:
         return story
     story.append(
         Paragraph(
-            f"{counted(len(data.summaries), 'session')} are too many for a row each: "
+            f"{many(len(data.summaries), 'session')} are too many for a row each: "
             f"{UNIT_ROWS[data.group_unit]}. Mean: the mean tenderness of the spots rated; pain: the "
             "mean of the sessions that gave one. Every session is in the JSON, CSV and Excel exports.",
             st["small"],
@@ -346,8 +349,8 @@ def notes(data, width: float) -> list:
     if len(data.notes) > len(shown):
         story.append(
             Paragraph(
-                f"The latest {len(shown)} of {counted(len(data.notes), 'note')}; the "
-                f"{counted(len(data.notes) - len(shown), 'earlier note')} and every note in full "
+                f"The latest {len(shown)} of {many(len(data.notes), 'note')}; the "
+                f"{many(len(data.notes) - len(shown), 'earlier note')} and every note in full "
                 "are in the JSON export.",
                 st["small"],
             )

@@ -152,6 +152,13 @@ def bold_marks(paragraph: str) -> str:
     return "".join(f"<b>{part}</b>" if index % 2 else part for index, part in enumerate(parts))
 
 
+def many(count: int, word: str) -> str:
+    """'1 day', '12,484 days': render.words.counted with thousands marked."""
+    from selftrack.render.words import counted
+
+    return counted(count, word).replace(str(count), f"{count:,}", 1)
+
+
 # -- dates and times ---------------------------------------------------------------------------
 
 
