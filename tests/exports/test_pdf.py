@@ -235,7 +235,7 @@ def test_tables_notes_and_times_with_their_zone(report):
     assert "Stiff after a long drive, then looser" in rest
     assert '=HYPERLINK("http://example.invalid", "click")' in rest
     assert "Größer, aber weicher" in rest
-    assert "Not medical advice" in rest and "nothing in this report is medical advice" in rest
+    assert "Not medical advice. selftrack is a diary" in rest and "nothing in this report is medical advice" in rest
 
 
 def test_session_table_header_repeats_on_every_page(history):
@@ -324,3 +324,44 @@ def test_notes_are_capped_with_a_count_of_the_rest(history):
 def test_skipped_spots_are_not_counted_as_ratings(history, tmp_path):
     result = history.export(ExportRequest("pdf"), tmp_path / "r.pdf")
     assert result.ratings == sum(1 for s in SESSIONS for value in s["t"] if value is not None)
+
+
+def _demo_report(tmp_path, days: int) -> tuple[bytes, list[str]]:
+    """A report of `days` days of sample history, written through the core (`selftrack demo`)."""
+    from selftrack.tracker import Tracker
+
+    with Tracker(str(tmp_path / f"demo-{days}.db"), clock=Clock(fixed=conftest.FIXED_NOW, tz_name=conftest.ZONE)) as tracker:
+        tracker.write_demo(days=days)
+        return render(tracker, name=NAME)
+
+
+def _check_a_whole_report(pages: list[str]) -> None:
+    first = pages[0]
+    for heading in ("Pain before sessions", "Sessions:", "Regularity:", "Red-flag screen", "Conditions that adapt",
+                    "Mean tenderness in the period", "Clearly less tender", "Flagged spots", "Referred pain"):  # fmt: skip
+        assert heading in first, heading
+    assert "down the back of the thigh" in first.split("Referred pain")[1]
+    assert "Spots: the key to the maps" in pages[1]
+    rest = " ".join(pages[1:])
+    for heading in ("Trends per region", "Sessions", "Notes", "What the numbers mean", "Not medical advice."):
+        assert heading in rest
+    # no page is left nearly empty (the last one holds more than the not-advice note)
+    assert all(len(page) > 600 for page in pages), [len(p) for p in pages]
+
+
+def test_half_a_year_of_daily_sessions_is_summed_up_by_week(tmp_path):
+    _data, pages = _demo_report(tmp_path, 200)
+    _check_a_whole_report(pages)
+    assert "are too many for a row each: one row per week (Monday to Sunday)" in " ".join(pages)
+    assert len(pages) <= 8
+
+
+@pytest.mark.slow
+def test_ten_years_fit_in_twelve_pages(tmp_path):
+    data, pages = _demo_report(tmp_path, 3650)
+    assert len(pages) <= 12, len(pages)
+    _check_a_whole_report(pages)
+    text = " ".join(pages)
+    assert "one row per month" in text
+    assert re.search(r"The latest 30 of [\d,]+ notes", text)
+    assert f"Self-massage log for {NAME}" in pdftotext(data)

@@ -386,8 +386,8 @@ def reading(data) -> list:
             st["body"],
         )
     )
-    story.append(Paragraph("What the numbers mean", st["h2"]))
-    for paragraph in READING_TRENDS:
-        story.append(Paragraph(bold_marks(paragraph), st["body"]))
-    story.append(KeepTogether([Paragraph("Not medical advice", st["h2"]), Paragraph(NOT_ADVICE, st["body"])]))
+    story.append(Paragraph(f"<b>Not medical advice.</b> {NOT_ADVICE}", st["body"]))
+    # in one piece (two thirds of a page): the report never ends on a page of a few lines
+    paragraphs = [Paragraph(bold_marks(paragraph), st["body"]) for paragraph in READING_TRENDS]
+    story.append(KeepTogether([Paragraph("What the numbers mean", st["h2"]), *paragraphs]))
     return story
