@@ -93,6 +93,8 @@ def test_page_one_summary_figures(report):
     assert f"Pain after sessions: {after[0]:.1f} at the start, {after[1]:.1f} lately ({after[1] - after[0]:+.1f}, better (meaningful))" in first
     drops = [s["before"] - s["after"] for s in SESSIONS if s["after"] is not None]
     assert f"pain fell by {sum(drops) / len(drops):.1f} points on average" in first
+    # the period starts on a Tuesday and ends on a Friday: its first and last weeks are partial
+    assert "Sessions per week" in first and "partial week" in first
 
 
 def test_unfinished_is_not_finished_and_one_is_one(history):

@@ -225,3 +225,44 @@ def test_referred_pain_is_summed_by_place_with_its_spots():
         ("groin", 1, (("a", "left", 1),)),
         ("", 1, (("a", "left", 1),)),  # referred once without a place
     ]
+
+
+def test_trend_charts_shade_the_start_and_latest_windows():
+    from reportlab.graphics.shapes import Rect, String
+    from zoneinfo import ZoneInfo
+
+    from selftrack.analysis.trends import Point, Subject, series_trend
+    from selftrack.exports.pdf_report import palette
+
+    first = date(2026, 9, 1)
+    moments = [datetime(2026, 9, 1 + 3 * i, 8, tzinfo=UTC) for i in range(10)]
+    trend = series_trend(Subject("spot", "x", "left"), "X", [Point(m, float(i % 4)) for i, m in enumerate(moments)])
+    drawing = charts.line_chart([charts.Series("left", trend, "#000000")], first, date(2026, 9, 30), ZoneInfo("UTC"), 300, 100, "X")
+    shaded = sorted((r for r in drawing.contents if isinstance(r, Rect) and r.fillColor.hexval() == "0x" + palette.WINDOW[1:]), key=lambda r: r.x)
+    assert len(shaded) == 2
+    left, right, span = 18.0, 300 - 8.0, 30.0
+
+    def x_of(day: float) -> float:
+        return left + (right - left) * day / span
+
+    # the first 3 sessions (days 0, 3, 6) and the last 3 (days 21, 24, 27), a little margin each side
+    assert shaded[0].x == pytest.approx(x_of(8 / 24) - 1.5) and shaded[0].x + shaded[0].width == pytest.approx(x_of(6 + 8 / 24) + 1.5)
+    assert shaded[1].x == pytest.approx(x_of(21 + 8 / 24) - 1.5) and shaded[1].x + shaded[1].width == pytest.approx(x_of(27 + 8 / 24) + 1.5)
+    words = [s.text for s in drawing.contents if isinstance(s, String)]
+    assert "start" in words and "latest" in words
+    assert {"7 Sep", "14 Sep", "21 Sep", "28 Sep"} <= set(words)  # dates at readable steps
+
+
+def test_the_regularity_chart_has_an_axis_and_marks_partial_weeks():
+    from reportlab.graphics.shapes import Rect, String
+
+    from selftrack.exports.pdf_report.data import Bar, Regularity
+
+    bars = (Bar(date(2026, 8, 31), 2, 5, 7), Bar(date(2026, 9, 7), 6, 7, 7), Bar(date(2026, 9, 14), 1, 2, 7))
+    drawing = charts.regularity_chart(Regularity("week", bars, 9, 9, 14, 2), date(2026, 9, 2), date(2026, 9, 15), 200, 90)
+    words = [s.text for s in drawing.contents if isinstance(s, String)]
+    assert "Sessions per week" in words and "partial week" in words
+    assert {"0", "3", "6"} <= set(words)  # the y-axis
+    drawn = [r for r in drawing.contents if isinstance(r, Rect) and r.height > 0 and r.y == 13.0]
+    dashed = [r for r in drawn if r.strokeDashArray]
+    assert len(drawn) == 3 and len(dashed) == 2  # the first and last weeks drawn open, as partial

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from selftrack.analysis.stats import baseline_window
 
 from . import palette
-from .text import BOLD, FONT
+from .text import BOLD, FONT, covered
 
 TICK_SIZE = 6.5
 LABEL_ROOM = 30.0  # points a date label needs on the x-axis
@@ -97,6 +97,7 @@ def line_chart(series: Sequence[Series], first: date, last: date, zone: tzinfo, 
     from reportlab.lib.colors import HexColor
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    covered()  # the fonts, registered
     out = Drawing(width, height)
     left, right, bottom, top = 18.0, width - 8.0, 13.0, height - 22.0
     start = datetime(first.year, first.month, first.day)
@@ -161,6 +162,7 @@ def regularity_chart(regularity, first: date, last: date, width: float, height: 
     from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib.colors import HexColor
 
+    covered()  # the fonts, registered
     out = Drawing(width, height)
     left, right, bottom, top = 18.0, width - 4.0, 13.0, height - 22.0
     muted = HexColor(palette.MUTED)

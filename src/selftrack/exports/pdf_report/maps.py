@@ -17,7 +17,7 @@ from selftrack import bodymap
 from selftrack.domain.terms import REGIONS
 
 from . import palette
-from .text import BOLD, FONT
+from .text import BOLD, FONT, covered
 
 VIEW_ORDER = ("back", "front", "calf")
 LABEL_SIZE = 7.0  # points: legible printed
@@ -50,6 +50,7 @@ def dot_radius(largest: int) -> float:
     """The radius that fits the widest number in LABEL_SIZE bold, with a little room."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    covered()  # the fonts, registered
     return max(4.6, stringWidth(str(max(largest, 1)), BOLD, LABEL_SIZE) / 2 + 0.7)
 
 
@@ -174,6 +175,7 @@ def drawing(frame_: MapFrame, marks: Iterable[Mark], title: str):
     from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
     from reportlab.lib.colors import HexColor
 
+    covered()  # the fonts, registered
     width, height = frame_.width, frame_.height
     out = Drawing(width, height)
     for piece in bodymap.outline():
@@ -211,6 +213,7 @@ def legend(width: float):
     from reportlab.lib.colors import HexColor
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    covered()  # the fonts, registered
     out = Drawing(width, 24)
     x, y = 0.0, 14.0
 
