@@ -367,3 +367,20 @@ def test_ten_years_fit_in_twelve_pages(tmp_path):
     assert "one row per month" in text
     assert re.search(r"The latest 30 of [\d,]+ notes", text)
     assert f"Self-massage log for {NAME}" in pdftotext(data)
+
+
+def test_page_one_keeps_to_its_page_with_long_names_and_many_places(history):
+    conftest.set_clock(history, conftest.FIXED_NOW - timedelta(hours=3))
+    s = history.start_session("export-test", "both", tool="ball", pain_before=3)
+    for step in range(9):
+        place = f"place {step}: " + "down the leg and round the side " * 6
+        history.record_rating(s.id, step, 8, nerve=True, recognised=True, referred_to=place[:200])
+    history.finish(s.id, pain_after=2)
+    conftest.set_clock(history, conftest.FIXED_NOW)
+    long_name = "Zoë Łukasiewicz-Ηλέκτρα Жанна 李雷 " * 6
+    _data, pages = render(history, name=long_name[:200])
+    first = pages[0]
+    for heading in ("Red-flag screen", "Mean tenderness in the period", "Clearly less tender", "Flagged spots", "Referred pain"):
+        assert heading in first, heading
+    assert "more places" in first.split("Referred pain")[1]  # the list was shortened to fit
+    assert pages[1].startswith("Spots: the key to the maps")
