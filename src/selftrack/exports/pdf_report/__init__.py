@@ -104,9 +104,11 @@ def render(data: ReportData, out: BinaryIO) -> None:
         invariant=True,  # the same data and clock give the same bytes; the date is set above
     )
     numbers = maps.number_spots(data.heat.cells if data.heat else ())
-    story = summary.page_one(data, numbers, doc.width, doc.height)
+    # what the page's frame holds: SimpleDocTemplate's frame keeps 6 points of padding all round
+    width, height = doc.width - 12, doc.height - 12
+    story = summary.page_one(data, numbers, width, height)
     if data.summaries:
-        story += tables.rest(data, numbers, doc.width)
+        story += tables.rest(data, numbers, width)
     doc.build(story, canvasmaker=_numbered_canvas(data))
 
 

@@ -49,11 +49,13 @@ def page_one(data, numbers: Mapping[str, int], width: float, height: float) -> l
 
 
 def _story_height(story: list, width: float) -> float:
+    """The height the flowables take in a frame `width` wide, as reportlab's Frame stacks them
+    (no space before the first), with a point to spare."""
     total = 0.0
-    for flowable in story:
+    for index, flowable in enumerate(story):
         _w, h = flowable.wrap(width, 10_000)
-        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-    return total + 8  # the frame's own padding
+        total += h + (flowable.getSpaceBefore() if index else 0) + flowable.getSpaceAfter()
+    return total + 1
 
 
 def _page_one(data, numbers: Mapping[str, int], width: float, items: int, chart_height: float) -> list:
@@ -192,11 +194,11 @@ def _care(data, width: float) -> list:
     else:
         listed = "; ".join(
             f"<b>{markup(name, lines=False)}</b>"
-            + (f" ({care.pregnancy_weeks} weeks now)" if name == condition("pregnancy").name and care.pregnancy_weeks else "")
-            + f": {markup(why, lines=False)}"
+            + (f" ({counted(care.pregnancy_weeks, 'week')} now)" if name == condition("pregnancy").name and care.pregnancy_weeks else "")
+            + f": {markup(why.rstrip('.'), lines=False)}"
             for name, why in care.conditions
         )
-        conditions = f"<b>Conditions that adapt the routine</b> (given {day(care.conditions_given)}): {listed}"
+        conditions = f"<b>Conditions that adapt the routine</b> (given {day(care.conditions_given)}): {listed}."
     box = Table(
         [[Paragraph(screen, st["box"])], [Paragraph(conditions, st["box"])]],
         colWidths=[width],

@@ -73,7 +73,7 @@ def table(rows, widths, *, header_rows: int = 1, extra=()):
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), FONT, 7),
-                ("FONT", (0, 0), (-1, header_rows - 1), BOLD, 6.5),
+                ("FONT", (0, 0), (-1, header_rows - 1), BOLD, 6),
                 ("LEADING", (0, 0), (-1, -1), 8.4),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), HexColor("#e8e8e8")),
                 ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, HexColor("#666666")),
@@ -124,9 +124,10 @@ def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     most = max((t.summary.sessions for t in data.spots), default=0)
-    side_widths = (max(12.0, stringWidth(str(most), FONT, 7) + 4), 23.0, 22.0, 26.0, 31.0)
-    judged = (width - 13 - 138 - 2 * sum(side_widths)) / 2
-    widths = [13.0, 138.0, *side_widths, judged, *side_widths, judged]
+    side_widths = (stringWidth(str(most), FONT, 7) + 4.5, 21.5, 20.5, 24.5, 28.5)
+    judged = 62.0  # "no clear change" on one line
+    name_width = width - 13 - 2 * (sum(side_widths) + judged)
+    widths = [13.0, name_width, *side_widths, judged, *side_widths, judged]
     side_head = ["n", "Mean", "Start", "Latest", "Change", "Judged"]
     rows = [
         ["", "", "Left side (or on the midline)", "", "", "", "", "", "Right side", "", "", "", "", ""],
@@ -153,7 +154,7 @@ def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
                 ("FONT", (0, len(rows) - 1), (-1, len(rows) - 1), BOLD, 7),
                 ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), "#dde6ee"),
             ]
-        row = [str(numbers.get(spot, "")), cell(names[spot], widths[1])]
+        row = [str(numbers.get(spot, "")), cell(names[spot], name_width)]
         sides = ("mid", "right") if (spot, "mid") in trends or (spot, "mid") in heat else ("left", "right")
         for side in sides:
             trend, found = trends.get((spot, side)), heat.get((spot, side))

@@ -191,6 +191,6 @@ def styles() -> dict:
         "small": ParagraphStyle("small", parent=base, fontSize=7.4, leading=9.2, spaceAfter=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.4, spaceAfter=0),
         "box": ParagraphStyle("box", parent=base, fontSize=8, leading=10, spaceAfter=1),
-        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=6.5, leading=7.6, spaceAfter=0),
+        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=6, leading=7.2, spaceAfter=0),
         "list": ParagraphStyle("list", parent=base, fontSize=8, leading=10, spaceAfter=2),
     }
