@@ -329,11 +329,16 @@ def test_skipped_spots_are_not_counted_as_ratings(history, tmp_path):
 
 
 def _demo_report(tmp_path, days: int) -> tuple[bytes, list[str]]:
-    """A report of `days` days of sample history, written through the core (`selftrack demo`)."""
+    """A report of `days` days of sample history, written through the core (`selftrack demo`),
+    with a red-flag screen (one yes, cleared) and two conditions, so page 1 is full."""
     from selftrack.tracker import Tracker
 
     with Tracker(str(tmp_path / f"demo-{days}.db"), clock=Clock(fixed=conftest.FIXED_NOW, tz_name=conftest.ZONE)) as tracker:
         tracker.write_demo(days=days)
+        answers = {q.id: "no" for q in RED_FLAG_SCREEN}
+        answers["cancer"] = "cleared"
+        tracker.answer_screening(answers, "four-weeks")
+        tracker.set_conditions(ConditionProfile.of("osteoporosis", "reduced-sensation"))
         return render(tracker, name=NAME)
 
 
@@ -370,6 +375,9 @@ def test_ten_years_fit_in_twelve_pages(tmp_path):
 
 
 def test_page_one_keeps_to_its_page_with_long_names_and_many_places(history):
+    conftest.set_clock(history, conftest.FIXED_NOW - timedelta(days=1))
+    history.answer_screening({q.id: "cleared" if q.urgency == "clinician" else "no" for q in RED_FLAG_SCREEN})
+    history.set_conditions(ConditionProfile.of("blood-thinners", "osteoporosis", "reduced-sensation", "implanted-device"))
     conftest.set_clock(history, conftest.FIXED_NOW - timedelta(hours=3))
     s = history.start_session("export-test", "both", tool="ball", pain_before=3)
     for step in range(9):
