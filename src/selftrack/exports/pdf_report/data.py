@@ -125,3 +125,17 @@ class ReportData:
     @property
     def skipped(self) -> int:
         return sum(s.skipped for s in self.summaries)
+
+    @property
+    def statuses(self) -> dict[str, int]:
+        """Sessions by status: finished, in_progress (unfinished), abandoned (stopped early)."""
+        counts = {"finished": 0, "in_progress": 0, "abandoned": 0}
+        for s in self.summaries:
+            counts[s.status.value] += 1
+        return counts
+
+    @property
+    def pain_drop(self) -> float | None:
+        """How much overall pain fell within a session, on average over those that gave both."""
+        drops = [s.pain_before - s.pain_after for s in self.summaries if s.pain_before is not None and s.pain_after is not None]
+        return sum(drops) / len(drops) if drops else None

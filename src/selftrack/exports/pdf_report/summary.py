@@ -50,12 +50,12 @@ def page_one(data, numbers: Mapping[str, int], width: float, height: float) -> l
 
 def _story_height(story: list, width: float) -> float:
     """The height the flowables take in a frame `width` wide, as reportlab's Frame stacks them
-    (no space before the first), with a point to spare."""
+    (no space before the first)."""
     total = 0.0
     for index, flowable in enumerate(story):
         _w, h = flowable.wrap(width, 10_000)
         total += h + (flowable.getSpaceBefore() if index else 0) + flowable.getSpaceAfter()
-    return total + 1
+    return total + 4  # a few points to spare
 
 
 def _page_one(data, numbers: Mapping[str, int], width: float, items: int, chart_height: float) -> list:
@@ -110,9 +110,8 @@ def outcomes(data) -> list:
             f"<b>Pain {side} sessions</b>: {number(s.baseline)} at the start, {number(s.latest)} lately "
             f"({signed(s.change)}, {verdict_words(s)})"
         )
-    drops = [s.pain_before - s.pain_after for s in data.summaries if s.pain_before is not None and s.pain_after is not None]
-    if drops:
-        parts.append(f"<b>Within a session</b> pain fell by {sum(drops) / len(drops):.1f} points on average")
+    if data.pain_drop is not None:
+        parts.append(f"<b>Within a session</b> pain fell by {data.pain_drop:.1f} points on average")
     text = ". ".join(parts) + "." if parts else "No overall pain scores were given in this period."
     return [Paragraph(text, styles()["body"])]
 
@@ -120,9 +119,7 @@ def outcomes(data) -> list:
 def _regularity(data) -> list:
     from reportlab.platypus import Paragraph
 
-    statuses = {"finished": 0, "in_progress": 0, "abandoned": 0}
-    for s in data.summaries:
-        statuses[s.status.value] += 1
+    statuses = data.statuses
     parts = [f"{statuses['finished']:,} finished"]
     if statuses["abandoned"]:
         parts.append(f"{statuses['abandoned']:,} stopped early")
