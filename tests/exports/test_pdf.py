@@ -391,4 +391,5 @@ def test_page_one_keeps_to_its_page_with_long_names_and_many_places(history):
     for heading in ("Red-flag screen", "Mean tenderness in the period", "Clearly less tender", "Flagged spots", "Referred pain"):
         assert heading in first, heading
     assert "more places" in first.split("Referred pain")[1]  # the list was shortened to fit
+    assert first.count("yes, and a clinician has said self-massage is fine:") == 1  # signs grouped by answer
     assert pages[1].startswith("Spots: the key to the maps")

@@ -177,10 +177,9 @@ def _care(data, width: float) -> list:
             + (f" (asked because {markup(care.trigger, lines=False)})" if care.trigger else "")
             + f": no to {len(care.answers) - len(yes)} of {counted(len(care.answers), 'question')}"
         )
-        if yes:
-            screen += "; " + "; ".join(
-                f"{ANSWER_WORDS.get(a.answer, a.answer)}: {markup(a.sign, lines=False)}" for a in yes
-            )
+        for answer in dict.fromkeys(a.answer for a in yes):  # yes, cleared, not asked: in turn
+            signs = "; ".join(markup(a.sign, lines=False) for a in yes if a.answer == answer)
+            screen += f"; {ANSWER_WORDS.get(answer, answer)}: {signs}"
         screen += f". Outcome: {OUTCOME_WORDS.get(care.outcome, care.outcome)}."
     if care.due:
         screen += f" <b>Due to be asked again</b>: {markup(care.due, lines=False)}."
