@@ -18,7 +18,7 @@ from selftrack.domain.conditions import ConditionProfile, condition
 from selftrack.exports import ExportRequest
 from selftrack.safety import RED_FLAG_SCREEN
 from exports import conftest
-from exports.conftest import FIRST_SESSION, SESSIONS
+from exports.conftest import SESSIONS
 
 
 def render(tracker, **request) -> tuple[bytes, list[str]]:
@@ -192,7 +192,7 @@ def test_the_spot_table_is_the_key_to_the_map_numbers(report):
     _data, pages = report
     rest = " ".join(pages[1:])
     assert "Spots: the key to the maps" in rest
-    spine_left, spine_right = start_and_latest(_spot(0)), start_and_latest(_spot(4))
+    spine_left = start_and_latest(_spot(0))
     n_left, n_right = len(_spot(0)), len(_spot(4))
     mean_left, mean_right = sum(_spot(0)) / n_left, sum(_spot(4)) / n_right
     assert (

@@ -14,7 +14,6 @@ from selftrack.domain.terms import SessionStatus
 from selftrack.exports.pdf_report import charts, maps, tables, text
 from selftrack.tracker import review
 
-
 # -- fonts and text ----------------------------------------------------------------------------
 
 
@@ -228,8 +227,9 @@ def test_referred_pain_is_summed_by_place_with_its_spots():
 
 
 def test_trend_charts_shade_the_start_and_latest_windows():
-    from reportlab.graphics.shapes import Rect, String
     from zoneinfo import ZoneInfo
+
+    from reportlab.graphics.shapes import Rect, String
 
     from selftrack.analysis.trends import Point, Subject, series_trend
     from selftrack.exports.pdf_report import palette

@@ -73,7 +73,7 @@ def spread(
     xs = [anchors[k][0] for k in keys]
     ys = [anchors[k][1] for k in keys]
     mid = [anchors[k][2] for k in keys]
-    x0, y0, x1, y1 = box
+    _x0, y0, x1, y1 = box
     inner = centre + distance / 2
 
     def settle(i: int) -> None:

@@ -18,7 +18,7 @@ BARS = "#31688e"
 
 def heat_colour(value: float) -> str:
     """The colour of a tenderness (0-10) on the sequential scale."""
-    index = max(0, min(len(HEAT) - 1, int(round(value / 10 * (len(HEAT) - 1)))))
+    index = max(0, min(len(HEAT) - 1, round(value / 10 * (len(HEAT) - 1))))
     return HEAT[index]
 
 

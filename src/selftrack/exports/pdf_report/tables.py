@@ -12,7 +12,6 @@ from selftrack.domain.terms import region_name
 from selftrack.render.words import counted, number, signed, status_word, verdict_words
 
 from . import charts, palette
-from .summary import spot_ref
 from .text import BOLD, FONT, bold_marks, clock_time, day, is_plain, many, markup, styles
 
 NOTES_SHOWN = 30  # the latest notes; all of them are in the JSON export
