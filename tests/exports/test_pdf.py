@@ -393,3 +393,14 @@ def test_page_one_keeps_to_its_page_with_long_names_and_many_places(history):
     assert "more places" in first.split("Referred pain")[1]  # the list was shortened to fit
     assert first.count("yes, and a clinician has said self-massage is fine:") == 1  # signs grouped by answer
     assert pages[1].startswith("Spots: the key to the maps")
+
+
+def test_a_period_of_one_session_stopped_before_any_rating(empty_tracker):
+    conftest.set_clock(empty_tracker, conftest.FIXED_NOW - timedelta(hours=1))
+    s = empty_tracker.start_session("export-test", "left", tool="ball", pain_before=4)
+    empty_tracker.abandon(s.id)
+    conftest.set_clock(empty_tracker, conftest.FIXED_NOW)
+    _data, pages = render(empty_tracker)
+    assert "Sessions: 1 (0 finished, 1 stopped early); 0 spots rated, 0 skipped." in pages[0]
+    assert "Regularity: 0 sessions on 0 days out of 1" in pages[0]
+    assert "Referred pain (where the feeling spread when a spot was pressed, and how often): none." in pages[0]

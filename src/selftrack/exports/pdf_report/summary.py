@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from selftrack import safety
+from selftrack.analysis.care import CLEAR
 from selftrack.analysis.stats import Verdict
 from selftrack.domain.conditions import condition
 from selftrack.render.words import counted, number, signed, verdict_words
@@ -19,7 +20,7 @@ from . import charts, maps, palette
 from .text import day, many, markup, styles
 
 OUTCOME_WORDS = {
-    "clear": "nothing in it stops self-massage",
+    CLEAR: "nothing in it stops self-massage",
     safety.CLINICIAN: "a clinician should be seen before treating oneself",
     safety.EMERGENCY: "an emergency sign: stop, press nothing, and go to an emergency department today",
 }

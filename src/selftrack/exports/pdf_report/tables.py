@@ -110,6 +110,7 @@ def number_list(numbers: Sequence[int]) -> str:
 def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
     """Every spot of the period, numbered as on the maps: per side its sessions, mean (the heat
     map's colour), start, latest, change and verdict (the change map's colour)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
 
     st = styles()
@@ -120,8 +121,6 @@ def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
     for t in data.spots:
         names.setdefault(t.subject.key, t.name.rsplit(", ", 1)[0])
         regions.setdefault(t.subject.key, t.region)
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     most = max((t.summary.sessions for t in data.spots), default=0)
     side_widths = (stringWidth(str(most), FONT, 7) + 4.5, 21.5, 20.5, 24.5, 28.5)
     judged = 62.0  # "no clear change" on one line
