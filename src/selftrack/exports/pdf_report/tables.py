@@ -246,7 +246,7 @@ def regions(data, numbers: Mapping[str, int], width: float) -> list:
                 cell(drawn_text, widths[6]),
             ]
         )
-    story += [Spacer(1, 3), table(rows, widths)]
+    story += [CondPageBreak(110), Spacer(1, 3), table(rows, widths)]  # no table of one row at a foot
     return story
 
 
