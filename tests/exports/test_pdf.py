@@ -196,9 +196,10 @@ def test_the_spot_table_is_the_key_to_the_map_numbers(report):
     n_left, n_right = len(_spot(0)), len(_spot(4))
     mean_left, mean_right = sum(_spot(0)) / n_left, sum(_spot(4)) / n_right
     assert (
-        f"1 Beside the spine, low back {n_left} {mean_left:.1f} {spine_left[0]:.1f} {spine_left[1]:.1f} "
-        f"{spine_left[1] - spine_left[0]:+.1f} clearly less tender {n_right} {mean_right:.1f}"
+        f"1 Beside the spine, low back left {n_left} {mean_left:.1f} {spine_left[0]:.1f} {spine_left[1]:.1f} "
+        f"{spine_left[1] - spine_left[0]:+.1f} clearly less tender right {n_right} {mean_right:.1f}"
     ) in rest
+    assert "3 Edge of the sacrum middle" in rest  # a spot on the midline has one row
     # numbered as on the map, in body order, each once
     order = [rest.index(f"{n} {name}") for n, name in enumerate(
         ["Beside the spine", "Under the dimple", "Edge of the sacrum", "Side of the hip", "Inner calf"], start=1)]

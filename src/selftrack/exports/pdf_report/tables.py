@@ -57,8 +57,9 @@ def cell(text: str, width: float | None = None, style: str = "cell"):
     return Paragraph(markup(text), st)
 
 
-def table(rows, widths, *, header_rows: int = 1, extra=()):
-    """A table in the report's look; header cells of several words wrap between them."""
+def table(rows, widths, *, header_rows: int = 1, extra=(), stripes: bool = True):
+    """A table in the report's look (`stripes`: every other row shaded); header cells of
+    several words wrap between them."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph, Table, TableStyle
 
@@ -76,7 +77,7 @@ def table(rows, widths, *, header_rows: int = 1, extra=()):
                 ("LEADING", (0, 0), (-1, -1), 8.4),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), HexColor("#e8e8e8")),
                 ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, HexColor("#666666")),
-                ("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [HexColor("#ffffff"), HexColor("#f3f3f3")]),
+                *([("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [HexColor("#ffffff"), HexColor("#f3f3f3")])] if stripes else []),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2.2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2.2),
@@ -108,9 +109,8 @@ def number_list(numbers: Sequence[int]) -> str:
 
 
 def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
-    """Every spot of the period, numbered as on the maps: per side its sessions, mean (the heat
-    map's colour), start, latest, change and verdict (the change map's colour)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    """Every spot of the period, numbered as on the maps, a row per side: its sessions, mean
+    (the first map's colour), start, latest, change and verdict (the second map's colour)."""
     from reportlab.platypus import Paragraph
 
     st = styles()
@@ -121,54 +121,51 @@ def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
     for t in data.spots:
         names.setdefault(t.subject.key, t.name.rsplit(", ", 1)[0])
         regions.setdefault(t.subject.key, t.region)
-    most = max((t.summary.sessions for t in data.spots), default=0)
-    side_widths = (stringWidth(str(most), FONT, 7) + 4.5, 21.5, 20.5, 24.5, 28.5)
-    judged = 62.0  # "no clear change" on one line
-    name_width = width - 13 - 2 * (sum(side_widths) + judged)
-    widths = [13.0, name_width, *side_widths, judged, *side_widths, judged]
-    side_head = ["n", "Mean", "Start", "Latest", "Change", "Judged"]
-    rows = [
-        ["", "", "Left side (or on the midline)", "", "", "", "", "", "Right side", "", "", "", "", ""],
-        ["#", "Spot", *side_head, *side_head],
-    ]
-    extra = [
-        ("LEFTPADDING", (0, 0), (-1, -1), 1.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
-        ("LEFTPADDING", (7, 0), (7, -1), 4),
-        ("LEFTPADDING", (13, 0), (13, -1), 4),
-        ("SPAN", (2, 0), (7, 0)),
-        ("SPAN", (8, 0), (13, 0)),
-        ("LINEBEFORE", (8, 0), (8, -1), 0.4, "#999999"),
-        ("LINEBEFORE", (2, 0), (2, -1), 0.4, "#999999"),
-    ]
+    fixed = (14.0, 0.0, 32.0, 24.0, 26.0, 26.0, 28.0, 30.0, 0.0)
+    name_width = (width - sum(fixed)) * 0.56
+    widths = [*fixed[:1], name_width, *fixed[2:8], width - sum(fixed) - name_width]
+    rows = [["#", "Spot", "Side", "n", "Mean", "Start", "Latest", "Change", "Judged"]]
+    extra = []
+    shade = False
     current = None
+    here = -1
     for spot in sorted(names, key=lambda s: (numbers.get(s, 10**6), s)):
         region = regions.get(spot, "")
         if region != current:
             current = region
-            rows.append([region_name(region), *[""] * 13])
+            rows.append([region_name(region), *[""] * 8])
+            here = len(rows) - 1
             extra += [
-                ("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
-                ("FONT", (0, len(rows) - 1), (-1, len(rows) - 1), BOLD, 7),
-                ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), "#dde6ee"),
+                ("SPAN", (0, here), (-1, here)),
+                ("FONT", (0, here), (-1, here), BOLD, 7),
+                ("BACKGROUND", (0, here), (-1, here), "#dde6ee"),
             ]
-        row = [str(numbers.get(spot, "")), cell(names[spot], name_width)]
-        sides = ("mid", "right") if (spot, "mid") in trends or (spot, "mid") in heat else ("left", "right")
-        for side in sides:
+        sides = [side for side in ("left", "right", "mid") if (spot, side) in trends or (spot, side) in heat]
+        first = len(rows)
+        for index, side in enumerate(sides):
             trend, found = trends.get((spot, side)), heat.get((spot, side))
-            if trend is None and found is None:
-                row += ["", "", "", "", "", ""]
-                continue
             s = trend.summary if trend else None
-            row += [
-                str(s.sessions) if s else "",
-                number(found.mean) if found else "",
-                number(s.baseline) if s else "",
-                number(s.latest) if s else "",
-                signed(s.change) if s else "",
-                cell(verdict_words(s), judged) if s else "",
-            ]
-        rows.append(row)
+            rows.append(
+                [
+                    str(numbers.get(spot, "")) if index == 0 else "",
+                    cell(names[spot], name_width) if index == 0 else "",
+                    "middle" if side == "mid" else side,
+                    str(s.sessions) if s else "",
+                    number(found.mean) if found else "",
+                    number(s.baseline) if s else "",
+                    number(s.latest) if s else "",
+                    signed(s.change) if s else "",
+                    cell(verdict_words(s), widths[-1]) if s else "",
+                ]
+            )
+        if len(sides) > 1:
+            extra += [("SPAN", (0, first), (0, len(rows) - 1)), ("SPAN", (1, first), (1, len(rows) - 1))]
+        # a spot's rows stay together, and so does a region's heading with its first spot
+        together = first - 1 if rows[first - 1][0] == region_name(region) and first - 1 == here else first
+        extra.append(("NOSPLIT", (0, together), (-1, len(rows) - 1)))
+        if shade:
+            extra.append(("BACKGROUND", (0, first), (-1, len(rows) - 1), "#f1f1f1"))
+        shade = not shade
     return [
         Paragraph("Spots: the key to the maps", st["h2"]),
         Paragraph(
@@ -179,7 +176,7 @@ def spot_table(data, numbers: Mapping[str, int], width: float) -> list:
             "under \u201cWhat the numbers mean\u201d.",
             st["small"],
         ),
-        table(rows, widths, header_rows=2, extra=extra),
+        table(rows, widths, extra=extra, stripes=False),  # shaded spot by spot instead
     ]
 
 
@@ -229,7 +226,7 @@ def regions(data, numbers: Mapping[str, int], width: float) -> list:
         return found
 
     rows = [["Region and side", "Start", "Latest", "Change", "Per month", "Judged (spots that agree)", "Chart: mean of spots"]]
-    fractions = (0.15, 0.065, 0.065, 0.07, 0.075, 0.27, 0.305)
+    fractions = (0.15, 0.065, 0.065, 0.07, 0.075, 0.36, 0.215)
     widths = [f * width for f in fractions]
     for trend in data.regions:
         s = trend.summary
