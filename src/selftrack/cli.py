@@ -243,10 +243,9 @@ def protocols_show(obj: Context, protocol_id: str, as_json: bool, conditions: tu
 @pass_context
 def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
     """Check protocol files; every problem is printed as file:line: message (exit 1)."""
-    from selftrack.protocols import check_paths
     from selftrack.domain.text import printable
 
-    problems = check_paths(list(paths), obj.tracker.protocol_folders)
+    problems = obj.tracker.check_protocol_files(list(paths))
     for problem in problems:
         click.echo(printable(str(problem)), err=True)
     if problems:
@@ -299,9 +298,7 @@ def db() -> None:
 @pass_context
 def db_path(obj: Context) -> None:
     """Print where the database is."""
-    from selftrack.storage.engine import locate
-
-    click.echo(_user_errors(locate)(obj.tracker.db_location).display)
+    click.echo(_user_errors(obj.tracker.database_display)())
 
 
 @db.command("check")
@@ -310,9 +307,7 @@ def db_path(obj: Context) -> None:
 @_user_errors
 def db_check(obj: Context, fix: bool) -> None:
     """Check the database without changing it: integrity, schema, contents (exit 1 on a problem)."""
-    from selftrack.storage.maintenance import check_database
-
-    report = check_database(obj.tracker.db_location, fix=fix)
+    report = obj.tracker.check_database(fix=fix)
     for line in report.lines:
         click.echo(line)
     if not report.ok:
@@ -325,9 +320,7 @@ def db_check(obj: Context, fix: bool) -> None:
 @_user_errors
 def db_backup(obj: Context, file: Path) -> None:
     """Copy the database to FILE (SQLite; created readable by you only)."""
-    from selftrack.storage.maintenance import backup_to
-
-    backup_to(obj.tracker.db_location, file)
+    obj.tracker.backup_database(file)
     click.echo(f"backed up to {file}", err=True)
 
 
@@ -336,9 +329,7 @@ def db_backup(obj: Context, file: Path) -> None:
 @_user_errors
 def db_upgrade(obj: Context) -> None:
     """Bring the database schema up to date (a backup is made first)."""
-    from selftrack.storage.maintenance import upgrade_database
-
-    click.echo(upgrade_database(obj.tracker.db_location), err=True)
+    click.echo(obj.tracker.upgrade_database(), err=True)
 
 
 # -- history and trends ---------------------------------------------------------------------
@@ -393,10 +384,13 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
         if first is None:
             click.echo("no sessions in this period", err=True)
             return
+        # one buffered write per line (click.echo flushes each: 12,000 system calls for ten
+        # years); flushed once at the end
+        write = sys.stdout.write
         for line in (*header, first):
-            click.echo(line)
+            write(line + "\n")
         for line in lines:
-            click.echo(line)
+            write(line + "\n")
     out = ["", text.history_footer(count, rated, changes)]
     if pain:
         from selftrack.render.charts import trend_chart
@@ -413,15 +407,17 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
 @pass_context
 @_user_errors
 def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str | None, as_json: bool) -> None:
-    """Show how spots, regions or the overall pain changed, and whether it is meaningful.
+    """Show how spots, regions or the overall pain changed, and whether the change is clear.
 
     SPOT_OR_REGION is a spot id (`selftrack protocols show ID` lists them), a region
     (low-back, buttock, side-of-hip, thigh, calf, front) or `pain`; add :left, :right (or
     :both for a region, :before/:after for pain) to pick one side. Without any: every
     region and side, then the overall pain. Baseline is the median of the first 3 sessions
-    of the period and latest the median of the last 3; a change is meaningful at 2 points
-    or more AND 30 % of the baseline or more, otherwise it is within noise. The trend per
-    month is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
+    of the period and latest the median of the last 3; a verdict needs 6 sessions. A spot is
+    clearly less (or more) tender at 2 points or more AND 30 % of its baseline or more; a
+    region is judged from its spots' own changes; "meaningful" is kept for the overall pain.
+    The notes under the table say what the numbers can and cannot mean. The trend per month
+    is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
     """
     from selftrack.render import history as text
 
@@ -542,7 +538,7 @@ def export(
     else:
         result = _export_to_stdout(tracker, request, progress)
     if fmt == "fhir":
-        from selftrack.exports.fhir_export import LARGE_BUNDLE
+        from selftrack.exports import LARGE_BUNDLE
 
         if result.resources > LARGE_BUNDLE:
             click.echo(

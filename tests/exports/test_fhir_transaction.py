@@ -207,7 +207,7 @@ def test_cli_refuses_bad_options_in_one_line(db, args, message):
 
 
 def test_cli_says_how_to_get_ndjson_when_the_bundle_is_large(db, monkeypatch, tmp_path):
-    monkeypatch.setattr("selftrack.exports.fhir_export.LARGE_BUNDLE", 20)
+    monkeypatch.setattr("selftrack.exports.LARGE_BUNDLE", 20)
     result = run("--db", db, "export", "--format", "fhir")
     assert result.exit_code == 0
     (hint,) = result.stderr.splitlines()

@@ -292,7 +292,7 @@ READING_TRENDS: tuple[str, ...] = (
     "cannot make a change appear. It is a clear change only when that mean change is clear and "
     "more than half of those spots moved the same way; how many spots it is built from, and how "
     "many agree, is shown. Its chart draws the mean of a fixed set of spots — the ones rated in "
-    "the most sessions (at least 80 % as many as its most-rated spot) — in the sessions that "
+    "the most sessions (at least 80% as many as its most-rated spot) — in the sessions that "
     "rated all of them, so the line cannot jump because the routine changed.",
     "**Overall pain**, noted before and after each session, is the measure that threshold was "
     f"made for: a change of that size over {MIN_SESSIONS} or more sessions is called a "

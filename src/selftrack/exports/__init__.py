@@ -36,6 +36,9 @@ SUFFIXES = {
     "fhir-ndjson": ".fhir.ndjson",
 }
 BINARY_FORMATS = frozenset({"pdf", "xlsx"})
+# A FHIR Bundle with more resources than this is "large": a server takes a transaction whole,
+# in one request and one database transaction; ten years of demo data are ~415,000 resources.
+LARGE_BUNDLE = 10_000
 Progress = Callable[[int, int], None]
 
 

@@ -22,9 +22,6 @@ from selftrack.exports.fhir_resources import (
 )
 from selftrack.exports.times import LocalTime
 
-# A Bundle with more resources than this is "large": a server takes a transaction whole, in one
-# request and one database transaction; ten years of demo data are ~415,000 resources (~870 MB).
-LARGE_BUNDLE = 10_000
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 

@@ -128,12 +128,11 @@ def _session_row(record: SessionRecord, profile: int, by_spot: dict[str, int]) -
 
 
 def _rating_row(record: SessionRecord, profile: int, r: RatingRecord, by_spot: dict[str, int]) -> dict:
-    values = r._asdict()
-    values.update(
-        session_id=record.id, profile_id=profile, started_at=record.started_at,
-        spot_def_id=by_spot[r.spot_id],
-    )  # fmt: skip
-    return values
+    from selftrack.storage.writes import rating_row
+
+    step = (r.step_index, r.route_id, r.spot_id, r.side, by_spot[r.spot_id])
+    values = {k: v for k, v in r._asdict().items() if k not in ("step_index", "route_id", "spot_id", "side")}
+    return rating_row(record.id, profile, record.started_at, step, **values)
 
 
 def import_json(store, path: Path, *, progress: Callable[[int, int], None] | None = None) -> ImportResult:

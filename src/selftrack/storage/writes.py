@@ -73,6 +73,25 @@ def encode_plan(steps: Sequence[Step], route_names: dict[str, str], def_ids: dic
     )
 
 
+def rating_row(
+    session_id: str, profile_id: int, started_at: datetime, step: tuple[int, str, str, str, int], **values
+) -> dict:
+    """A whole rating as `insert_sessions` takes it: its session, person and start, its step
+    (index, route, spot, side, stored definition id), and its values (RATING_FIELDS' rest)."""
+    index, route, spot, side, definition = step
+    row = dict(
+        session_id=session_id, profile_id=profile_id, started_at=started_at, step_index=index,
+        route_id=route, spot_id=spot, spot_def_id=definition, side=side, tenderness=None,
+        skipped=False, recognised=False, referred=False, referred_to="", nerve=False, note="",
+        rated_at=started_at, edited_at=None,
+    )  # fmt: skip
+    unknown = set(values) - set(row)
+    if unknown:
+        raise ValueError(f"not rating fields: {', '.join(sorted(unknown))}")
+    row.update(values)
+    return row
+
+
 def _stored(conn: Connection, values: dict) -> dict:
     """`values` with its moments in the form the database stores."""
     return {

@@ -133,6 +133,13 @@ class Tracker:
             raise TrackerError(f"no protocol {protocol_id!r} (known: {known})")
         return specs[protocol_id]
 
+    def check_protocol_files(self, paths: list[Path]) -> list:
+        """Problems in protocol files or folders (`file:line: message` each), checked against
+        the catalogues of the protocol folders."""
+        from selftrack.protocols import check_paths
+
+        return check_paths(paths, self.protocol_folders)
+
     def focus_protocol(self) -> ProtocolSpec | None:
         """The `focus` routine built from recent history (see selftrack.analysis.focus)."""
         from selftrack.tracker import review
@@ -528,11 +535,12 @@ class Tracker:
         except SubjectError as exc:
             raise TrackerError(str(exc)) from None
 
-    def spot_trends(self, start: datetime | None = None, end: datetime | None = None):
-        """A trend for every spot and side rated in the period, most tender now first."""
+    def spot_trends(self, start: datetime | None = None, end: datetime | None = None, *, slices: int = 0):
+        """A trend for every spot and side rated in the period, most tender now first; with
+        `slices`, each has its mean in that many equal parts of the period (a sparkline)."""
         from selftrack.tracker import review
 
-        return review.spot_trends(self.store, start, end)
+        return review.spot_trends(self.store, start, end, slices=slices)
 
     def spot_places(self, spot_ids):
         """Name, region, view and body-map place of stored spots."""
@@ -612,6 +620,34 @@ class Tracker:
         if not specs:
             raise TrackerError("no built-in protocols found to build sample data from")
         return write_demo(self.store, specs, days=days, seed=seed, force=force, progress=progress)
+
+    # -- the database itself -------------------------------------------------------------
+
+    def database_display(self) -> str:
+        """Where the database is, safe to print (no password); opens nothing."""
+        from selftrack.storage.engine import locate
+
+        return locate(self.store.location).display
+
+    def check_database(self, *, fix: bool = False):
+        """Check the database without changing it (a `selftrack.storage.maintenance.CheckReport`);
+        with `fix`, remove leftovers of interrupted writes beside it."""
+        from selftrack.storage.maintenance import check_database
+
+        return check_database(self.store.location, fix=fix)
+
+    def backup_database(self, target: str | Path) -> None:
+        """Copy the (SQLite) database to a new, owner-only file."""
+        from selftrack.storage.maintenance import backup_to
+
+        backup_to(self.store.location, Path(target))
+
+    def upgrade_database(self) -> str:
+        """Bring the schema up to date (a backup first); says what was done."""
+        from selftrack.storage.maintenance import upgrade_database
+
+        self.store.close()
+        return upgrade_database(self.store.location)
 
     def profiles(self) -> list[ProfileSummary]:
         """Every profile in the database with its session count (a clinic keeps several)."""

@@ -135,15 +135,23 @@ def _label(infos: Mapping[str, SpotInfo], key: tuple[str, str], region_side: str
     return f"{name} ({side})" if region_side == "both" and side != "mid" else name
 
 
-def spot_trends(store: Store, start: datetime | None = None, end: datetime | None = None) -> list[Trend]:
+def spot_trends(
+    store: Store, start: datetime | None = None, end: datetime | None = None, *, slices: int = 0
+) -> list[Trend]:
     """A trend for every spot and side rated in the period, most tender now first.
 
-    Each comes from its levels (first and last sessions, count, slice means for a
-    sparkline): its points are not read.
+    Each comes from its levels (first and last sessions, count, and with `slices` its mean in
+    that many equal parts of the period, for a sparkline): its points are not read.
     """
     with store.reading() as scope:
-        levels = history.spot_levels(scope, start, end)
-        infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
+        return levels_trends(scope, start, end, slices=slices)
+
+
+def levels_trends(scope, start: datetime | None, end: datetime | None, *, slices: int = 0) -> list[Trend]:
+    """Every spot and side rated in the period as a trend from its levels, most tender now
+    first (inside a transaction the caller opened)."""
+    levels = history.spot_levels(scope, start, end, slices=slices)
+    infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
     out = []
     for (spot, side), found in levels.items():
         info = infos.get(spot)
