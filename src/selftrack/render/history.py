@@ -73,7 +73,7 @@ def history_lines(rows: Iterable[SessionSummary], now: datetime, tz: tzinfo) -> 
         local = row.started_at.astimezone(tz)
         age = age_in_words((now - row.started_at).total_seconds(), (today - local.date()).days)
         yield (
-            f"{local.year:04d}-{local:%m-%d %H:%M}  {age:<14}  {row.protocol_id[:18]:<18}  {row.sides:<5}  "
+            f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}  {age:<14}  {row.protocol_id[:18]:<18}  {row.sides:<5}  "
             f"{STATUS_WORDS[row.status]:<11}  {row.rated:>5}  {row.skipped:>4}  {number(row.mean):>4}  "
             f"{'–' if row.highest is None else row.highest:>3}  {pain_text(row.pain_before, row.pain_after)}"
         )

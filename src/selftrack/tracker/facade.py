@@ -544,11 +544,12 @@ class Tracker:
         except SubjectError as exc:
             raise TrackerError(str(exc)) from None
 
-    def spot_trends(self, start: datetime | None = None, end: datetime | None = None):
-        """A trend for every spot and side rated in the period, most tender now first."""
+    def spot_trends(self, start: datetime | None = None, end: datetime | None = None, *, slices: int = 0):
+        """A trend for every spot and side rated in the period, most tender now first; with
+        `slices`, each has its mean in that many equal parts of the period (a sparkline)."""
         from selftrack.tracker import review
 
-        return review.spot_trends(self.store, start, end)
+        return review.spot_trends(self.store, start, end, slices=slices)
 
     def spot_places(self, spot_ids):
         """Name, region, view and body-map place of stored spots."""
