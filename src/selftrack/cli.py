@@ -523,7 +523,7 @@ def checkins(obj: Context, since: str | None, until: str | None, as_json: bool) 
 
     tracker = obj.tracker
     start, end = _period(obj, since, until)
-    found = tracker.checkins(start, end) if _database_exists(obj) else []
+    found = tracker.checkins(start, end)
     tz = tracker.clock.tz
     if as_json:
         write_json_list((checkin_record(c, tz) for c in found), sys.stdout)
@@ -601,7 +601,7 @@ def forms(obj: Context, since: str | None, until: str | None, as_json: bool) -> 
 
     tracker = obj.tracker
     start, end = _period(obj, since, until)
-    found = tracker.weekly_forms(start, end) if _database_exists(obj) else []
+    found = tracker.weekly_forms(start, end)
     tz = tracker.clock.tz
     if as_json:
         write_json_list((weekly_record(f, tz) for f in found), sys.stdout)
@@ -627,22 +627,11 @@ def insights(obj: Context, since: str | None, until: str | None, as_json: bool) 
 
     tracker = obj.tracker
     start, end = _period(obj, since, until)
-    if not _database_exists(obj):
-        from selftrack.analysis.insights import compare
-
-        found = compare([])
-    else:
-        found = tracker.insights(start, end)
+    found = tracker.insights(start, end)
     if as_json:
         _print_json(insights_record(found), indent=2)
         return
     click.echo("\n".join(insights_lines(found)))
-
-
-def _database_exists(obj: Context) -> bool:
-    """Whether there is a database to read (reading never creates one)."""
-    location = obj.tracker.db_location
-    return "://" in location or Path(location).expanduser().exists()
 
 
 # -- export and import ----------------------------------------------------------------------

@@ -606,10 +606,11 @@ class Tracker:
             raise TrackerError(str(exc)) from None
 
     def checkins(self, start: datetime | None = None, end: datetime | None = None):
-        """The morning check-ins answered in [start, end], oldest first (CheckIn values)."""
+        """The morning check-ins answered in [start, end], oldest first (CheckIn values); reading
+        never creates a database."""
         from selftrack.tracker import outcomes
 
-        return outcomes.checkins(self.store, start, end)
+        return outcomes.checkins(self.store, start, end) if self._has_history() else []
 
     def outcome_prompts(self):
         """What the home screen offers now (OutcomePrompts): the morning check-in until noon,
@@ -648,17 +649,20 @@ class Tracker:
             raise TrackerError(str(exc)) from None
 
     def weekly_forms(self, start: datetime | None = None, end: datetime | None = None):
-        """The weekly forms answered in [start, end], oldest first (WeeklyForm values)."""
+        """The weekly forms answered in [start, end], oldest first (WeeklyForm values); reading
+        never creates a database."""
         from selftrack.tracker import outcomes
 
-        return outcomes.weekly_forms(self.store, start, end)
+        return outcomes.weekly_forms(self.store, start, end) if self._has_history() else []
 
     def insights(self, start: datetime | None = None, end: datetime | None = None):
         """What the person's own data says (selftrack.analysis.insights.Insights): next-morning
-        back pain after days with a session against days without, overall, by routine, by tool."""
+        back pain after days with a session against days without, overall, by routine, by tool;
+        reading never creates a database."""
+        from selftrack.analysis.insights import compare
         from selftrack.tracker import outcomes
 
-        return outcomes.insights(self.store, start, end)
+        return outcomes.insights(self.store, start, end) if self._has_history() else compare([])
 
     # -- files and sample data ------------------------------------------------------------
 
