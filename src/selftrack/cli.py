@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from selftrack import __version__
-from selftrack.clock import WHEN_HELP
+from selftrack.clock import WHEN_HELP, counted
 from selftrack.errors import SelftrackError
 
 
@@ -56,6 +56,18 @@ class Context:
 
             self._tracker = Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
         return self._tracker
+
+    def existing_database(self) -> None:
+        """For commands that only read: a missing database is said in one line, never created."""
+        from selftrack.storage.engine import DatabaseError
+
+        try:
+            self.tracker.open_database(create=False)
+        except DatabaseError as exc:
+            reason = str(exc)
+            if reason.startswith("no database at"):
+                reason += " (nothing is recorded there yet; only a session, import or demo creates one)"
+            raise UserError(reason) from None
 
     def use_profile(self, name: str) -> None:
         """Switch to profile `name` (a command's own --profile) before the tracker is made."""
@@ -250,9 +262,9 @@ def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
     for problem in problems:
         click.echo(printable(str(problem)), err=True)
     if problems:
-        click.echo(f"selftrack: {len(problems)} problem(s) found", err=True)
+        click.echo(f"selftrack: {counted(len(problems), 'problem')} found", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(paths)} path(s) checked, no problems", err=True)
+    click.echo(f"ok: {counted(len(paths), 'path')} checked, no problems", err=True)
 
 
 @cli.command("profiles")
@@ -263,6 +275,7 @@ def profiles_(obj: Context, as_json: bool) -> None:
     """List the profiles (people) in the database with their session counts."""
     from selftrack.domain.text import printable
 
+    obj.existing_database()
     summaries = obj.tracker.profiles()
     if as_json:
         data = [
@@ -284,7 +297,8 @@ def profiles_(obj: Context, as_json: bool) -> None:
     for p in summaries:
         mark = "*" if p.name == obj.profile else " "
         last = clock.local(p.last_session_at).format("YYYY-MM-DD") if p.last_session_at else "-"
-        click.echo(f"{mark} {printable(p.name):<{width}}  {p.sessions:>5} session(s)  last {last}")
+        sessions = "session " if p.sessions == 1 else "sessions"
+        click.echo(f"{mark} {printable(p.name):<{width}}  {p.sessions:>5} {sessions}  last {last}")
 
 
 # -- database -------------------------------------------------------------------------------
@@ -365,6 +379,7 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
     """
     from selftrack.render import history as text
 
+    obj.existing_database()
     tracker = obj.tracker
     start, end = _period(obj, since, until)
     tz = tracker.clock.tz
@@ -374,13 +389,14 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
             return
         pain: list = []
         changes: list[int] = []
-        count = rated = 0
+        count = rated = finished = 0
 
         def seen(rows_):
-            nonlocal count, rated
+            nonlocal count, rated, finished
             for row in rows_:
                 count += 1
                 rated += row.rated
+                finished += row.status.value == "finished"
                 if row.pain_before is not None:
                     pain.append((row.started_at, row.pain_before))
                 if row.pain_change is not None:
@@ -397,7 +413,7 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
             click.echo(line)
         for line in lines:
             click.echo(line)
-    out = ["", text.history_footer(count, rated, changes)]
+    out = ["", text.history_footer(count, rated, changes, finished)]
     if pain:
         from selftrack.render.charts import trend_chart
 
@@ -425,6 +441,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     """
     from selftrack.render import history as text
 
+    obj.existing_database()
     tracker = obj.tracker
     start, end = _period(obj, since, until)
     trends = tracker.trends(subjects, start, end)
@@ -481,17 +498,25 @@ EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (ke
     metavar="TEXT",
     help="Who the records are about: shown on the PDF and as the FHIR subject.",
 )
+@click.option("--force", is_flag=True, help="Replace FILE when it already exists.")
 @pass_context
 @_user_errors
 def export(
-    obj: Context, fmt: str, since: str | None, until: str | None, output: Path | None, name: str
+    obj: Context, fmt: str, since: str | None, until: str | None, output: Path | None, name: str,
+    force: bool,
 ) -> None:
     """Export sessions for a therapist as a PDF report, CSV, JSON or FHIR R4.
 
     Sessions that started between --from and --to are included (all of them by default).
+    An existing FILE is never replaced without --force.
     """
     from selftrack.exports import ExportRequest
 
+    if output is not None and not force and (output.exists() or output.is_symlink()):
+        raise UserError(f"{output} already exists: choose another name, or add --force to replace it")
+    if fmt == "pdf" and output is None:
+        raise UserError("a PDF needs a file: add -o FILE")
+    obj.existing_database()
     tracker = obj.tracker
     request = ExportRequest(
         fmt,
@@ -503,12 +528,11 @@ def export(
     if output is not None:
         result = tracker.export(request, output, progress=progress)
         click.echo(
-            f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}",
+            f"wrote {counted(result.sessions, 'session')} with {counted(result.ratings, 'rating')} "
+            f"to {result.path}",
             err=True,
         )
         return
-    if fmt == "pdf":
-        raise UserError("a PDF needs a file: add -o FILE")
     _export_to_stdout(tracker, request, progress)
 
 
@@ -576,7 +600,7 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
     for conflict in result.conflicts:
         click.echo(f"warning: {conflict}", err=True)
     click.echo(
-        f"imported {result.added_sessions} session(s) with {result.added_ratings} rating(s) "
+        f"imported {counted(result.added_sessions, 'session')} with {counted(result.added_ratings, 'rating')} "
         f"from {file}; {result.unchanged_sessions} already present"
         + (f", {len(result.conflicts)} in conflict (see above)" if result.conflicts else ""),
         err=True,
@@ -597,8 +621,8 @@ def demo(obj: Context, days: int, seed: int, force: bool) -> None:
     progress = _progress_printer("demo") if sys.stderr.isatty() else None
     result = obj.tracker.write_demo(days=days, seed=seed, force=force, progress=progress)
     click.echo(
-        f"wrote {result.sessions} sample sessions with {result.ratings} ratings "
-        f"over {days} days into {obj.tracker.database.display}",
+        f"wrote {counted(result.sessions, 'sample session')} with {counted(result.ratings, 'rating')} "
+        f"over {counted(days, 'day')} into {obj.tracker.database.display}",
         err=True,
     )
 
