@@ -149,7 +149,7 @@ def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: 
 def _run_tui(obj: Context, **start) -> None:
     from selftrack.tui.app import run_app
 
-    code = run_app(lambda: obj.tracker, **start)
+    code = run_app(lambda: obj.tracker, command=_command_name(), **start)
     if code:
         sys.exit(code)
 
@@ -166,6 +166,26 @@ def session(obj: Context, protocol: str | None, side: str | None) -> None:
     if protocol:
         _user_errors(obj.tracker.protocol)(protocol)
     _run_tui(obj, protocol=protocol, side=side)
+
+
+def _command_name() -> str:
+    """How this person runs selftrack, for the examples the program shows: `selftrack` when
+    that name on the PATH is this program, else the path it was started by (e.g.
+    `.venv/bin/selftrack` after the README's install)."""
+    import os
+    import shlex
+    import shutil
+
+    started = sys.argv[0] if sys.argv else ""
+    if os.path.basename(started) != "selftrack":
+        return "selftrack" if not started.endswith("__main__.py") else f"{shlex.quote(sys.executable)} -m selftrack"
+    found = shutil.which("selftrack")
+    try:
+        if found and os.path.samefile(found, started):
+            return "selftrack"
+    except OSError:
+        pass
+    return shlex.quote(started)
 
 
 # -- protocols ------------------------------------------------------------------------------
