@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from selftrack.domain.text import printable
 from selftrack.render.words import flag_words, pain_text, status_word
@@ -21,8 +21,21 @@ from selftrack.tui.screens.history_dialogs import (
     RatingDialog,
     SessionNotesDialog,
 )
+from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
+from selftrack.tui.widgets.key_footer import KeyFooter
+from selftrack.tui.widgets.tables import Column, fill, shown
 from selftrack.tui.widgets.title_bar import TitleBar
+
+# spot, side, tenderness and flags always; the step and the note when there is room
+COLUMNS = (
+    Column("#", 150),
+    Column("spot"),
+    Column("side"),
+    Column("tenderness"),
+    Column("flags"),
+    Column("note", 100),
+)
 
 
 class SessionDetailScreen(Screen[bool]):
@@ -40,6 +53,7 @@ class SessionDetailScreen(Screen[bool]):
     SessionDetailScreen #ratings { width: 1fr; height: 1fr; }
     SessionDetailScreen BodyMap { margin: 0 1; }
     SessionDetailScreen #off-map { width: 46; height: auto; margin: 0 1; color: $text-muted; }
+    SessionDetailScreen.-narrow .map, SessionDetailScreen.-medium .map { display: none; }
     """
 
     def __init__(self, session_id: str) -> None:
@@ -48,6 +62,12 @@ class SessionDetailScreen(Screen[bool]):
         self.session = None
         self.ratings = []
         self.changed = False
+        self._columns: tuple[int, ...] = ()
+        self._rows: list = []
+
+    @property
+    def ready_for_keys(self) -> bool:
+        return self.session is not None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("a past session")
@@ -58,12 +78,18 @@ class SessionDetailScreen(Screen[bool]):
                 yield Static("", id="off-map")
             with Vertical():
                 yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#ratings", DataTable)
-        table.add_columns("#", "spot", "side", "tenderness", "flags", "note")
         self.load()
+
+    def on_resize(self) -> None:
+        if self.session is not None and shown(COLUMNS, self.size.width) != self._columns:
+            self._fill()
+
+    def _fill(self) -> None:
+        self._columns = shown(COLUMNS, self.size.width)
+        fill(self.query_one("#ratings", DataTable), COLUMNS, self._rows, self.size.width)
 
     def load(self) -> None:
         """Read the session and its ratings."""
@@ -86,9 +112,7 @@ class SessionDetailScreen(Screen[bool]):
             f"notes: {escape(printable(session.notes, multiline=True)) or '–'}",
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
-        table = self.query_one("#ratings", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+        rows = []
         spots: list[MapSpot] = []
         off_map: list[str] = []
         for rating in ratings:
@@ -96,11 +120,10 @@ class SessionDetailScreen(Screen[bool]):
             name = printable(spot.name if spot else rating.spot_id)
             value = "skipped" if rating.skipped else str(rating.tenderness)
             flags = " ".join(flag_words(rating.recognised, rating.referred, "", rating.nerve))
-            table.add_row(
+            rows.append((str(rating.step_index), (
                 str(rating.step_index + 1), Text(name), rating.side, value, flags,
                 Text(printable(rating.note)),
-                key=str(rating.step_index),
-            )
+            )))  # fmt: skip
             if spot is None:
                 continue
             if spot.view != "back":
@@ -114,8 +137,9 @@ class SessionDetailScreen(Screen[bool]):
         self.query_one("#off-map", Static).update(
             "Not on this view: " + "; ".join(off_map) if off_map else ""
         )
-        if ratings:
-            table.move_cursor(row=min(cursor, len(ratings) - 1))
+        self._rows = rows
+        self._fill()
+        keys_ready(self)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
@@ -130,7 +154,9 @@ class SessionDetailScreen(Screen[bool]):
         rating = self._selected()
         if rating is None:
             return
-        self.app.push_screen(RatingDialog(rating), self._correct)
+        spot = self.session.spots.get(rating.spot_id) if self.session else None
+        name = printable(spot.name) if spot else rating.spot_id
+        self.app.push_screen(RatingDialog(rating, name), self._correct)
 
     def _correct(self, correction: RatingCorrection | None) -> None:
         if correction is not None:

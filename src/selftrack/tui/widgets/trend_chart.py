@@ -25,10 +25,12 @@ class TrendChart(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.tz = tz
         self._trends: tuple[Trend, ...] = ()
+        self._empty = "Choose something to chart."
 
-    def show(self, trends: Sequence[Trend]) -> None:
-        """Chart these trends (an empty sequence clears the chart)."""
+    def show(self, trends: Sequence[Trend], *, empty: str = "Choose something to chart.") -> None:
+        """Chart these trends (an empty sequence clears the chart and says `empty`)."""
         self._trends = tuple(trends)
+        self._empty = empty
         self.refresh()
 
     @property
@@ -37,7 +39,7 @@ class TrendChart(Widget):
 
     def render(self) -> Text:
         if not self._trends:
-            return Text("Choose something to chart.", style="dim")
+            return Text(self._empty, style="dim")
         # plotille adds ~13 columns of y axis and ~10 after the x axis, 2 rows above the plot
         # (the scale and its top value) and 2 below (the axis and the dates), then the legend:
         # a blank row, a heading of 2 rows and one row per entry (one trend: dots and line)
