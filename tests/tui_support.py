@@ -38,3 +38,16 @@ class ScreenHost(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())
+
+
+def screen_text(app) -> str:
+    """Every character on the terminal as plain text, one line per row (what a person sees)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False, safe_box=False)  # fmt: skip
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

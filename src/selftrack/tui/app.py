@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -139,7 +140,9 @@ class SelftrackApp(App[int]):
         if not self.ready_for_keys():
             return
         held = self._held.popleft()
-        key = events.Key(held.key, held.character)
+        # made outside any message pump's context, like a key from the terminal: a key sent
+        # by the app itself would stop bubbling at the screen, before the screen's bindings
+        key = contextvars.Context().run(events.Key, held.key, held.character)
         self._replaying.add(id(key))
         self.post_message(key)
 

@@ -75,6 +75,11 @@ class HomeScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
+    FOOTER_SHORT = {"start": "Start", "quick": "Bad day", "review('adherence')": "Regular"}
+    FOOTER_KEEP = (
+        "start", "resume", "quick", "app.help", "app.quit", "review('history')", "review('trends')",
+        "export", "review('heatmap')", "review('adherence')",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
