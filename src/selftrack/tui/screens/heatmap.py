@@ -26,18 +26,18 @@ from selftrack.tui.widgets.heat import colour as tenderness_colour
 from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.heat_body_map import HeatBodyMap, MapMark
 from selftrack.tui.widgets.key_footer import KeyFooter
-from selftrack.tui.widgets.tables import Column, fill, shown
+from selftrack.tui.widgets.tables import Column, fill, room, shown
 from selftrack.tui.widgets.title_bar import TitleBar
 
 # spot and mean (or change) always; the rest when there is room
-MEAN_COLUMNS = (Column("spot"), Column("side", 100), Column("mean"), Column("ratings", 100))
+MEAN_COLUMNS = (Column("spot", shrink=True), Column("side", 66), Column("mean"), Column("ratings", 60))
 CHANGE_COLUMNS = (
-    Column("spot"),
-    Column("side", 100),
-    Column("first", 110),
-    Column("latest", 110),
+    Column("spot", shrink=True),
+    Column("side", 96),
+    Column("first", 104),
+    Column("latest", 104),
     Column("change"),
-    Column("verdict", 100),
+    Column("verdict", 72),
 )
 
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
@@ -90,14 +90,17 @@ class HeatMapScreen(Screen):
         self.toggle_class("-show-map")
 
     def on_resize(self) -> None:
-        if self._loaded and shown(self._columns_of, self.size.width) != self._shown:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self._loaded and shown(self._columns_of, room(self.query_one("#cells", DataTable))) != self._shown:
             self._fill()
 
     def _fill(self) -> None:
-        width = self.size.width
+        width = room(self.query_one("#cells", DataTable))
         self._shown = shown(self._columns_of, width)
-        narrow = width < 100
-        rows = [(key, (_with_side(cells[0], cells[1]) if narrow else cells[0], *cells[1:])) for key, cells in self._rows]
+        no_side = 1 not in self._shown  # the side goes with the name
+        rows = [(key, (_with_side(cells[0], cells[1]) if no_side else cells[0], *cells[1:])) for key, cells in self._rows]
         fill(self.query_one("#cells", DataTable), self._columns_of, rows, width)
 
     def compose(self) -> ComposeResult:

@@ -119,8 +119,8 @@ class HelpScreen(Screen):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("question_mark", "app.pop_screen", "Back", show=False),
         Binding("q", "app.pop_screen", "Back", show=False),
-        Binding("pagedown", "page(1)", "Page down", key_display="pgdn"),
-        Binding("pageup", "page(-1)", "Page up", key_display="pgup"),
+        Binding("pagedown", "page(1)", "Page down", key_display="pgdn", priority=True),
+        Binding("pageup", "page(-1)", "Page up", key_display="pgup", priority=True),
     ]
 
     def action_page(self, pages: int) -> None:

@@ -17,19 +17,19 @@ from selftrack.tui import core
 from selftrack.tui.messages import HistoryLoaded
 from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.key_footer import KeyFooter
-from selftrack.tui.widgets.tables import Column, fill, shown
+from selftrack.tui.widgets.tables import Column, fill, room, shown
 from selftrack.tui.widgets.title_bar import TitleBar
 
 PAGE = 100
 # date, routine, rated, mean and pain before → after always; the rest when there is room
 COLUMNS = (
     Column("started"),
-    Column("when", 110),
-    Column("routine"),
-    Column("sides", 100),
+    Column("when", 104),
+    Column("routine", shrink=True),
+    Column("sides", 96),
     Column("rated"),
     Column("mean"),
-    Column("max", 100),
+    Column("max", 90),
     Column("pain before → after"),
 )
 NARROW_ROUTINE = 22  # characters of the routine's name kept at 80 columns
@@ -85,7 +85,10 @@ class HistoryScreen(Screen):
         self.load()
 
     def on_resize(self) -> None:
-        if self._loaded and shown(COLUMNS, self.size.width) != self._columns:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self._loaded and shown(COLUMNS, room(self.query_one("#sessions", DataTable))) != self._columns:
             self._fill()
 
     def action_reload(self) -> None:
@@ -144,8 +147,8 @@ class HistoryScreen(Screen):
         """Lay the table out for the width there is (again after a resize)."""
         clock = self.app.tracker.clock
         now, tz = clock.now(), clock.tz
-        width = self.size.width
-        narrow = width < 100
+        width = room(self.query_one("#sessions", DataTable))
+        narrow = width < 96
         self._columns = shown(COLUMNS, width)
         cells = []
         for row in self.rows:

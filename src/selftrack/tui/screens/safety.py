@@ -37,10 +37,10 @@ class SafetyScreen(ModalScreen[bool]):
     """Shown once before the first session, and from the help screen at any time."""
 
     BINDINGS = [
-        Binding("enter", "read", "I have read this"),
+        Binding("enter", "read", "I have read this", priority=True),
         Binding("escape", "read", "Close", show=False),
-        Binding("pagedown", "page(1)", "Page down", key_display="pgdn"),
-        Binding("pageup", "page(-1)", "Page up", key_display="pgup"),
+        Binding("pagedown", "page(1)", "Page down", key_display="pgdn", priority=True),
+        Binding("pageup", "page(-1)", "Page up", key_display="pgup", priority=True),
     ]
 
     def action_page(self, pages: int) -> None:

@@ -24,17 +24,17 @@ from selftrack.tui.screens.history_dialogs import (
 from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 from selftrack.tui.widgets.key_footer import KeyFooter
-from selftrack.tui.widgets.tables import Column, fill, shown
+from selftrack.tui.widgets.tables import Column, fill, room, shown
 from selftrack.tui.widgets.title_bar import TitleBar
 
 # spot, side, tenderness and flags always; the step and the note when there is room
 COLUMNS = (
-    Column("#", 150),
-    Column("spot"),
+    Column("#", 110),
+    Column("spot", shrink=True),
     Column("side"),
     Column("tenderness"),
     Column("flags"),
-    Column("note", 100),
+    Column("note", 90),
 )
 
 
@@ -53,7 +53,10 @@ class SessionDetailScreen(Screen[bool]):
     SessionDetailScreen #ratings { width: 1fr; height: 1fr; }
     SessionDetailScreen BodyMap { margin: 0 1; }
     SessionDetailScreen #off-map { width: 46; height: auto; margin: 0 1; color: $text-muted; }
-    SessionDetailScreen.-narrow .map, SessionDetailScreen.-medium .map { display: none; }
+    SessionDetailScreen.-narrow .map { display: none; }
+    SessionDetailScreen.-medium .map { width: 38; }
+    SessionDetailScreen.-medium BodyMap { width: 36; height: 20; }
+    SessionDetailScreen.-medium #off-map { width: 36; }
     """
 
     def __init__(self, session_id: str) -> None:
@@ -84,12 +87,16 @@ class SessionDetailScreen(Screen[bool]):
         self.load()
 
     def on_resize(self) -> None:
-        if self.session is not None and shown(COLUMNS, self.size.width) != self._columns:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self.session is not None and shown(COLUMNS, room(self.query_one("#ratings", DataTable))) != self._columns:
             self._fill()
 
     def _fill(self) -> None:
-        self._columns = shown(COLUMNS, self.size.width)
-        fill(self.query_one("#ratings", DataTable), COLUMNS, self._rows, self.size.width)
+        table = self.query_one("#ratings", DataTable)
+        self._columns = shown(COLUMNS, room(table))
+        fill(table, COLUMNS, self._rows, room(table))
 
     def load(self) -> None:
         """Read the session and its ratings."""
@@ -106,7 +113,7 @@ class SessionDetailScreen(Screen[bool]):
         lines = [
             f"[b]{escape(printable(session.protocol_name))}[/b]  {local:%A %d %B %Y, %H:%M}  "
             f"({tracker.clock.human(session.started_at)})",
-            f"sides: {session.sides}   tool: {session.tool or '–'}   status: "
+            f"sides: {session.sides}   tool: {escape(printable(session.tool)) or '–'}   status: "
             f"{status_word(session.status)}   overall pain before → after: "
             f"{pain_text(session.pain_before, session.pain_after)}",
             f"notes: {escape(printable(session.notes, multiline=True)) or '–'}",

@@ -17,8 +17,8 @@ class SpotInfoDialog(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,i,enter", "close", "Back to the spot", key_display="esc"),
-        Binding("pagedown", "page(1)", "Page down", key_display="pgdn"),
-        Binding("pageup", "page(-1)", "Page up", key_display="pgup"),
+        Binding("pagedown", "page(1)", "Page down", key_display="pgdn", priority=True),
+        Binding("pageup", "page(-1)", "Page up", key_display="pgup", priority=True),
     ]
 
     def __init__(self, title: Text, body: Text) -> None:

@@ -24,17 +24,17 @@ from selftrack.tui import core
 from selftrack.tui.messages import SpotChartLoaded, SpotTrendsLoaded, TrendsLoaded
 from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.key_footer import KeyFooter
-from selftrack.tui.widgets.tables import Column, fill, shown
+from selftrack.tui.widgets.tables import Column, fill, room, shown
 from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.widgets.trend_chart import TrendChart
 
 # spot, now, change and verdict always; the rest when there is room
 COLUMNS = (
-    Column("spot"),
-    Column("side", 100),
+    Column("spot", shrink=True),
+    Column("side", 92),
     Column("over time", 120),
     Column("now"),
-    Column("baseline", 100),
+    Column("baseline", 102),
     Column("change"),
     Column("verdict"),
 )
@@ -67,9 +67,10 @@ class TrendsScreen(Screen):
     TrendsScreen #period { height: 1; padding: 0 1; color: $text-muted; }
     TrendsScreen #spots { min-height: 4; }
     TrendsScreen.-narrow #trends-main { layout: vertical; }
-    TrendsScreen.-narrow #subjects { width: 100%; height: 5; }
-    TrendsScreen.-narrow TrendChart, TrendsScreen.-short TrendChart { height: 1fr; min-height: 8; max-height: 12; }
+    TrendsScreen.-narrow #subjects { width: 100%; height: 3; border: none; }
+    TrendsScreen.-short TrendChart { height: 10; }
     TrendsScreen.-short #asymmetry { display: none; }
+    TrendsScreen.-short #spots { height: 1fr; min-height: 5; }
     TrendsScreen.-very-tall TrendChart { height: 24; }
     """
 
@@ -87,7 +88,10 @@ class TrendsScreen(Screen):
         return self._loaded
 
     def on_resize(self) -> None:
-        if self.spot_rows and shown(COLUMNS, self.size.width) != self._shown:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self.spot_rows and shown(COLUMNS, room(self.query_one("#spots", DataTable))) != self._shown:
             self._fill_spots()
 
     def compose(self) -> ComposeResult:
@@ -213,9 +217,9 @@ class TrendsScreen(Screen):
     def _fill_spots(self) -> None:
         table = self.query_one("#spots", DataTable)
         table.display = bool(self.spot_rows)  # no empty header when there is nothing to list
-        width = self.size.width
-        narrow = width < 100
+        width = room(table)
         self._shown = shown(COLUMNS, width)
+        narrow = 1 not in self._shown  # no side column: the side goes with the name
         if self.sort_by == "change":
             ordered = sorted(
                 self.spot_rows,

@@ -435,7 +435,10 @@ class WalkScreen(Screen):
             self.notice = None
             if safety.is_ease_off(rating.tenderness):
                 name = printable(walk.spot_of(rating.step_index).name)
-                self.notice = Text.assemble((f"Rated {rating.tenderness} ({name}). ", "bold"), safety.EASE_OFF)
+                words = safety.EASE_OFF
+                if self.has_class("-narrow"):  # one line: the advice's first sentence
+                    words = words.split(". ", 1)[0] + "."
+                self.notice = Text.assemble((f"Rated {rating.tenderness} at {name}. ", "bold"), words)
         if advance and walk.done:
             self._to_summary()
             return
