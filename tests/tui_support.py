@@ -51,3 +51,16 @@ def screen_text(app) -> str:
                       color_system=None, legacy_windows=False, safe_box=False)  # fmt: skip
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys as a terminal sends them when typed fast: all in the app's queue at once (unlike
+    `pilot.press`, which waits for the app to be idle after each), then settle."""
+    import contextvars
+
+    from textual import events
+
+    for key in keys:
+        character = key if len(key) == 1 else "\r" if key == "enter" else None
+        pilot.app.post_message(contextvars.Context().run(events.Key, key, character))
+    await settle(pilot)

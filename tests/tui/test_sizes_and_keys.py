@@ -17,7 +17,7 @@ from selftrack.tui.screens.summary import SummaryScreen
 from selftrack.tui.screens.trends import TrendsScreen
 from selftrack.tui.screens.walk import WalkScreen
 from history_support import add_session, at
-from tui_support import screen_text, settle
+from tui_support import burst, screen_text, settle
 
 SMALL = (80, 24)
 LARGE = (200, 60)
@@ -27,8 +27,7 @@ async def test_a_burst_from_home_begins_the_session_with_three_spots_rated(track
     add_session(tracker, at(1), [2, 3, 4, 5, 6, 7])  # the start screen offers this routine again
     app = build_app(tracker)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("s", "ctrl+b", "3", "4", "5")  # one burst, before anything has loaded
-        await settle(pilot)
+        await burst(pilot, "s", "ctrl+b", "3", "4", "5")  # one burst, before anything has loaded
         screen = app.screen
         assert isinstance(screen, WalkScreen) and app.held_keys == []
         walk = screen.walk
@@ -41,14 +40,35 @@ async def test_keys_typed_ahead_go_through_start_walk_summary_home_and_a_dialog(
     async with app.run_test(size=SMALL) as pilot:
         # pain now 6, begin, pause and carry on, rate all three spots, pain after 4, save
         # (enter in the notes), then h for history from home: typed as one burst
-        await pilot.press("6", "ctrl+b", "p", "enter", "1", "2", "3", "4", "enter", "h")
-        await settle(pilot)
+        await burst(pilot, "6", "ctrl+b", "p", "enter", "1", "2", "3", "4", "enter", "h")
         assert isinstance(app.screen, HistoryScreen), app.screen
         assert app.held_keys == []
     (session,) = tracker.sessions()
     assert session.status is SessionStatus.FINISHED
     assert (session.pain_before, session.pain_after) == (6, 4)
     assert [r.tenderness for r in tracker.ratings(session.id)] == [1, 2, 3]
+
+
+async def test_a_burst_on_the_start_screen_keeps_its_order(tracker, acknowledged):
+    """Pain, then Begin, then ratings: Begin is not overtaken by the digits after it."""
+    add_session(tracker, at(1), [2, 3, 4, 5, 6, 7])
+    app = build_app(tracker)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await burst(pilot, "s", "4", "ctrl+b", "3", "4", "5", "8")
+        screen = app.screen
+        assert isinstance(screen, WalkScreen)
+        assert tracker.session(screen.walk.session.id).pain_before == 4
+        assert [r.tenderness for r in tracker.ratings(screen.walk.session.id)] == [3, 4, 5, 8]
+
+
+async def test_six_then_enter_typed_fast_both_count(tracker, acknowledged):
+    app = build_app(tracker, protocol="test-mini", side="left")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await burst(pilot, "6", "enter")  # pain now, then enter on Begin
+        assert isinstance(app.screen, WalkScreen)
+        assert tracker.session(app.screen.walk.session.id).pain_before == 6
 
 
 async def test_a_session_left_with_nothing_rated_can_be_discarded(tracker, acknowledged):

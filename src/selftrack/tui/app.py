@@ -60,6 +60,7 @@ class SelftrackApp(App[int]):
         self._held: deque[events.Key] = deque()
         self._replaying: set[int] = set()
         self._replay_due = False
+        self._in_flight: object | None = None  # the key on its way through the widgets
 
     @property
     def tracker(self) -> Tracker:
@@ -106,20 +107,54 @@ class SelftrackApp(App[int]):
             return False
         return bool(getattr(screen, "ready_for_keys", True))
 
+    def _can_take_key(self) -> bool:
+        return self._in_flight is None and self.ready_for_keys()
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if id(event) in self._replaying:
-                self._replaying.discard(id(event))
-                await super().on_event(event)
-                self.keys_ready()
-                return
-            if self._held or not self.ready_for_keys():
+            replayed = id(event) in self._replaying
+            self._replaying.discard(id(event))
+            if not replayed and (self._held or not self._can_take_key()):
                 if event.key in QUIT_KEYS and not self._busy():
                     await super().on_event(event)  # nothing is being stored: quit now
                     return
                 self._held.append(event)
                 return
+            target = self.focused or self.screen
+            await super().on_event(event)
+            self._follow(target)
+            return
         await super().on_event(event)
+
+    def _follow(self, target) -> None:
+        """Let the next key go only once this one has been through the widget it was sent to
+        and every widget above it (a key handled there may move the focus or change the
+        screen, and the next key must find that done)."""
+        token = self._in_flight = object()
+        chain = []
+        node = target
+        while node is not None and node is not self:
+            chain.append(node)
+            node = node.parent
+        # twice: what the key set off on the way (a widget's own message, such as a rating
+        # bar's Submitted that moves the focus) is handled by the second time round
+        nodes = chain + chain
+
+        def finish() -> None:
+            if self._in_flight is token:
+                self._in_flight = None
+                self.keys_ready()
+
+        def step(index: int) -> None:
+            while index < len(nodes):
+                if nodes[index].is_attached and nodes[index].call_later(step, index + 1):
+                    return
+                index += 1
+            self.call_later(finish)
+
+        step(0)
+        # a key whose widget went away on the way does not hold the keys after it
+        self.set_timer(0.5, finish, name="key in flight")
 
     def _busy(self) -> bool:
         return any(not worker.is_finished for worker in self.workers)
@@ -137,13 +172,14 @@ class SelftrackApp(App[int]):
         if not self.screen.is_mounted:
             self.keys_ready()  # being put up: look again after the next frame
             return
-        if not self.ready_for_keys():
+        if not self._can_take_key():
             return
         held = self._held.popleft()
         # made outside any message pump's context, like a key from the terminal: a key sent
         # by the app itself would stop bubbling at the screen, before the screen's bindings
         key = contextvars.Context().run(events.Key, held.key, held.character)
         self._replaying.add(id(key))
+        self._in_flight = key  # no newer key overtakes it on the way to the queue
         self.post_message(key)
 
 

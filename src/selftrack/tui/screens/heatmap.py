@@ -102,6 +102,7 @@ class HeatMapScreen(Screen):
         no_side = 1 not in self._shown  # the side goes with the name
         rows = [(key, (_with_side(cells[0], cells[1]) if no_side else cells[0], *cells[1:])) for key, cells in self._rows]
         fill(self.query_one("#cells", DataTable), self._columns_of, rows, width)
+        self.call_after_refresh(self._refill)  # the table's own width, once it is laid out
 
     def compose(self) -> ComposeResult:
         yield TitleBar("heat map")

@@ -168,6 +168,7 @@ class HistoryScreen(Screen):
                 pain_text(row.pain_before, row.pain_after),
             )))  # fmt: skip
         fill(self.query_one("#sessions", DataTable), COLUMNS, cells, width)
+        self.call_after_refresh(self._refill)  # the table's own width, once it is laid out
 
     @on(DataTable.RowSelected, "#sessions")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -97,6 +97,7 @@ class SessionDetailScreen(Screen[bool]):
         table = self.query_one("#ratings", DataTable)
         self._columns = shown(COLUMNS, room(table))
         fill(table, COLUMNS, self._rows, room(table))
+        self.call_after_refresh(self._refill)  # the table's own width, once it is laid out
 
     def load(self) -> None:
         """Read the session and its ratings."""

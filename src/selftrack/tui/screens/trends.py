@@ -241,6 +241,7 @@ class TrendsScreen(Screen):
                 Text(verdict_words(s), style=verdict_colour(s.verdict)),
             )))  # fmt: skip
         fill(table, COLUMNS, rows, width)
+        self.call_after_refresh(self._refill)  # the table's own width, once it is laid out
 
     def action_sort(self, by: str) -> None:
         self.sort_by = by

@@ -159,7 +159,7 @@ class WalkScreen(Screen):
 
     def on_resize(self) -> None:
         self._shown.pop("#walk-more-hint", None)
-        self.call_after_refresh(self._hint_more)
+        self.call_after_refresh(self.draw)  # some words follow the size (narrow or not)
 
     # -- drawing ----------------------------------------------------------------------
 
