@@ -61,6 +61,7 @@ class SelftrackApp(App[int]):
         self._replaying: set[int] = set()
         self._replay_due = False
         self._in_flight: object | None = None  # the key on its way through the widgets
+        self._expiring: deque[object] = deque()  # keys in flight, oldest first, for the timer
 
     @property
     def tracker(self) -> Tracker:
@@ -138,23 +139,27 @@ class SelftrackApp(App[int]):
             node = node.parent
         # twice: what the key set off on the way (a widget's own message, such as a rating
         # bar's Submitted that moves the focus) is handled by the second time round
-        nodes = chain + chain
-
-        def finish() -> None:
-            if self._in_flight is token:
-                self._in_flight = None
-                self.keys_ready()
-
-        def step(index: int) -> None:
-            while index < len(nodes):
-                if nodes[index].is_attached and nodes[index].call_later(step, index + 1):
-                    return
-                index += 1
-            self.call_later(finish)
-
-        step(0)
+        self._follow_step(token, (*chain, *chain), 0)
         # a key whose widget went away on the way does not hold the keys after it
-        self.set_timer(0.5, finish, name="key in flight")
+        self._expiring.append(token)
+        self.set_timer(0.5, self._follow_expired, name="key in flight")
+
+    def _follow_step(self, token: object, nodes: tuple, index: int) -> None:
+        # bound methods, not closures: Textual counts a callback's parameters once per function
+        while index < len(nodes):
+            if nodes[index].is_attached and nodes[index].call_later(self._follow_step, token, nodes, index + 1):
+                return
+            index += 1
+        self.call_later(self._follow_done, token)
+
+    def _follow_done(self, token: object) -> None:
+        if self._in_flight is token:
+            self._in_flight = None
+            self.keys_ready()
+
+    def _follow_expired(self) -> None:
+        if self._expiring:
+            self._follow_done(self._expiring.popleft())
 
     def _busy(self) -> bool:
         return any(not worker.is_finished for worker in self.workers)

@@ -84,6 +84,7 @@ class WalkScreen(Screen):
         self._leaving = False
         self._paused = False
         self._shown: dict[str, object] = {}
+        self._lines: dict[str, int | None] = {}  # lines each Static took at its width
         # keys wait here, in order, while the walk is read or the save before them runs
         self._queue: deque[tuple[str, tuple]] = deque()
         self._saving = False
@@ -159,6 +160,7 @@ class WalkScreen(Screen):
 
     def on_resize(self) -> None:
         self._shown.pop("#walk-more-hint", None)
+        self._lines.clear()  # new widths: every line count is to be found again
         self.call_after_refresh(self.draw)  # some words follow the size (narrow or not)
 
     # -- drawing ----------------------------------------------------------------------
@@ -172,7 +174,9 @@ class WalkScreen(Screen):
         if self._shown.get("step") != walk.current:
             self._shown["step"] = walk.current
             self.hold.restart()
-            self.query_one("#walk-more", VerticalScroll).scroll_home(animate=False)
+            more = self.query_one("#walk-more", VerticalScroll)
+            if more.scroll_y:
+                more.scroll_home(animate=False)
         spots = []
         for index, point in enumerate(walk.positions()):
             if point is None:
@@ -198,7 +202,9 @@ class WalkScreen(Screen):
             title.append(f"  · {spot.view} view, off the map", style="italic")
         self._put("#walk-spot", title)
         self._put("#walk-cautions", _cautions(spot))
-        self.query_one("#walk-cautions").display = bool(spot.cautions)
+        cautions = self.query_one("#walk-cautions")
+        if cautions.display != bool(spot.cautions):  # only a change costs a new layout
+            cautions.display = bool(spot.cautions)
         self._put("#walk-find", _find(spot))
         self._put("#walk-info", _more(spot))
         self._put("#walk-status", Text("    ").join((self._last_text(), self._flags_text())))
@@ -210,10 +216,24 @@ class WalkScreen(Screen):
         self.call_after_refresh(self._hint_more)
 
     def _put(self, selector: str, content) -> None:
-        """Update a Static only when what it shows changes (each update costs a repaint)."""
-        if self._shown.get(selector) != content:
-            self._shown[selector] = content
-            self.query_one(selector, Static).update(content)
+        """Update a Static only when what it shows changes (each update costs a repaint), and
+        lay the screen out again only when its number of lines changes (that costs more)."""
+        if self._shown.get(selector) == content:
+            return
+        self._shown[selector] = content
+        widget = self.query_one(selector, Static)
+        if widget.styles.height is not None and widget.styles.height.is_cells:
+            widget.update(content, layout=False)  # a fixed number of rows: no new layout
+            return
+        width = widget.content_size.width
+        lines = None
+        if width and isinstance(content, Text):
+            lines = len(content.wrap(self.app.console, width)) if content.plain else 0
+        elif width and content == "":
+            lines = 0
+        layout = lines is None or self._lines.get(selector) != lines
+        self._lines[selector] = lines
+        widget.update(content, layout=layout)
 
     def _hint_more(self) -> None:
         """Say which key shows the rest of the description when it is hidden or cut."""
@@ -234,8 +254,7 @@ class WalkScreen(Screen):
         elif cut:
             hint.append(" i ", style="reverse bold")
             hint.append(" all of it")
-        self._put("#walk-more-hint", hint)
-        self.query_one("#walk-more-hint").display = bool(hint.plain)
+        self._put("#walk-more-hint", hint)  # one line, kept even when empty: no new layout
 
     def _progress_text(self) -> Text:
         walk = self.walk
@@ -256,8 +275,10 @@ class WalkScreen(Screen):
     def _route_text(self) -> Text:
         walk = self.walk
         assert walk is not None
-        text = Text(printable(walk.route_name), style="italic")
-        text.append(":  " if self.has_class("-narrow") else "\nThis route: ", style="")
+        narrow = self.has_class("-narrow")
+        # two rows where there is room (the name, then the route's ratings), cut with …
+        text = Text(printable(walk.route_name), style="italic", no_wrap=not narrow, overflow="ellipsis")
+        text.append(":  " if narrow else "\nThis route: ", style="")
         for step in walk.route_steps():
             rating = walk.ratings.get(step.index)
             if rating is None:
