@@ -29,7 +29,11 @@ def text_of(app, selector: str) -> str:
 
 
 class ScreenHost(App):
-    """A bare app that shows one screen, as the real app pushes it, over a tracker."""
+    """A bare app that shows one screen, as the real app pushes it, over a tracker (with the
+    real app's size classes, by which screens lay themselves out)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall"), (50, "-very-tall")]
 
     def __init__(self, make_screen, tracker=None) -> None:
         super().__init__()

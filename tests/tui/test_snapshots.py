@@ -8,6 +8,8 @@ changed picture before committing (`snapshot_report.html`).
 from __future__ import annotations
 
 import shutil
+
+import pendulum  # noqa: F401  (imported the same way whether this module runs alone or after others)
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,17 @@ from tui_support import settle
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 # the paths some screens show must not change from run to run
 FIXED_FOLDER = Path("/tmp/selftrack-snapshots")
+
+
+@pytest.fixture(autouse=True)
+def local_zone(private_home):
+    """The process's own time zone as TZ says (Europe/London): the charts' dates go through
+    it, and a test that changed TZ earlier in the run may have left another one in force."""
+    import time
+
+    time.tzset()
+    yield
+    time.tzset()
 
 
 @pytest.fixture
