@@ -66,7 +66,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("s", "start", "Start a session"),
         Binding("r", "resume", "Resume"),
-        Binding("b", "quick", "Bad day: quick check"),
+        Binding("b", "quick", "Bad day"),
         Binding("h", "review('history')", "History"),
         Binding("t", "review('trends')", "Trends"),
         Binding("m", "review('heatmap')", "Heat map"),
@@ -75,7 +75,7 @@ class HomeScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
-    FOOTER_SHORT = {"start": "Start", "quick": "Bad day", "review('adherence')": "Regular"}
+    FOOTER_SHORT = {"start": "Start", "review('adherence')": "Regular"}
     FOOTER_KEEP = (
         "start", "resume", "quick", "app.help", "app.quit", "review('history')", "review('trends')",
         "export", "review('heatmap')", "review('adherence')",
