@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from selftrack.clock import Clock
+from selftrack.domain.model import ALTERNATING
 from selftrack.tracker import Tracker
 
 from support import FIXED_NOW
@@ -35,12 +36,17 @@ def add_session(
     nerve: Sequence[int] = (),
     finish: bool = True,
     protocol: str = "test-mini",
+    order: str = ALTERNATING,
 ) -> str:
-    """A session started at `when` with one value per step (SKIP = skipped); returns its id."""
+    """A session started at `when` with one value per step (SKIP = skipped); returns its id.
+
+    The steps go route by route, each on the left and then the right (ALTERNATING: the order
+    these tests' values were written for), unless `order` says otherwise.
+    """
     saved = tracker.clock
     tracker.clock = Clock(fixed=when, tz_name=saved.tz_name)
     try:
-        session = tracker.start_session(protocol, sides, pain_before=pain_before)
+        session = tracker.start_session(protocol, sides, pain_before=pain_before, order=order)
         for index, value in enumerate(values):
             if value is SKIP:
                 tracker.record_rating(session.id, index, skipped=True)

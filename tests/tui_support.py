@@ -29,7 +29,11 @@ def text_of(app, selector: str) -> str:
 
 
 class ScreenHost(App):
-    """A bare app that shows one screen, as the real app pushes it, over a tracker."""
+    """A bare app that shows one screen, as the real app pushes it, over a tracker (with the
+    real app's size classes, by which screens lay themselves out)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall"), (50, "-very-tall")]
 
     def __init__(self, make_screen, tracker=None) -> None:
         super().__init__()
@@ -38,3 +42,29 @@ class ScreenHost(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())
+
+
+def screen_text(app) -> str:
+    """Every character on the terminal as plain text, one line per row (what a person sees)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False, safe_box=False)  # fmt: skip
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys as a terminal sends them when typed fast: all in the app's queue at once (unlike
+    `pilot.press`, which waits for the app to be idle after each), then settle."""
+    import contextvars
+
+    from textual import events
+
+    for key in keys:
+        character = key if len(key) == 1 else "\r" if key == "enter" else None
+        pilot.app.post_message(contextvars.Context().run(events.Key, key, character))
+    await settle(pilot)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from selftrack import __version__
-from selftrack.clock import WHEN_HELP
+from selftrack.clock import WHEN_HELP, counted
 from selftrack.errors import SelftrackError
 
 
@@ -56,6 +56,18 @@ class Context:
 
             self._tracker = Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
         return self._tracker
+
+    def existing_database(self) -> None:
+        """For commands that only read: a missing database is said in one line, never created."""
+        from selftrack.storage.engine import DatabaseError
+
+        try:
+            self.tracker.open_database(create=False)
+        except DatabaseError as exc:
+            reason = str(exc)
+            if reason.startswith("no database at"):
+                reason += " (nothing is recorded there yet; only a session, import or demo creates one)"
+            raise UserError(reason) from None
 
     def use_profile(self, name: str) -> None:
         """Switch to profile `name` (a command's own --profile) before the tracker is made."""
@@ -137,7 +149,7 @@ def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: 
 def _run_tui(obj: Context, **start) -> None:
     from selftrack.tui.app import run_app
 
-    code = run_app(lambda: obj.tracker, **start)
+    code = run_app(lambda: obj.tracker, command=_command_name(), **start)
     if code:
         sys.exit(code)
 
@@ -154,6 +166,26 @@ def session(obj: Context, protocol: str | None, side: str | None) -> None:
     if protocol:
         _user_errors(obj.tracker.protocol)(protocol)
     _run_tui(obj, protocol=protocol, side=side)
+
+
+def _command_name() -> str:
+    """How this person runs selftrack, for the examples the program shows: `selftrack` when
+    that name on the PATH is this program, else the path it was started by (e.g.
+    `.venv/bin/selftrack` after the README's install)."""
+    import os
+    import shlex
+    import shutil
+
+    started = sys.argv[0] if sys.argv else ""
+    if os.path.basename(started) != "selftrack":
+        return "selftrack" if not started.endswith("__main__.py") else f"{shlex.quote(sys.executable)} -m selftrack"
+    found = shutil.which("selftrack")
+    try:
+        if found and os.path.samefile(found, started):
+            return "selftrack"
+    except OSError:
+        pass
+    return shlex.quote(started)
 
 
 # -- protocols ------------------------------------------------------------------------------
@@ -249,9 +281,9 @@ def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
     for problem in problems:
         click.echo(printable(str(problem)), err=True)
     if problems:
-        click.echo(f"selftrack: {len(problems)} problem(s) found", err=True)
+        click.echo(f"selftrack: {counted(len(problems), 'problem')} found", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(paths)} path(s) checked, no problems", err=True)
+    click.echo(f"ok: {counted(len(paths), 'path')} checked, no problems", err=True)
 
 
 @cli.command("profiles")
@@ -262,6 +294,7 @@ def profiles_(obj: Context, as_json: bool) -> None:
     """List the profiles (people) in the database with their session counts."""
     from selftrack.domain.text import printable
 
+    obj.existing_database()
     summaries = obj.tracker.profiles()
     if as_json:
         data = [
@@ -283,7 +316,8 @@ def profiles_(obj: Context, as_json: bool) -> None:
     for p in summaries:
         mark = "*" if p.name == obj.profile else " "
         last = clock.local(p.last_session_at).format("YYYY-MM-DD") if p.last_session_at else "-"
-        click.echo(f"{mark} {printable(p.name):<{width}}  {p.sessions:>5} session(s)  last {last}")
+        sessions = "session " if p.sessions == 1 else "sessions"
+        click.echo(f"{mark} {printable(p.name):<{width}}  {p.sessions:>5} {sessions}  last {last}")
 
 
 # -- database -------------------------------------------------------------------------------
@@ -356,6 +390,7 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
     """
     from selftrack.render import history as text
 
+    obj.existing_database()
     tracker = obj.tracker
     start, end = _period(obj, since, until)
     tz = tracker.clock.tz
@@ -365,13 +400,14 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
             return
         pain: list = []
         changes: list[int] = []
-        count = rated = 0
+        count = rated = finished = 0
 
         def seen(rows_):
-            nonlocal count, rated
+            nonlocal count, rated, finished
             for row in rows_:
                 count += 1
                 rated += row.rated
+                finished += row.status.value == "finished"
                 if row.pain_before is not None:
                     pain.append((row.started_at, row.pain_before))
                 if row.pain_change is not None:
@@ -391,7 +427,7 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
             write(line + "\n")
         for line in lines:
             write(line + "\n")
-    out = ["", text.history_footer(count, rated, changes)]
+    out = ["", text.history_footer(count, rated, changes, finished)]
     if pain:
         from selftrack.render.charts import trend_chart
 
@@ -425,6 +461,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     """
     from selftrack.render import history as text
 
+    obj.existing_database()
     tracker = obj.tracker
     start, end = _period(obj, since, until)
     trends = tracker.trends(subjects, start, end)
@@ -663,6 +700,7 @@ EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json", "fhir", "fhir-ndjson")  # = self
     metavar="TEXT",
     help="Who the records are about: shown on the PDF and as the FHIR subject.",
 )
+@click.option("--force", is_flag=True, help="Replace FILE when it already exists.")
 # -- format options (docs/export-formats.md) --
 @click.option(
     "--bundle",
@@ -687,6 +725,7 @@ def export(
     until: str | None,
     output: Path | None,
     name: str,
+    force: bool,
     bundle: str | None,
     patient: str,
     excel: bool,
@@ -694,11 +733,17 @@ def export(
     """Export sessions for a therapist: PDF, Excel, CSV, JSON or FHIR R4.
 
     Sessions that started between --from and --to are included (all of them by default).
+    An existing FILE is never replaced without --force.
     """
     from selftrack.exports import ExportRequest
 
     if bundle is not None and fmt != "fhir":
         raise UserError("--bundle is for --format fhir only")
+    if output is not None and not force and (output.exists() or output.is_symlink()):
+        raise UserError(f"{output} already exists: choose another name, or add --force to replace it")
+    if output is None and fmt in ("pdf", "xlsx"):
+        raise UserError(f"{'a PDF' if fmt == 'pdf' else 'an Excel workbook'} needs a file: add -o FILE")
+    obj.existing_database()
     tracker = obj.tracker
     request = ExportRequest(
         fmt,
@@ -713,13 +758,10 @@ def export(
     if output is not None:
         result = tracker.export(request, output, progress=progress)
         click.echo(
-            f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}",
+            f"wrote {counted(result.sessions, 'session')} with {counted(result.ratings, 'rating')} "
+            f"to {result.path}",
             err=True,
         )
-    elif fmt == "pdf":
-        raise UserError("a PDF needs a file: add -o FILE")
-    elif fmt == "xlsx":
-        raise UserError("an Excel workbook needs a file: add -o FILE")
     else:
         result = _export_to_stdout(tracker, request, progress)
     if fmt == "fhir":
@@ -799,7 +841,7 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
     for conflict in result.conflicts:
         click.echo(f"warning: {conflict}", err=True)
     click.echo(
-        f"imported {result.added_sessions} session(s) with {result.added_ratings} rating(s) "
+        f"imported {counted(result.added_sessions, 'session')} with {counted(result.added_ratings, 'rating')} "
         f"from {file}; {result.unchanged_sessions} already present"
         + (f", {len(result.conflicts)} in conflict (see above)" if result.conflicts else ""),
         err=True,
@@ -820,8 +862,8 @@ def demo(obj: Context, days: int, seed: int, force: bool) -> None:
     progress = _progress_printer("demo") if sys.stderr.isatty() else None
     result = obj.tracker.write_demo(days=days, seed=seed, force=force, progress=progress)
     click.echo(
-        f"wrote {result.sessions} sample sessions with {result.ratings} ratings "
-        f"over {days} days into {obj.tracker.database.display}",
+        f"wrote {counted(result.sessions, 'sample session')} with {counted(result.ratings, 'rating')} "
+        f"over {counted(days, 'day')} into {obj.tracker.database.display}",
         err=True,
     )
     click.echo(f"and {result.checkins} morning check-ins and {result.forms} weekly forms", err=True)

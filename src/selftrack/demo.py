@@ -1,4 +1,10 @@
-"""A realistic sample history: tender spots that slowly improve, with noise, flares and gaps."""
+"""A realistic sample history: tender spots that slowly improve, with noise, flares and gaps.
+
+The sample person has about one session a day: none on some days, two on others (a quick
+check on a bad morning), a deeper routine once a week and now and then a few days away.
+`busy=True` writes the much heavier history the benchmarks measure with (three or four
+sessions a day, each route walked on both sides before the next), as it always was.
+"""
 
 from __future__ import annotations
 
@@ -37,9 +43,15 @@ def write_demo(
     days: int = 120,
     seed: int = 1,
     force: bool = False,
+    busy: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
-    """Write `days` days of sample sessions ending today, in one transaction per batch."""
+    """Write `days` days of sample sessions ending today, in one transaction per batch.
+
+    `busy`: the benchmarks' heavy history (about 3.4 sessions a day) instead of a person's.
+    """
+    from selftrack.domain.model import ALTERNATING, ONE_SIDE_FIRST
+
     from selftrack.storage import queries, writes
 
     with store.reading() as scope:
@@ -56,13 +68,15 @@ def write_demo(
         for spec in specs:
             by_digest = writes.store_definitions(scope.conn, spec.spots.values())
             def_ids |= {spot.id: by_digest[spot.digest] for spot in spec.spots.values()}
-    plans = {spec.id: _plan(spec, def_ids) for spec in specs}
+    order = ALTERNATING if busy else ONE_SIDE_FIRST
+    plans = {spec.id: _plan(spec, def_ids, order) for spec in specs}
     by_id = {spec.id: spec for spec in specs}
     model = _PainModel(rng, days)
     now = store.clock.now()
     end_day = store.clock.local(now).start_of("day")
     sessions = []
-    for day, hour, pid, sides, tool in _schedule(rng, days, {s.id for s in specs}):
+    schedule = _busy_schedule if busy else _schedule
+    for day, hour, pid, sides, tool in schedule(rng, days, {s.id for s in specs}):
         began = end_day.subtract(days=days - 1 - day).add(hours=hour, minutes=rng.randint(0, 50))
         began = datetime.fromtimestamp(began.timestamp(), timezone.utc)  # plain: faster sums
         if began + timedelta(hours=1) <= now:  # today's later sessions have not happened yet
@@ -143,18 +157,53 @@ _NOTES = (
 )
 
 
-def _plan(spec: ProtocolSpec, def_ids: dict[str, int]):
+def _plan(spec: ProtocolSpec, def_ids: dict[str, int], order: str):
     from selftrack.storage.writes import encode_plan
 
-    steps = spec.steps("both")
+    steps = spec.steps("both", order)
     plan_json = encode_plan(steps, {r.id: r.name for r in spec.routes}, def_ids)
     return [(s.route_id, s.spot_id, s.side, def_ids[s.spot_id]) for s in steps], plan_json
+
+
+# the evening routine goes round these; the deeper one comes once a week instead
+_ROTATION = ("low-back-lines", "glute-arcs", "perfect-spots")
 
 
 def _schedule(rng: random.Random, days: int, available: set[str]) -> list[tuple]:
     """(day, hour, protocol, sides, tool) for each sample session, oldest first.
 
-    The sample person searches the low back and the buttocks most evenings, checks a few key
+    About one session a day: an evening routine (the low back, the buttocks or the perfect
+    spots in turn, the deeper routine on one day a week); no session on about one day in
+    seven; a quick check of a few spots on about one morning in five; a few days away now
+    and then.
+    """
+    out: list[tuple] = []
+    away = 0
+    for day in range(days):
+        if away:
+            away -= 1
+            continue
+        if rng.random() < 0.01:
+            away = rng.randint(2, 6)  # a holiday or a busy week
+            continue
+        roll = rng.random()
+        if roll < 0.15:
+            continue  # a day off
+        planned: list[tuple[int, str, str]] = []
+        if roll > 0.8:
+            planned.append((rng.choice((7, 8)), "quick-check", "ball"))  # a bad morning
+        if day % 7 == 5:
+            planned.append((20, "deep-and-distant", "hands"))
+        else:
+            planned.append((rng.choice((19, 20, 21)), _ROTATION[day % 3], rng.choice(("ball", "cane", "ball"))))
+        out += [(day, hour, pid, "both", tool) for hour, pid, tool in planned if pid in available]
+    return out
+
+
+def _busy_schedule(rng: random.Random, days: int, available: set[str]) -> list[tuple]:
+    """(day, hour, protocol, sides, tool) of the benchmarks' heavy history, oldest first.
+
+    The busy sample person searches the low back and the buttocks most evenings, checks a few key
     spots some mornings, and now and then does the deeper routines; holidays leave gaps.
     """
     out: list[tuple] = []

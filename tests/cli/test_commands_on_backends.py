@@ -54,14 +54,15 @@ def test_profiles_command_lists_people_and_marks_the_current_one(run, database_u
     text = run("--profile", "bob", "profiles")
     assert text.exit_code == 0
     lines = text.stdout.splitlines()
-    assert lines[0].startswith("  ann") and "2 session(s)" in lines[0] and "last 2026-11-20" in lines[0]
-    assert lines[1].startswith("* bob") and "1 session(s)" in lines[1]
+    assert lines[0].startswith("  ann") and "2 sessions" in lines[0] and "last 2026-11-20" in lines[0]
+    assert lines[1].startswith("* bob") and "1 session " in lines[1]
     data = json.loads(run("profiles", "--json").stdout)
     assert [(p["name"], p["sessions"]) for p in data] == [("ann", 2), ("bob", 1)]
     assert data[0]["created_at"].endswith("+00:00")
 
 
-def test_profiles_on_an_empty_database(run):
+def test_profiles_on_an_empty_database(run, database_url):
+    Tracker(database_url).open_database(create=True)
     result = run("profiles")
     assert result.exit_code == 0 and result.stdout == "" and "no profiles" in result.stderr
 

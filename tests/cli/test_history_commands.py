@@ -62,7 +62,7 @@ def test_history_table_and_chart(run, history_db):
     lines = result.stdout.splitlines()
     assert "pain before → after" in lines[0]
     assert "6 → 4 (-2)" in result.stdout and "5 weeks ago" in result.stdout
-    assert "4 sessions, 23 spot ratings" in result.stdout
+    assert "4 sessions (3 finished), 23 spot ratings" in result.stdout
     assert any("\u2800" <= ch <= "\u28ff" for ch in result.stdout)  # braille chart
     assert "(date)" in result.stdout
 
@@ -170,7 +170,31 @@ def test_trend_table_explains_the_rule(run, six_sessions_db):
     assert "(date)" in result.stdout
 
 
-def test_trend_on_an_empty_database(run):
+def test_trend_on_an_empty_database(run, db_path):
+    Tracker(str(db_path)).open_database(create=True)
     result = run("trend")
     assert result.exit_code == 0 and "no ratings" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("history",), ("trend",), ("export", "--format", "csv"), ("profiles",), ("history", "--json")]
+)
+def test_read_commands_on_a_missing_database_say_so_and_create_nothing(run, db_path, args):
+    result = run(*args)
+    assert result.exit_code == 1 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"selftrack: no database at {db_path}")
+    assert not db_path.exists() and not list(db_path.parent.glob(db_path.name + "*"))
+
+
+def test_export_refuses_to_replace_a_file_without_force(run, history_db, tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("keep me")
+    refused = run("export", "--format", "csv", "-o", str(target))
+    assert refused.exit_code == 1 and "already exists" in refused.stderr and "--force" in refused.stderr
+    assert target.read_text() == "keep me"
+    replaced = run("export", "--format", "csv", "-o", str(target), "--force")
+    assert replaced.exit_code == 0, replaced.output
+    assert target.read_text().startswith("session_id,")
+    assert "wrote 4 sessions with 23 ratings" in replaced.stderr or "wrote 4 sessions" in replaced.stderr
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from selftrack.clock import Clock
+from selftrack.domain.model import ALTERNATING
 from selftrack.tracker import Tracker
 from support import DATA, FIXED_NOW
 
@@ -57,7 +58,8 @@ def log_history(tracker: Tracker) -> list[str]:
         moment = FIRST_SESSION + timedelta(days=plan["day"], minutes=7 * number)
         set_clock(tracker, moment)
         session = tracker.start_session(
-            "export-test", "both", tool=plan["tool"], pain_before=plan["before"]
+            "export-test", "both", tool=plan["tool"], pain_before=plan["before"],
+            order=ALTERNATING,  # the walk order the golden files were made with
         )
         for step, value in enumerate(plan["t"]):
             moment += timedelta(seconds=25 + 5 * step)

@@ -55,7 +55,9 @@ def test_an_existing_file_is_replaced_owner_only(db, tmp_path):
     target = tmp_path / "out.csv"
     target.write_text("old")
     target.chmod(0o644)
-    assert run("--db", db, "export", "--format", "csv", "-o", str(target)).exit_code == 0
+    refused = run("--db", db, "export", "--format", "csv", "-o", str(target))
+    assert refused.exit_code == 1 and "already exists" in refused.stderr and target.read_text() == "old"
+    assert run("--db", db, "export", "--format", "csv", "-o", str(target), "--force").exit_code == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text().startswith("session_id,")
 
@@ -96,10 +98,10 @@ def test_export_then_import_elsewhere_then_again(db, tmp_path):
     assert first.exit_code == 0, first.output
     ratings = sum(len(s["t"]) for s in SESSIONS)
     assert first.stderr.strip() == (
-        f"imported {len(SESSIONS)} session(s) with {ratings} rating(s) from {target}; 0 already present"
+        f"imported {len(SESSIONS)} sessions with {ratings} ratings from {target}; 0 already present"
     )
     second = run("--db", other, "import", str(target))
-    assert second.stderr.strip().startswith("imported 0 session(s) with 0 rating(s)")
+    assert second.stderr.strip().startswith("imported 0 sessions with 0 ratings")
     assert f"; {len(SESSIONS)} already present" in second.stderr
 
 

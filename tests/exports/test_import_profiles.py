@@ -24,7 +24,7 @@ def test_import_into_a_named_profile(history, new_database_url, tmp_path):
 
     first = run("--db", clinic, "import", str(export), "--profile", "alex")
     assert first.exit_code == 0, first.output
-    assert f"imported {len(SESSIONS)} session(s)" in first.stderr
+    assert f"imported {len(SESSIONS)} sessions" in first.stderr
     counts = {p["name"]: p["sessions"] for p in json.loads(run("--db", clinic, "profiles", "--json").stdout)}
     assert counts["alex"] == len(SESSIONS) and counts["sam"] > 0 and "default" not in counts
 

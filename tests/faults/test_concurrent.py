@@ -48,7 +48,8 @@ def test_first_open_by_several_processes_at_once(tmp_path):
         runs = [_selftrack(db, "profiles") for _ in range(3)] + [_selftrack(db, "demo", "--days", "2")]
         for run in runs:
             out, err = run.communicate(timeout=120)
-            assert run.returncode == 0, err
+            # `profiles` only reads: before `demo` has made the database it says there is none
+            assert run.returncode == 0 or err.startswith(f"selftrack: no database at {db}"), err
             assert "locked" not in err and "Traceback" not in err
         FIGURES["processes opening one new database at once"] += len(runs)
 
@@ -101,12 +102,12 @@ def test_recording_while_others_import_export_and_write(tmp_path):
         for run, (out, err) in zip(batch, outputs):
             assert run.returncode == 0, err
             assert "locked" not in err.lower() and "Traceback" not in err, err
-        added = re.search(r"imported (\d+) session\(s\) with (\d+) rating", outputs[0][1])
+        added = re.search(r"imported (\d+) sessions? with (\d+) rating", outputs[0][1])
         imported += int(added.group(1))
         imported_ratings += int(added.group(2))
         if rounds < len(imports):
             assert int(added.group(1)) == sessions
-        wrote = re.search(r"wrote (\d+) sample sessions with (\d+) ratings", outputs[1][1])
+        wrote = re.search(r"wrote (\d+) sample sessions? with (\d+) ratings?", outputs[1][1])
         demo_sessions += int(wrote.group(1))
         demo_ratings += int(wrote.group(2))
         exported = json.loads(outputs[2][0])  # a consistent snapshot: it parses, all of it

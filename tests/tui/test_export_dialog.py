@@ -64,7 +64,7 @@ async def test_export_csv_and_close_with_the_result(tracker, tmp_path):
         await press_go(pilot)
         await settle(pilot)
         target = tmp_path / "selftrack-2026-11-20.csv"
-        assert "Saved 1 session(s) with 3 rating(s) to" in text_of(app, "#export-status")
+        assert "Saved 1 session with 3 ratings to" in text_of(app, "#export-status")
         assert str(target) in text_of(app, "#export-status").replace("\n", "")
         assert target.read_text().startswith("session_id,")
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -88,7 +88,7 @@ async def test_an_existing_file_needs_a_second_press_and_escape_cancels(tracker,
         await press_go(pilot)
         await settle(pilot)
         assert target.read_bytes().startswith(b"%PDF"), text_of(app, "#export-status")
-        assert "Saved 1 session(s)" in text_of(app, "#export-status")
+        assert "Saved 1 session " in text_of(app, "#export-status")
         await pilot.press("escape")
         await settle(pilot)
     assert isinstance(app.returned, ExportResult)  # escape after success still returns it

@@ -173,12 +173,12 @@ async def test_nerve_flag_warns_in_the_next_session(tracker, acknowledged):
     app = build_app(tracker, protocol="test-mini", side="left")
     async with app.run_test(size=SIZE) as pilot:
         await _begin(pilot)
-        last = text_of(app, "#walk-last")
+        last = text_of(app, "#walk-status")
         assert "Last time: 5" in last
         assert "Nerve feeling flagged here" in last
         await pilot.press("3")
         await settle(pilot)
-        assert "Nerve feeling" not in text_of(app, "#walk-last")
+        assert "Nerve feeling" not in text_of(app, "#walk-status")
 
 
 async def test_keystrokes_per_rated_spot_is_one(tracker, acknowledged):

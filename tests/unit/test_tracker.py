@@ -7,15 +7,32 @@ from datetime import timedelta
 import pytest
 
 from selftrack.clock import Clock
-from selftrack.domain.model import SessionStatus
+from selftrack.domain.model import ALTERNATING, ONE_SIDE_FIRST, SessionStatus, walk_order_of
 from selftrack.tracker import Tracker, TrackerError
 from support import FIXED_NOW, TEST_PROTOCOLS, next_step, unfinished
 
 pytestmark = pytest.mark.backends
 
 
-def test_walk_order_is_route_by_route_left_then_right(tracker):
+def test_walk_order_is_one_side_then_the_other(tracker):
     session = tracker.start_session("test-mini", "both", tool="ball", pain_before=5)
+    walk = [(s.route_id, s.spot_id, s.side) for s in session.steps]
+    assert walk == [
+        ("line", "test-line-1", "left"),
+        ("line", "test-line-2", "left"),
+        ("named", "test-dimple-spot", "left"),
+        ("line", "test-line-1", "right"),
+        ("line", "test-line-2", "right"),
+        ("named", "test-dimple-spot", "right"),
+    ]
+    assert [s.index for s in session.steps] == list(range(6))
+    assert session.status is SessionStatus.IN_PROGRESS
+    assert session.pain_before == 5 and session.tool == "ball"
+    assert walk_order_of(session.steps) == ONE_SIDE_FIRST
+
+
+def test_alternating_walk_order_is_route_by_route_left_then_right(tracker):
+    session = tracker.start_session("test-mini", "both", order=ALTERNATING)
     walk = [(s.route_id, s.spot_id, s.side) for s in session.steps]
     assert walk == [
         ("line", "test-line-1", "left"),
@@ -25,9 +42,50 @@ def test_walk_order_is_route_by_route_left_then_right(tracker):
         ("named", "test-dimple-spot", "left"),
         ("named", "test-dimple-spot", "right"),
     ]
-    assert [s.index for s in session.steps] == list(range(6))
-    assert session.status is SessionStatus.IN_PROGRESS
-    assert session.pain_before == 5 and session.tool == "ball"
+    assert walk_order_of(session.steps) == ALTERNATING
+    with pytest.raises(TrackerError, match="order must be one of"):
+        tracker.start_session("test-mini", "both", order="zigzag")
+
+
+def test_a_stored_plan_keeps_its_order(tracker):
+    """New sessions walk one side first; a session stored earlier keeps the order it had."""
+    old = tracker.start_session("test-mini", "both", order=ALTERNATING)
+    assert [s.side for s in tracker.open_walk(old.id).session.steps] == [
+        "left", "left", "right", "right", "left", "right"
+    ]
+
+
+def test_finishing_with_nothing_rated_abandons_the_session(tracker):
+    session = tracker.start_session("test-mini", "both")
+    tracker.record_rating(session.id, 0, skipped=True)
+    closed = tracker.finish(session.id, pain_after=3, notes="no time")
+    assert closed.status is SessionStatus.ABANDONED and closed.notes == "no time"
+    overview = tracker.overview()
+    assert overview.total_sessions == 0 and overview.sessions_this_week == 0
+    assert overview.streak_days == 0 and overview.last_session is None
+    assert tracker.adherence().sessions == 0
+    assert tracker.count_sessions(statuses=[SessionStatus.FINISHED]) == 0
+
+
+def test_a_session_with_one_rating_finishes(tracker):
+    session = tracker.start_session("test-mini", "both")
+    tracker.record_rating(session.id, 0, skipped=True)
+    tracker.record_rating(session.id, 1, 0)
+    assert tracker.finish(session.id).status is SessionStatus.FINISHED
+    overview = tracker.overview()
+    assert (overview.total_sessions, overview.sessions_this_week, overview.streak_days) == (1, 1, 1)
+
+
+def test_discard_deletes_only_a_session_with_nothing_rated(tracker):
+    empty = tracker.start_session("test-mini", "both")
+    tracker.record_rating(empty.id, 0, skipped=True)
+    tracker.discard(empty.id)
+    assert tracker.sessions() == []
+    kept = tracker.start_session("test-mini", "both")
+    tracker.record_rating(kept.id, 0, 4)
+    with pytest.raises(TrackerError, match="abandoned, not discarded"):
+        tracker.discard(kept.id)
+    assert len(tracker.ratings(kept.id)) == 1
 
 
 def test_one_side_only(tracker):

@@ -158,3 +158,70 @@ def test_safety_note_acknowledged_once_owner_only(private_home):
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert safety.is_ease_off(8) and not safety.is_ease_off(7) and not safety.is_ease_off(None)
+
+
+# -- counts, the hold timer, words -------------------------------------------------------
+
+
+def test_walk_counts_rated_and_skipped_apart(tracker):
+    session = tracker.start_session("test-mini", "both")
+    walk = tracker.open_walk(session.id)
+    assert walk.nothing_rated
+    _store(tracker, walk, skipped=True)
+    assert (walk.rated_count, walk.skipped_count, walk.answered_count) == (0, 1, 1)
+    assert walk.nothing_rated
+    _store(tracker, walk, 4)
+    assert (walk.rated_count, walk.skipped_count, walk.answered_count) == (1, 1, 2)
+    assert not walk.nothing_rated
+
+
+def test_hold_timer_stops_while_paused():
+    from selftrack.session.hold import HoldTimer
+
+    now = [100.0]
+    timer = HoldTimer(lambda: now[0])
+    now[0] += 7.5
+    assert timer.seconds == 7
+    timer.pause()
+    now[0] += 60
+    assert timer.seconds == 7 and timer.paused and "(paused)" in timer.bar()
+    timer.resume()
+    now[0] += 3
+    assert timer.seconds == 10 and not timer.paused
+    timer.restart()
+    assert timer.seconds == 0
+    now[0] += 31
+    assert "30 s done" in timer.bar()
+
+
+def test_refers_words_read_as_english():
+    from selftrack.render.words import flag_words, refers_words
+
+    assert refers_words("") == "refers"
+    assert refers_words("the left buttock") == "refers to the left buttock"
+    assert refers_words("into the left buttock") == "refers into the left buttock"
+    assert refers_words("to the hip") == "refers to the hip"
+    assert refers_words("  down the   thigh ") == "refers down the thigh"
+    assert flag_words(False, True, "the left buttock", False) == ["refers to the left buttock"]
+
+
+def test_minutes_follow_the_sides(tracker):
+    spec = tracker.protocol("quick-check")
+    assert spec.minutes_for("both") == spec.minutes
+    assert 1 <= spec.minutes_for("left") < spec.minutes
+
+
+def test_demo_is_about_one_session_a_day(tracker):
+    from collections import Counter
+
+    result = tracker.write_demo(days=120, seed=3)
+    assert 90 <= result.sessions <= 140
+    clock = tracker.clock
+    per_day = Counter(clock.local(s.started_at).date() for s in tracker.sessions())
+    assert max(per_day.values()) == 2 and 1 in per_day.values()
+    assert len(per_day) < 118  # some days have none
+
+
+def test_busy_demo_is_the_benchmarks_heavy_history(tracker):
+    result = tracker.write_demo(days=30, seed=3, busy=True)
+    assert result.sessions > 30 * 2.5

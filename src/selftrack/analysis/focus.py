@@ -13,12 +13,14 @@ from datetime import datetime
 
 from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
 from selftrack.domain.records import RecentRating
+from selftrack.clock import counted
 from selftrack.domain.terms import region_name, region_order
 
 FOCUS_ID = "focus"
 FOCUS_DAYS = 14
 FOCUS_LEVEL = 4
 QUIET_SESSIONS = 3
+SECONDS_PER_STOP = 30  # the time estimate: a slow press and a rating per spot and side
 _VIEW_ORDER = ("back", "calf", "front")
 FOCUS_RULE = (
     f"The **focus** routine is built each time from your last {FOCUS_DAYS} days: spots rated "
@@ -93,14 +95,16 @@ def build_focus_spec(
     digest = hashlib.sha256(
         "\n".join(f"{s.digest}:{','.join(sorted(sides[s.id]))}" for s in used.values()).encode()
     ).hexdigest()
+    stops = sum(2 if spot.sided else 1 for spot in used.values())
     return ProtocolSpec(
         id=FOCUS_ID,
         version=1,
         name="Focus",
         summary=(
-            f"{len(used)} spots that were tender ({FOCUS_LEVEL}+) or felt familiar "
-            f"in the last {FOCUS_DAYS} days"
+            f"Your own routine: the {counted(len(used), 'spot')} that were tender ({FOCUS_LEVEL}+) "
+            f"or felt familiar in the last {FOCUS_DAYS} days, worked again."
         ),
+        minutes=max(1, round(stops * SECONDS_PER_STOP / 60)),
         routes=tuple(routes),
         spots=used,
         about=(

@@ -19,6 +19,14 @@ from selftrack.domain.terms import pressed_sides
 Side = Literal["left", "right", "mid"]
 RouteKind = Literal["line", "arc", "set"]
 
+ONE_SIDE_FIRST = "one-side-first"
+ALTERNATING = "alternating"
+# how a walk of both sides goes, and in words
+WALK_ORDERS: dict[str, str] = {
+    ONE_SIDE_FIRST: "one side, then the other",
+    ALTERNATING: "each route on both sides",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SpotSpec:
@@ -120,22 +128,43 @@ class ProtocolSpec:
 
         return adapt_protocol(self, conditions).spec
 
-    def steps(self, sides: str) -> tuple[Step, ...]:
-        """The walk for `sides`: route by route, each route on the left, then on the right."""
+    def steps(self, sides: str, order: str = "") -> tuple[Step, ...]:
+        """The walk for `sides`, in `order` (WALK_ORDERS; default ONE_SIDE_FIRST).
+
+        With both sides, ONE_SIDE_FIRST walks every route on the left, then every route on
+        the right (a ball user changes sides once); ALTERNATING walks each route on the left,
+        then on the right, before the next route. A spot on the midline is walked once, with
+        the first side.
+        """
+        order = order or ONE_SIDE_FIRST
+        if order not in WALK_ORDERS:
+            raise ValueError(f"order must be one of {', '.join(WALK_ORDERS)}, not {order!r}")
+        route_sides = ("left", "right") if sides == "both" else (sides,)
+        if order == ALTERNATING:
+            passes = [(route, side) for route in self.routes for side in route_sides]
+        else:
+            passes = [(route, side) for side in route_sides for route in self.routes]
         out: list[Step] = []
-        for route in self.routes:
-            route_sides = ("left", "right") if sides == "both" else (sides,)
-            for side in route_sides:
-                for spot_id in route.spot_ids:
-                    spot = self.spots[spot_id]
-                    if not spot.sided:
-                        if side != route_sides[0]:
-                            continue
-                        step_side = "mid"
-                    else:
-                        step_side = side
-                    out.append(Step(len(out), route.id, spot_id, step_side))
+        for route, side in passes:
+            for spot_id in route.spot_ids:
+                spot = self.spots[spot_id]
+                if not spot.sided:
+                    if side != route_sides[0]:
+                        continue
+                    step_side = "mid"
+                else:
+                    step_side = side
+                out.append(Step(len(out), route.id, spot_id, step_side))
         return tuple(out)
+
+    def minutes_for(self, sides: str) -> int | None:
+        """About how long a walk of `sides` takes: `minutes` is for both sides (None: unknown)."""
+        if not self.minutes:
+            return None
+        both = len(self.steps("both"))
+        if sides == "both" or not both:
+            return self.minutes
+        return max(1, round(self.minutes * len(self.steps(sides)) / both))
 
     @property
     def spot_count(self) -> int:
@@ -201,3 +230,10 @@ class ProfileSummary:
     sessions: int
     created_at: datetime
     last_session_at: datetime | None = None
+
+
+def walk_order_of(steps: tuple[Step, ...] | list[Step]) -> str:
+    """The order a stored plan was walked in: ALTERNATING when it changes sides more than once."""
+    sides = [step.side for step in steps if step.side != "mid"]
+    changes = sum(1 for a, b in zip(sides, sides[1:]) if a != b)
+    return ALTERNATING if changes > 1 else ONE_SIDE_FIRST

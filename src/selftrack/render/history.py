@@ -11,7 +11,7 @@ from selftrack.analysis.stats import READING_OUTCOMES, READING_TRENDS, rounded
 from selftrack.analysis.trends import Point, Subject, Trend, series_trend, subject_name
 from selftrack.clock import age_in_words
 from selftrack.domain.records import SessionSummary
-from selftrack.render.words import STATUS_WORDS, number, pain_text, signed, verdict_words
+from selftrack.render.words import STATUS_WORDS, counted, number, pain_text, signed, verdict_words
 
 
 def iso_local(moment: datetime, tz: tzinfo) -> str:
@@ -88,9 +88,13 @@ def pain_before_trend(points: Sequence[tuple[datetime, int]]) -> Trend:
     return series_trend(subject, subject_name(subject), series, measure=Measure.PAIN)
 
 
-def history_footer(sessions: int, rated: int, changes: Sequence[int]) -> str:
-    """One line of totals: sessions, spots rated, mean change in overall pain."""
-    line = f"{sessions} sessions, {rated} spot ratings"
+def history_footer(sessions: int, rated: int, changes: Sequence[int], finished: int | None = None) -> str:
+    """One line of totals: sessions (and how many were finished), spots rated, mean change in
+    overall pain."""
+    line = counted(sessions, "session")
+    if finished is not None and finished != sessions:
+        line += f" ({finished} finished)"
+    line += f", {counted(rated, 'spot rating')}"
     if changes:
         mean = sum(changes) / len(changes)
         line += f"; overall pain changed by {mean:+.1f} on average during a session ({len(changes)} with both)"

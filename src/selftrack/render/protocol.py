@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from selftrack import bodymap
-from selftrack.domain.model import ProtocolSpec
+from selftrack.domain.model import ALTERNATING, ProtocolSpec
 from selftrack.domain.text import printable
 
 _LABELS = "123456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -51,13 +51,16 @@ def protocol_text(spec: ProtocolSpec, width: int = 88) -> str:
 
 
 def protocol_walk(spec: ProtocolSpec, sides: str = "both") -> dict:
-    """A routine as data for tooling: every step in walking order, with where it is.
+    """A routine as data for tooling: every step route by route, with where it is.
+
+    The steps keep the order this output always had (each route on the left, then on the
+    right: model.ALTERNATING), whatever order a new session walks in.
 
     Positions are on the step's side (left mirrored to negative x); `nearest` is the nearest
     nerve or vessel of the step's view and its distance in map units, or null.
     """
     steps = []
-    for step in spec.steps(sides):
+    for step in spec.steps(sides, ALTERNATING):
         spot = spec.spots[step.spot_id]
         x, y = spot.position(step.side)
         near = bodymap.nearest_structure(x, y, spot.view, step.side)

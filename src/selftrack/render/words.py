@@ -96,10 +96,26 @@ def flag_words(recognised: bool, referred: bool, referred_to: str, nerve: bool, 
     if recognised:
         out.append(FLAG_WORDS["recognised"])
     if referred:
-        out.append(f"refers to {referred_to}" if referred_to else FLAG_WORDS["referred"])
+        out.append(refers_words(referred_to))
     if note:
         out.append(f"{FLAG_WORDS['note']}: {note}")
     return out
+
+
+# words a person starts "where does it spread" with, after which "to" would be one too many
+_DIRECTIONS = (
+    "to", "into", "in", "down", "up", "toward", "towards", "across", "along", "around",
+    "over", "under", "through", "onto", "round", "out", "from", "behind", "below", "above",
+)
+
+
+def refers_words(referred_to: str) -> str:
+    """'refers', 'refers to the left buttock', 'refers down the back of the thigh'."""
+    where = " ".join(referred_to.split())
+    if not where:
+        return FLAG_WORDS["referred"]
+    first = where.split(" ", 1)[0].lower()
+    return f"refers {where}" if first in _DIRECTIONS else f"refers to {where}"
 
 
 def pain_text(before: int | None, after: int | None) -> str:

@@ -99,8 +99,23 @@ class Walk:
         return self.session.route_names.get(self.step.route_id, self.step.route_id)
 
     @property
-    def rated_count(self) -> int:
+    def answered_count(self) -> int:
+        """Steps with a rating or a skip (how far the walk has got)."""
         return len(self.ratings)
+
+    @property
+    def rated_count(self) -> int:
+        """Steps given a tenderness (a skip is not a rating of 0, nor counted here)."""
+        return sum(1 for r in self.ratings.values() if not r.skipped)
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(1 for r in self.ratings.values() if r.skipped)
+
+    @property
+    def nothing_rated(self) -> bool:
+        """No step has a tenderness yet: finishing now would not make a finished session."""
+        return self.rated_count == 0
 
     @property
     def done(self) -> bool:

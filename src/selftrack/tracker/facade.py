@@ -161,8 +161,13 @@ class Tracker:
         *,
         tool: str = "",
         pain_before: int | None = None,
+        order: str = "",
     ) -> Session:
-        """Begin a session; its plan and spot definitions are stored with it."""
+        """Begin a session; its plan and spot definitions are stored with it.
+
+        `order` is how both sides are walked (domain.model.WALK_ORDERS; by default one side's
+        routes, then the other's).
+        """
         from selftrack.domain.model import ProtocolSpec
         from selftrack.storage import queries, writes
 
@@ -173,7 +178,11 @@ class Tracker:
         _check_scale("pain before", pain_before)
         if tool not in ("", *TOOLS):
             raise TrackerError(f"tool must be one of {', '.join(TOOLS)}, not {tool!r}")
-        steps = spec.steps(sides)
+        from selftrack.domain.model import WALK_ORDERS
+
+        if order and order not in WALK_ORDERS:
+            raise TrackerError(f"order must be one of {', '.join(WALK_ORDERS)}, not {order!r}")
+        steps = spec.steps(sides, order)
         if not steps:
             raise TrackerError(f"protocol {spec.id!r} has no spots for sides={sides}")
         session_id = str(uuid.uuid4())
@@ -343,20 +352,42 @@ class Tracker:
             return rating
 
     def finish(self, session_id: str, *, pain_after: int | None = None, notes: str = "") -> Session:
-        """Close a session with the pain after and the user's notes."""
+        """Close a session with the pain after and the user's notes.
+
+        A session with nothing rated (no spot given a tenderness) is not a finished session:
+        it is closed as abandoned, and counts nowhere (see `discard` to remove it instead).
+        """
         _check_scale("pain after", pain_after)
         _text("session notes", notes, NOTE_MAX)
-        return self._close(session_id, SessionStatus.FINISHED, pain_after=pain_after, notes=notes)
+        return self._close(session_id, None, pain_after=pain_after, notes=notes)
+
+    def discard(self, session_id: str) -> None:
+        """Delete an unfinished session that has nothing rated (its skips go with it).
+
+        A session holding any tenderness is refused: its ratings are kept (abandon it).
+        """
+        from selftrack.storage import queries, writes
+
+        with self.store.writing() as scope:
+            self._require(scope, session_id, in_progress=True)
+            if not nothing_rated(queries.session_ratings(scope, session_id)):
+                raise TrackerError("this session has ratings: it can be abandoned, not discarded")
+            writes.delete_session(scope, session_id)
+        self._plans.pop(session_id, None)
 
     def abandon(self, session_id: str) -> Session:
         """Close a session without finishing it; its ratings are kept."""
         return self._close(session_id, SessionStatus.ABANDONED)
 
-    def _close(self, session_id: str, status: SessionStatus, **values) -> Session:
+    def _close(self, session_id: str, status: SessionStatus | None, **values) -> Session:
+        """Close a session as `status` (None: finished, or abandoned when nothing was rated)."""
         from selftrack.storage import queries, writes
 
         with self.store.writing() as scope:
             self._require(scope, session_id, in_progress=True)
+            if status is None:
+                empty = nothing_rated(queries.session_ratings(scope, session_id))
+                status = SessionStatus.ABANDONED if empty else SessionStatus.FINISHED
             writes.set_session_fields(
                 scope, session_id, status=status.value, ended_at=self.clock.now(), **values
             )
@@ -517,13 +548,20 @@ class Tracker:
             yield rows
 
     def count_sessions(
-        self, start: datetime | None = None, end: datetime | None = None, *, protocol_id: str | None = None
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        protocol_id: str | None = None,
+        statuses: Sequence[SessionStatus] = (),
     ) -> int:
-        """How many sessions started in [start, end] (of one routine, if given)."""
+        """How many sessions started in [start, end] (of one routine, of these statuses, if given)."""
         from selftrack.storage import queries
 
         with self.store.reading() as scope:
-            return queries.count_sessions(scope, start, end, protocol_id=protocol_id)
+            return queries.count_sessions(
+                scope, start, end, protocol_id=protocol_id, statuses=[s.value for s in statuses]
+            )
 
     def trends(self, subjects: Sequence = (), start: datetime | None = None, end: datetime | None = None):
         """Trends for spots, regions or `pain` (default: every region and side, then pain)."""
@@ -698,15 +736,18 @@ class Tracker:
 
         return import_json(self.store, Path(path), progress=progress)
 
-    def write_demo(self, *, days: int = 120, seed: int = 1, force: bool = False, progress=None):
-        """Write `days` days of sample sessions ending today (see selftrack.demo), then the
-        morning check-ins and weekly forms that go with them (selftrack.tracker.sample_outcomes)."""
+    def write_demo(
+        self, *, days: int = 120, seed: int = 1, force: bool = False, busy: bool = False, progress=None
+    ):
+        """Write `days` days of sample sessions ending today (see selftrack.demo; `busy`: the
+        benchmarks' heavier history), then the morning check-ins and weekly forms that go with
+        them (selftrack.tracker.sample_outcomes)."""
         from selftrack.demo import DEMO_ROUTINES, write_demo
 
         specs = [self.protocol(pid) for pid in DEMO_ROUTINES if pid in self.load().specs]
         if not specs:
             raise TrackerError("no built-in protocols found to build sample data from")
-        result = write_demo(self.store, specs, days=days, seed=seed, force=force, progress=progress)
+        result = write_demo(self.store, specs, days=days, seed=seed, force=force, busy=busy, progress=progress)
         from dataclasses import replace
 
         from selftrack.tracker.sample_outcomes import write_outcomes
@@ -748,6 +789,11 @@ class Tracker:
 
         with self.store.database.reading() as conn:
             return queries.profile_summaries(conn)
+
+
+def nothing_rated(ratings) -> bool:
+    """Whether a session's ratings hold no tenderness at all (none, or only skips)."""
+    return not any(r.tenderness is not None for r in ratings)
 
 
 def _check_profile(name: str) -> None:

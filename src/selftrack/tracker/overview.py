@@ -22,6 +22,8 @@ TOP_SPOTS = 5
 class Overview:
     """What the home screen shows.
 
+    Abandoned sessions are not counted: `total_sessions` and `last_session` are finished or
+    in progress, and the week's count and the streak take only sessions with a rating.
     `top_spots` are the spots most tender lately (the median of their last 3 sessions in the
     last 90 days), each with its verdict over those 90 days by the one change rule.
     """
@@ -41,11 +43,13 @@ def build_overview(store: Store) -> Overview:
     now = clock.now()
     today = clock.local(now)
     week_start = today.start_of("week").in_timezone("UTC")
+    # abandoned sessions (and those closed with nothing rated) count nowhere on this screen
+    counted = [SessionStatus.FINISHED.value, SessionStatus.IN_PROGRESS.value]
     with store.reading() as scope:
-        total = queries.count_sessions(scope)
+        total = queries.count_sessions(scope, statuses=counted)
         if not total:
             return Overview()
-        last = queries.latest_session(scope)
+        last = queries.latest_session(scope, statuses=counted)
         unfinished = queries.latest_session(scope, statuses=[SessionStatus.IN_PROGRESS.value])
         starts = history.session_starts(scope, now - timedelta(days=400))
         pain = [(at, before) for at, before, _after in history.pain_series(scope, now - timedelta(days=365)) if before is not None]

@@ -51,6 +51,10 @@ class SessionFinished(CoreResult):
     """A session was finished with its pain after and notes (Session)."""
 
 
+class SessionDiscarded(CoreResult):
+    """A session with nothing rated was deleted (None)."""
+
+
 class SafetyNoted(CoreResult):
     """The first-run safety note was marked as read."""
 

@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from selftrack.analysis.adherence import Adherence
 from selftrack.render.words import counted
 from selftrack.tui import core
 from selftrack.tui.messages import AdherenceLoaded
+from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
 
 RECENT_WEEKS = 12
@@ -33,7 +34,7 @@ class AdherenceScreen(Screen):
         yield Static("Loading…", id="figures")
         yield Sparkline([], summary_function=max)
         yield DataTable(id="weeks", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#weeks", DataTable).add_columns("week of", "sessions", "")
@@ -42,9 +43,17 @@ class AdherenceScreen(Screen):
     @on(AdherenceLoaded)
     def _show(self, event: AdherenceLoaded) -> None:
         result: Adherence = event.result
+        if not result.sessions:
+            self.query_one("#figures", Static).update(
+                "No finished sessions yet: sessions per week and the streak appear here once "
+                "there are some (abandoned sessions are not counted)."
+            )
+            self.query_one(Sparkline).display = False
+            self.query_one("#weeks", DataTable).display = False
+            return
         self.query_one("#figures", Static).update(
             f"[b]Current streak:[/b] {counted(result.streak_days, 'day')} in a row.   "
-            f"[b]Sessions:[/b] {result.sessions} on {counted(result.active_days, 'day')}, "
+            f"[b]Sessions:[/b] {counted(result.sessions, 'session')} on {counted(result.active_days, 'day')}, "
             f"{result.per_week:.1f} a week on average over {counted(len(result.weeks), 'week')}.\n"
             "Sessions per week, oldest on the left:"
         )

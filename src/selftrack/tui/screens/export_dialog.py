@@ -14,7 +14,9 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 from selftrack.domain.text import printable
 from selftrack.exports import FORMAT_LABELS, ExportRequest, ExportResult, default_filename, default_folder
 from selftrack.tui import core
+from selftrack.render.words import counted
 from selftrack.tui.messages import ExportWritten
+from selftrack.tui.widgets.key_footer import KeyFooter
 
 # Every export format but NDJSON, which is for loading years of data into a FHIR server
 FORMATS = ("pdf", "xlsx", "csv", "json", "fhir")
@@ -24,7 +26,11 @@ PERIODS = (("30d", "Last 30 days"), ("90d", "Last 90 days"), ("1y", "Last year")
 class ExportDialog(ModalScreen[ExportResult | None]):
     """Dismisses with the ExportResult once the file is written (None when cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+e", "export", "Export"),
+        Binding("tab", "app.focus_next", "Next field", show=True),
+    ]
 
     def __init__(self, *, folder: Path | None = None) -> None:
         super().__init__()
@@ -55,7 +61,8 @@ class ExportDialog(ModalScreen[ExportResult | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
-            yield Static("Files are readable by you only. esc to cancel.", classes="hint")
+            yield Static("Files are readable by you only. ctrl+e exports, esc cancels.", classes="hint")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._suggest_path()
@@ -94,6 +101,10 @@ class ExportDialog(ModalScreen[ExportResult | None]):
 
     # -- actions ------------------------------------------------------------------------
 
+    def action_export(self) -> None:
+        if not self.query_one("#export-go", Button).disabled:
+            self._go()
+
     @on(Button.Pressed, "#export-go")
     @on(Input.Submitted)
     def _go(self) -> None:
@@ -130,7 +141,8 @@ class ExportDialog(ModalScreen[ExportResult | None]):
     def _done(self, event: ExportWritten) -> None:
         result = self.result = event.result
         self.query_one("#export-status", Static).update(
-            f"Saved {result.sessions} session(s) with {result.ratings} rating(s) to\n{printable(str(result.path))}"
+            f"Saved {counted(result.sessions, 'session')} with {counted(result.ratings, 'rating')} to\n"
+            f"{printable(str(result.path))}"
         )
         button = self.query_one("#export-go", Button)
         button.label = "Close"

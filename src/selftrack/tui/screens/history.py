@@ -7,17 +7,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from selftrack.clock import human_age
 from selftrack.domain.terms import SessionStatus
 from selftrack.domain.text import printable
-from selftrack.render.words import pain_text, status_word
+from selftrack.render.words import counted, pain_text, status_word
 from selftrack.tui import core
 from selftrack.tui.messages import HistoryLoaded
+from selftrack.tui.typeahead import keys_ready
+from selftrack.tui.widgets.key_footer import KeyFooter
+from selftrack.tui.widgets.tables import Column, fill, room, shown
 from selftrack.tui.widgets.title_bar import TitleBar
 
 PAGE = 100
+# date, routine, rated, mean and pain before → after always; the rest when there is room
+COLUMNS = (
+    Column("started"),
+    Column("when", 104),
+    Column("routine", shrink=True),
+    Column("sides", 96),
+    Column("rated"),
+    Column("mean"),
+    Column("max", 90),
+    Column("pain before → after"),
+)
+NARROW_ROUTINE = 22  # characters of the routine's name kept at 80 columns
 
 
 class HistoryScreen(Screen):
@@ -35,6 +50,9 @@ class HistoryScreen(Screen):
     HistoryScreen #filters Input { width: 18; }
     HistoryScreen #filters Select { width: 32; }
     HistoryScreen #filters Label { padding: 1 1 0 1; }
+    HistoryScreen.-narrow #filters Input { width: 1fr; }
+    HistoryScreen.-narrow #filters Select { width: 2fr; }
+    HistoryScreen.-narrow #filters Label { padding: 1 0 0 1; }
     HistoryScreen #sessions { height: 1fr; }
     HistoryScreen #status { height: 1; color: $text-muted; padding: 0 1; }
     """
@@ -43,6 +61,12 @@ class HistoryScreen(Screen):
         super().__init__()
         self.rows = []
         self.limit = PAGE
+        self._loaded = False
+        self._columns: tuple[int, ...] = ()
+
+    @property
+    def ready_for_keys(self) -> bool:
+        return self._loaded
 
     def compose(self) -> ComposeResult:
         yield TitleBar("your sessions")
@@ -55,12 +79,17 @@ class HistoryScreen(Screen):
             yield Select([], prompt="any routine", id="routine")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("Loading sessions…", id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.add_columns("when", "started", "routine", "sides", "rated", "mean", "max", "pain before → after")
         self.load()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self._loaded and shown(COLUMNS, room(self.query_one("#sessions", DataTable))) != self._columns:
+            self._fill()
 
     def action_reload(self) -> None:
         self.load()
@@ -99,33 +128,47 @@ class HistoryScreen(Screen):
 
     @on(HistoryLoaded)
     def _show(self, event: HistoryLoaded) -> None:
-        rows, routines, total = event.result
+        rows, routines, total, finished = event.result
         self.rows = rows
-        clock = self.app.tracker.clock
-        now, tz = clock.now(), clock.tz
-        table = self.query_one("#sessions", DataTable)
-        table.clear()
-        for row in rows:
-            status = "" if row.status is SessionStatus.FINISHED else f" ({status_word(row.status)})"
-            table.add_row(
-                human_age(row.started_at, now, tz),
-                f"{row.started_at.astimezone(tz):%Y-%m-%d %H:%M}",
-                printable(row.protocol_name) + status,
-                row.sides,
-                f"{row.rated}" + (f" +{row.skipped} skipped" if row.skipped else ""),
-                "–" if row.mean is None else f"{row.mean:.1f}",
-                "–" if row.highest is None else str(row.highest),
-                pain_text(row.pain_before, row.pain_after),
-                key=row.id,
-            )
+        self._fill()
         if routines is not None:
             select = self.query_one("#routine", Select)
             with select.prevent(Select.Changed):
                 select.set_options([(printable(name), pid) for name, pid in routines])
         more = f" (newest {len(rows)} shown; o shows older ones)" if total > len(rows) else ""
+        others = f", {finished} finished" if finished != total else ""
         self.query_one("#status", Static).update(
-            f"{total} sessions{more}. Enter opens a session; f filters by date."
+            f"{counted(total, 'session')}{others}{more}. Enter opens a session; f filters by date."
         )
+        self._loaded = True
+        keys_ready(self)
+
+    def _fill(self) -> None:
+        """Lay the table out for the width there is (again after a resize)."""
+        clock = self.app.tracker.clock
+        now, tz = clock.now(), clock.tz
+        width = room(self.query_one("#sessions", DataTable))
+        narrow = width < 96
+        self._columns = shown(COLUMNS, width)
+        cells = []
+        for row in self.rows:
+            status = "" if row.status is SessionStatus.FINISHED else f" ({status_word(row.status)})"
+            name = printable(row.protocol_name)
+            if narrow and len(name) > NARROW_ROUTINE:
+                name = name[: NARROW_ROUTINE - 1].rstrip() + "…"
+            skipped = (f" +{row.skipped} s" if narrow else f" +{row.skipped} skipped") if row.skipped else ""
+            cells.append((row.id, (
+                f"{row.started_at.astimezone(tz):%Y-%m-%d %H:%M}",
+                human_age(row.started_at, now, tz),
+                name + status,
+                row.sides,
+                f"{row.rated}{skipped}",
+                "–" if row.mean is None else f"{row.mean:.1f}",
+                "–" if row.highest is None else str(row.highest),
+                pain_text(row.pain_before, row.pain_after),
+            )))  # fmt: skip
+        fill(self.query_one("#sessions", DataTable), COLUMNS, cells, width)
+        self.call_after_refresh(self._refill)  # the table's own width, once it is laid out
 
     @on(DataTable.RowSelected, "#sessions")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -139,8 +182,9 @@ class HistoryScreen(Screen):
 
 
 def _read_page(tracker, start, end, protocol: str | None, limit: int):
-    """(rows, routines for the filter or None, how many sessions in all) for one page."""
+    """(rows, routines for the filter or None, how many sessions in all, how many finished)."""
     rows = tracker.session_summaries(start, end, protocol_id=protocol, limit=limit)
     total = tracker.count_sessions(start, end, protocol_id=protocol)
+    finished = tracker.count_sessions(start, end, protocol_id=protocol, statuses=[SessionStatus.FINISHED])
     routines = sorted({(r.protocol_name, r.protocol_id) for r in rows}) if protocol is None else None
-    return rows, routines, total
+    return rows, routines, total, finished

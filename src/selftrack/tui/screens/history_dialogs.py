@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
 from selftrack.domain.model import Rating
+from selftrack.render.words import spot_label
+from selftrack.tui.widgets.key_footer import KeyFooter
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -39,16 +41,17 @@ class RatingDialog(ModalScreen[RatingCorrection | None]):
     """Asks for the corrected tenderness (0–10, or s to mark it skipped) and the note."""
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="RatingDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "save", "Save", show=True, priority=False)]
 
-    def __init__(self, rating: Rating) -> None:
+    def __init__(self, rating: Rating, name: str = "") -> None:
         super().__init__()
         self.rating = rating
+        self.name_shown = name or rating.spot_id
 
     def compose(self) -> ComposeResult:
         current = "s" if self.rating.skipped else str(self.rating.tenderness)
         with Vertical():
-            yield Label(f"Correct the rating of {self.rating.spot_id} ({self.rating.side})")
+            yield Label(f"Correct the rating of {spot_label(self.name_shown, self.rating.side)}")
             yield Label("Tenderness 0–10, or s for skipped:")
             yield Input(current, id="value")
             yield Label("Note:")
@@ -57,10 +60,14 @@ class RatingDialog(ModalScreen[RatingCorrection | None]):
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", variant="primary", id="save")
+        yield KeyFooter()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_save(self) -> None:
+        self._save()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
@@ -80,7 +87,10 @@ class SessionNotesDialog(ModalScreen[str | None]):
     """Edits a session's notes."""
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="SessionNotesDialog") + "SessionNotesDialog TextArea { height: 8; }"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def action_save(self) -> None:
+        self._save()
 
     def __init__(self, notes: str) -> None:
         super().__init__()
@@ -93,6 +103,7 @@ class SessionNotesDialog(ModalScreen[str | None]):
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", variant="primary", id="save")
+        yield KeyFooter()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -120,6 +131,7 @@ class DeleteSessionDialog(ModalScreen[bool]):
             with Horizontal():
                 yield Button("Keep it", id="cancel")
                 yield Button("Delete (y)", variant="error", id="delete")
+        yield KeyFooter()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -18,6 +18,7 @@ from selftrack.domain.text import printable
 from selftrack.render.words import status_word, verdict_words
 from selftrack.tui import core
 from selftrack.tui.messages import HomeLoaded, SessionAbandoned
+from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.heat import colour
 from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
@@ -40,9 +41,10 @@ class HomeData:
     problems: list[str] = field(default_factory=list)
     acknowledged: bool = True
     database: str = ""
+    command: str = "selftrack"
 
 
-def load_home(tracker) -> HomeData:
+def load_home(tracker, command: str = "selftrack") -> HomeData:
     """Open the database (the first time) and read the home screen's figures."""
     from selftrack import safety
 
@@ -54,6 +56,7 @@ def load_home(tracker) -> HomeData:
         problems=[str(p) for p in loaded.problems],
         acknowledged=safety.is_acknowledged(),
         database=tracker.database.display,
+        command=command,
     )
 
 
@@ -63,7 +66,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("s", "start", "Start a session"),
         Binding("r", "resume", "Resume"),
-        Binding("b", "quick", "Bad day: quick check"),
+        Binding("b", "quick", "Bad day"),
         Binding("h", "review('history')", "History"),
         Binding("t", "review('trends')", "Trends"),
         Binding("m", "review('heatmap')", "Heat map"),
@@ -72,12 +75,25 @@ class HomeScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
+    FOOTER_SHORT = {"start": "Start", "review('adherence')": "Regular"}
+    FOOTER_KEEP = (
+        "start", "resume", "quick", "app.help", "app.quit", "review('history')", "review('trends')",
+        "export", "review('heatmap')", "review('adherence')",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
         self.data: HomeData | None = None
         self._started = False
         self._then_start = False
+        self._load_failed = False
+        # the routine asked for on the command line, opened once nothing is unfinished
+        self._start_asked: tuple[str | None, str | None] | None = None
+
+    @property
+    def ready_for_keys(self) -> bool:
+        """Keys typed before the figures are read wait for them (s, b, r need to know)."""
+        return self.data is not None or self._load_failed
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -116,12 +132,15 @@ class HomeScreen(Screen):
     def start_reload(self) -> None:
         """Read the figures again; a newer reload replaces one still running."""
         core.call(
-            self, load_home, self.app.tracker, done=HomeLoaded, doing="open your records",
+            self, load_home, self.app.tracker, getattr(self.app, "command", "selftrack"),
+            done=HomeLoaded, doing="open your records",
             group="home-load", exclusive=True,
         )  # fmt: skip
 
     @on(core.CoreFailed)
     def _failed(self, event: core.CoreFailed) -> None:
+        self._load_failed = True
+        keys_ready(self)
         if self.data is None:
             self.query_one("#home-status", Static).update(
                 Text(f"Could not open your records: {event.reason}", style="bold")
@@ -134,7 +153,13 @@ class HomeScreen(Screen):
         self.refresh_bindings()
         if not self._started:
             self._started = True
+            app = self.app
+            if getattr(app, "start_protocol", None) or getattr(app, "start_side", None):
+                self._start_asked = (app.start_protocol, app.start_side)
             self.first_steps()
+        elif self._start_asked is not None and self.data.overview.unfinished is None and self.is_current:
+            self._open_start_if_asked()  # the unfinished session was dealt with: now the one asked for
+        keys_ready(self)
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -249,9 +274,11 @@ class HomeScreen(Screen):
             self._open_start_if_asked()
 
     def _open_start_if_asked(self) -> None:
-        app = self.app
-        if app.start_protocol or app.start_side:
-            self.open_start(app.start_protocol, app.start_side)
+        """Open the start screen with the routine asked for on the command line (once)."""
+        if self._start_asked is not None:
+            protocol, side = self._start_asked
+            self._start_asked = None
+            self.open_start(protocol, side)
 
     def offer_resume(self, session: Session, *, then_start: bool = False) -> None:
         from selftrack.tui.screens.resume import ResumeDialog
@@ -269,6 +296,8 @@ class HomeScreen(Screen):
                           doing="abandon the session")  # fmt: skip
             elif then_start:
                 self._open_start_if_asked()
+            # after "resume" or "finish", the routine asked for is opened once home is back
+            # with nothing unfinished (see _loaded)
 
         self.app.push_screen(ResumeDialog(session, self.app.tracker.clock), chosen)
 
@@ -396,7 +425,8 @@ def _welcome(data: HomeData) -> Text:
                 "and the next one comes up. Every rating is saved at once.\n\n")
     text.append("To look around first: ", style="bold")
     text.append("quit with q and load months of sample history into a separate database:\n")
-    text.append("    selftrack --db /tmp/try.db demo && selftrack --db /tmp/try.db\n\n", style="bold")
+    command = data.command or "selftrack"
+    text.append(f"    {command} --db /tmp/try.db demo && {command} --db /tmp/try.db\n\n", style="bold")
     text.append(f"There are {len(data.protocols)} routines. Your records are kept in {data.database}.\n")
     text.append("Press ? for the keys and the safety note (when to see a clinician first).")
     return text

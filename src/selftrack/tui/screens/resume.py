@@ -10,6 +10,8 @@ from textual.widgets import Button, Static
 
 from selftrack.clock import Clock
 from selftrack.domain.model import Session
+from selftrack.domain.text import printable
+from selftrack.tui.widgets.key_footer import KeyFooter
 
 
 class ResumeDialog(ModalScreen[str | None]):
@@ -32,16 +34,18 @@ class ResumeDialog(ModalScreen[str | None]):
         when = self.clock.human(session.started_at)
         with Vertical(id="resume-box", classes="dialog"):
             yield Static(
-                f"An unfinished session: {session.protocol_name}, started {when}.\n"
+                f"An unfinished session: {printable(session.protocol_name)}, started {when}.\n"
                 "Its ratings are saved. Resume at the first spot without a rating, finish it "
                 "as it is, or abandon it (its ratings are kept in your history).",
                 id="resume-text",
+                markup=False,
             )
             with Horizontal(classes="buttons"):
                 yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Finish (f)", id="finish")
                 yield Button("Abandon (a)", id="abandon", variant="error")
                 yield Button("Later (esc)", id="later")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()

@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 from selftrack import safety
 from selftrack.tui import core
 from selftrack.tui.messages import SafetyNoted
+from selftrack.tui.widgets.key_footer import KeyFooter
 
 
 def safety_text() -> Text:
@@ -36,9 +37,18 @@ class SafetyScreen(ModalScreen[bool]):
     """Shown once before the first session, and from the help screen at any time."""
 
     BINDINGS = [
-        Binding("enter", "read", "I have read this"),
+        Binding("enter", "read", "I have read this", priority=True),
         Binding("escape", "read", "Close", show=False),
+        Binding("pagedown", "page(1)", "Page down", key_display="pgdn", priority=True),
+        Binding("pageup", "page(-1)", "Page up", key_display="pgup", priority=True),
     ]
+
+    def action_page(self, pages: int) -> None:
+        body = self.query_one(VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def __init__(self, *, first_run: bool = False) -> None:
         super().__init__()
@@ -50,6 +60,7 @@ class SafetyScreen(ModalScreen[bool]):
                 yield Static(safety_text(), id="safety-text")
             label = "I have read this (enter)" if self.first_run else "Close (enter)"
             yield Button(label, id="safety-ok", variant="primary")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#safety-ok", Button).focus()

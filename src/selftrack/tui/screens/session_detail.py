@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from selftrack.domain.text import printable
 from selftrack.render.words import flag_words, pain_text, status_word
@@ -21,8 +21,21 @@ from selftrack.tui.screens.history_dialogs import (
     RatingDialog,
     SessionNotesDialog,
 )
+from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
+from selftrack.tui.widgets.key_footer import KeyFooter
+from selftrack.tui.widgets.tables import Column, fill, room, shown
 from selftrack.tui.widgets.title_bar import TitleBar
+
+# spot, side, tenderness and flags always; the step and the note when there is room
+COLUMNS = (
+    Column("#", 110),
+    Column("spot", shrink=True),
+    Column("side"),
+    Column("tenderness"),
+    Column("flags"),
+    Column("note", 90),
+)
 
 
 class SessionDetailScreen(Screen[bool]):
@@ -40,6 +53,10 @@ class SessionDetailScreen(Screen[bool]):
     SessionDetailScreen #ratings { width: 1fr; height: 1fr; }
     SessionDetailScreen BodyMap { margin: 0 1; }
     SessionDetailScreen #off-map { width: 46; height: auto; margin: 0 1; color: $text-muted; }
+    SessionDetailScreen.-narrow .map { display: none; }
+    SessionDetailScreen.-medium .map { width: 38; }
+    SessionDetailScreen.-medium BodyMap { width: 36; height: 20; }
+    SessionDetailScreen.-medium #off-map { width: 36; }
     """
 
     def __init__(self, session_id: str) -> None:
@@ -48,6 +65,12 @@ class SessionDetailScreen(Screen[bool]):
         self.session = None
         self.ratings = []
         self.changed = False
+        self._columns: tuple[int, ...] = ()
+        self._rows: list = []
+
+    @property
+    def ready_for_keys(self) -> bool:
+        return self.session is not None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("a past session")
@@ -58,12 +81,23 @@ class SessionDetailScreen(Screen[bool]):
                 yield Static("", id="off-map")
             with Vertical():
                 yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#ratings", DataTable)
-        table.add_columns("#", "spot", "side", "tenderness", "flags", "note")
         self.load()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self.session is not None and shown(COLUMNS, room(self.query_one("#ratings", DataTable))) != self._columns:
+            self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#ratings", DataTable)
+        self._columns = shown(COLUMNS, room(table))
+        fill(table, COLUMNS, self._rows, room(table))
+        self.call_after_refresh(self._refill)  # the table's own width, once it is laid out
 
     def load(self) -> None:
         """Read the session and its ratings."""
@@ -80,15 +114,13 @@ class SessionDetailScreen(Screen[bool]):
         lines = [
             f"[b]{escape(printable(session.protocol_name))}[/b]  {local:%A %d %B %Y, %H:%M}  "
             f"({tracker.clock.human(session.started_at)})",
-            f"sides: {session.sides}   tool: {session.tool or '–'}   status: "
+            f"sides: {session.sides}   tool: {escape(printable(session.tool)) or '–'}   status: "
             f"{status_word(session.status)}   overall pain before → after: "
             f"{pain_text(session.pain_before, session.pain_after)}",
             f"notes: {escape(printable(session.notes, multiline=True)) or '–'}",
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
-        table = self.query_one("#ratings", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+        rows = []
         spots: list[MapSpot] = []
         off_map: list[str] = []
         for rating in ratings:
@@ -96,11 +128,10 @@ class SessionDetailScreen(Screen[bool]):
             name = printable(spot.name if spot else rating.spot_id)
             value = "skipped" if rating.skipped else str(rating.tenderness)
             flags = " ".join(flag_words(rating.recognised, rating.referred, "", rating.nerve))
-            table.add_row(
+            rows.append((str(rating.step_index), (
                 str(rating.step_index + 1), Text(name), rating.side, value, flags,
                 Text(printable(rating.note)),
-                key=str(rating.step_index),
-            )
+            )))  # fmt: skip
             if spot is None:
                 continue
             if spot.view != "back":
@@ -114,8 +145,9 @@ class SessionDetailScreen(Screen[bool]):
         self.query_one("#off-map", Static).update(
             "Not on this view: " + "; ".join(off_map) if off_map else ""
         )
-        if ratings:
-            table.move_cursor(row=min(cursor, len(ratings) - 1))
+        self._rows = rows
+        self._fill()
+        keys_ready(self)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
@@ -130,7 +162,9 @@ class SessionDetailScreen(Screen[bool]):
         rating = self._selected()
         if rating is None:
             return
-        self.app.push_screen(RatingDialog(rating), self._correct)
+        spot = self.session.spots.get(rating.spot_id) if self.session else None
+        name = printable(spot.name) if spot else rating.spot_id
+        self.app.push_screen(RatingDialog(rating, name), self._correct)
 
     def _correct(self, correction: RatingCorrection | None) -> None:
         if correction is not None:

@@ -1,4 +1,8 @@
-"""SummaryScreen: what the session found, then pain now and notes to finish it."""
+"""SummaryScreen: what the session found, then pain now and notes to finish it.
+
+A session with nothing rated is not finished: the screen offers to discard it, or to keep it
+as abandoned (it then counts nowhere).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from selftrack.analysis.summary import SessionReport
 from selftrack.domain.text import printable
-from selftrack.render.words import flag_words, spot_label
+from selftrack.render.words import counted, flag_words, spot_label
 from selftrack.tui import core
-from selftrack.tui.messages import ReportLoaded, SessionFinished
+from selftrack.tui.messages import ReportLoaded, SessionDiscarded, SessionFinished
+from selftrack.tui.typeahead import keys_ready
+from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.heat import colour
 from selftrack.tui.widgets.rating_bar import RatingBar
 from selftrack.tui.widgets.title_bar import TitleBar
@@ -27,14 +33,35 @@ class SummaryScreen(Screen):
     BINDINGS = [
         Binding("escape", "back_to_walk", "Back to the spots"),
         Binding("ctrl+s", "save", "Save and finish"),
-        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
+        Binding("ctrl+d", "discard", "Discard it"),
+        Binding("ctrl+k", "keep", "Keep it as abandoned"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
+    FOOTER_KEEP = ("app.help", "save", "discard", "keep", "back_to_walk")
 
     def __init__(self, session_id: str) -> None:
         super().__init__()
         self.session_id = session_id
         self.summary: SessionReport | None = None
         self._saving = False
+        self._failed_load = False
+
+    @property
+    def ready_for_keys(self) -> bool:
+        """Keys wait while the session is added up and while it is being saved."""
+        return not self._saving and (self.summary is not None or self._failed_load)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing was rated: the session cannot be finished, only discarded or kept as abandoned."""
+        return self.summary is not None and not self.summary.rated
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return not self.empty
+        if action in ("discard", "keep"):
+            return self.empty
+        return True
 
     def compose(self) -> ComposeResult:
         yield TitleBar("how the session went")
@@ -51,13 +78,17 @@ class SummaryScreen(Screen):
                         id="summary-notes",
                     )
                     yield Button("Save and finish", id="summary-save", variant="primary")
+                with Horizontal(classes="form-row", id="summary-empty"):
+                    yield Button("Discard it (ctrl+d)", id="summary-discard", variant="error")
+                    yield Button("Keep it as abandoned (ctrl+k)", id="summary-keep")
             with Horizontal(id="summary-figures"):
                 yield Static(id="summary-hottest", classes="card")
                 yield Static(id="summary-change", classes="card")
             yield Static(id="summary-flags", classes="card")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#summary-empty").display = False
         self.query_one("#summary-pain", RatingBar).focus()
         core.call(self, self.app.tracker.report, self.session_id, done=ReportLoaded, doing="add up the session")
 
@@ -65,13 +96,27 @@ class SummaryScreen(Screen):
     def _loaded(self, event: ReportLoaded) -> None:
         self.summary = event.result
         self.show(self.summary)
+        self.refresh_bindings()
+        keys_ready(self)
 
     def show(self, summary: SessionReport) -> None:
         session = summary.session
         clock = self.app.tracker.clock
         head = Text(printable(session.protocol_name), style="bold")
         head.append(f" · started {clock.local(session.started_at).format('ddd D MMM, HH:mm')}")
-        head.append(f"\n{len(summary.rated)} spots rated, {len(summary.skipped)} skipped")
+        if not summary.rated:
+            head.append("\nNothing was rated", style="bold")
+            if summary.skipped:
+                head.append(f" ({counted(len(summary.skipped), 'spot')} skipped)")
+            head.append(
+                ": this is not a finished session. Discard it (ctrl+d), keep it as abandoned "
+                "(ctrl+k: it is not counted in your week, streak or history's finished sessions), "
+                "or go back to the spots (escape)."
+            )
+            self.query_one("#summary-save").display = False
+            self.query_one("#summary-empty").display = True
+        else:
+            head.append(f"\n{counted(len(summary.rated), 'spot')} rated, {len(summary.skipped)} skipped")
         if summary.unrated_count:
             head.append(f", {summary.unrated_count} not reached (escape goes back to them)")
         if summary.mean is not None:
@@ -91,14 +136,45 @@ class SummaryScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        if self.empty:
+            self.action_keep()
+        else:
+            self.action_save()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_save()
+        if event.button.id == "summary-discard":
+            self.action_discard()
+        elif event.button.id == "summary-keep":
+            self.action_keep()
+        else:
+            self.action_save()
+
+    def action_discard(self) -> None:
+        """Delete the session with nothing rated (its skips go too)."""
+        if self._saving or not self.empty:
+            return
+        self._saving = True
+        core.call(self, self.app.tracker.discard, self.session_id, done=SessionDiscarded,
+                  doing="discard the session")  # fmt: skip
+
+    @on(SessionDiscarded)
+    def _discarded(self) -> None:
+        self.notify("The session with nothing rated was discarded.")
+        self.app.pop_screen()
+
+    def action_keep(self) -> None:
+        """Keep the session with nothing rated: it is closed as abandoned."""
+        if self.empty:
+            self._finish()
 
     def action_save(self) -> None:
-        if self._saving:
+        if self.empty:
+            return  # nothing rated: discard or keep, never "finished"
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._saving or self.summary is None:
             return
         self._saving = True
         pain = self.query_one("#summary-pain", RatingBar).value
@@ -111,10 +187,18 @@ class SummaryScreen(Screen):
     @on(core.CoreFailed)
     def _failed(self) -> None:
         self._saving = False
+        if self.summary is None:
+            self._failed_load = True
+        keys_ready(self)
 
     @on(SessionFinished)
-    def _finished(self) -> None:
-        self.notify("Session saved. Well done.")
+    def _finished(self, event: SessionFinished) -> None:
+        from selftrack.domain.terms import SessionStatus
+
+        if event.result.status is SessionStatus.ABANDONED:
+            self.notify("Kept as abandoned: nothing was rated, so it is not counted.")
+        else:
+            self.notify("Session saved. Well done.")
         self.app.pop_screen()
 
     def action_back_to_walk(self) -> None:

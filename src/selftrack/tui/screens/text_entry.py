@@ -8,11 +8,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from selftrack.tui.widgets.key_footer import KeyFooter
+
 
 class TextEntryDialog(ModalScreen[str | None]):
     """Returns the text on enter, or None on escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("enter", "keep", "Keep"), Binding("escape", "cancel", "Cancel")]
+
+    def action_keep(self) -> None:
+        self.dismiss(self.query_one(Input).value)
 
     def __init__(self, prompt: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -22,9 +27,10 @@ class TextEntryDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entry-box", classes="dialog"):
-            yield Static(self.prompt)
+            yield Static(self.prompt, markup=False)
             yield Input(self.value, placeholder=self.placeholder, max_length=200, id="entry")
             yield Static("enter to keep · esc to cancel", classes="hint")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 from rich.text import Text
 
@@ -19,13 +19,27 @@ from selftrack.domain.terms import region_name
 from selftrack.domain.text import printable
 from selftrack.render.charts import sparkline, verdict_colour
 from selftrack.render.history import plain
-from selftrack.render.words import number, signed, verdict_words
+from selftrack.render.words import number, signed, spot_label, verdict_words
 from selftrack.tui import core
 from selftrack.tui.messages import SpotChartLoaded, SpotTrendsLoaded, TrendsLoaded
+from selftrack.tui.typeahead import keys_ready
+from selftrack.tui.widgets.key_footer import KeyFooter
+from selftrack.tui.widgets.tables import Column, fill, room, shown
 from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.widgets.trend_chart import TrendChart
 
 SPARK_WIDTH = 16  # a sparkline of the spot's mean in 16 equal parts of the period
+# spot, now, change and verdict always; the rest when there is room
+COLUMNS = (
+    Column("spot", shrink=True),
+    Column("side", 92),
+    Column("over time", 120),
+    Column("now"),
+    Column("baseline", 102),
+    Column("change"),
+    Column("verdict"),
+)
+
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
 
 
@@ -42,6 +56,7 @@ class TrendsScreen(Screen):
         Binding("3", "period('3')", "1 year", show=False),
         Binding("0", "period('0')", "All", show=False),
         Binding("question_mark", "explain", "How change is judged"),
+        Binding("f1", "app.help", "Keys", show=False),
     ]
     DEFAULT_CSS = """
     TrendsScreen #subjects { width: 34; height: 1fr; }
@@ -51,6 +66,13 @@ class TrendsScreen(Screen):
     TrendsScreen #asymmetry { height: auto; padding: 0 1; color: $text-muted; }
     TrendsScreen #spots { height: 1fr; }
     TrendsScreen #period { height: 1; padding: 0 1; color: $text-muted; }
+    TrendsScreen #spots { min-height: 4; }
+    TrendsScreen.-narrow #trends-main { layout: vertical; }
+    TrendsScreen.-narrow #subjects { width: 100%; height: 3; border: none; }
+    TrendsScreen.-short TrendChart { height: 10; }
+    TrendsScreen.-short #asymmetry { display: none; }
+    TrendsScreen.-short #spots { height: 1fr; min-height: 5; }
+    TrendsScreen.-very-tall TrendChart { height: 24; }
     """
 
     def __init__(self, *, period: str = "3") -> None:
@@ -59,22 +81,33 @@ class TrendsScreen(Screen):
         self.trends: dict[str, Trend] = {}
         self.spot_rows: list[Trend] = []
         self.sort_by = "level"
+        self._loaded = False
+        self._shown: tuple[int, ...] = ()
+
+    @property
+    def ready_for_keys(self) -> bool:
+        return self._loaded
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        if self.spot_rows and shown(COLUMNS, room(self.query_one("#spots", DataTable))) != self._shown:
+            self._fill_spots()
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trends")
         yield Static("", id="period")
-        with Horizontal():
+        with Horizontal(id="trends-main"):
             yield OptionList(id="subjects")
             with Vertical(id="right"):
                 yield TrendChart(tz=self.app.tracker.clock.tz)
                 yield Static("Loading…", id="summary")
                 yield Static("", id="asymmetry")
                 yield DataTable(id="spots", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#spots", DataTable)
-        table.add_columns("spot", "side", "over time", "now", "baseline", "change", "verdict")
         self.reload()
 
     def _range(self):
@@ -119,8 +152,10 @@ class TrendsScreen(Screen):
             options.highlighted = ids.index(highlighted) if highlighted in ids else 0
             self._chart(ids[options.highlighted])
         else:
-            self.query_one(TrendChart).show([])
-            self.query_one("#summary", Static).update("No ratings in this period.")
+            self.query_one(TrendChart).show([], empty="No ratings in this period: nothing to chart.")
+            self.query_one("#summary", Static).update("No ratings in this period (1, 2, 3 or 0 picks another).")
+        self._loaded = True
+        keys_ready(self)
         # the per-spot table is read once the chart is on the screen
         start, end = self._range()
         self.call_after_refresh(
@@ -182,7 +217,10 @@ class TrendsScreen(Screen):
 
     def _fill_spots(self) -> None:
         table = self.query_one("#spots", DataTable)
-        table.clear()
+        table.display = bool(self.spot_rows)  # no empty header when there is nothing to list
+        width = room(table)
+        self._shown = shown(COLUMNS, width)
+        narrow = 1 not in self._shown  # no side column: the side goes with the name
         if self.sort_by == "change":
             ordered = sorted(
                 self.spot_rows,
@@ -190,18 +228,21 @@ class TrendsScreen(Screen):
             )
         else:
             ordered = sorted(self.spot_rows, key=lambda t: (-(t.summary.latest or 0.0), t.subject.id))
+        rows = []
         for trend in ordered:
             s = trend.summary
-            table.add_row(
-                printable(trend.name.rsplit(",", 1)[0]),
+            name = printable(trend.name.rsplit(",", 1)[0])
+            rows.append((trend.subject.id, (
+                spot_label(name, trend.subject.side) if narrow else name,
                 trend.subject.side,
                 sparkline(trend.slices, SPARK_WIDTH),
                 number(s.latest),
                 number(s.baseline),
                 signed(s.change),
                 Text(verdict_words(s), style=verdict_colour(s.verdict)),
-                key=trend.subject.id,
-            )
+            )))  # fmt: skip
+        fill(table, COLUMNS, rows, width)
+        self.call_after_refresh(self._refill)  # the table's own width, once it is laid out
 
     def action_sort(self, by: str) -> None:
         self.sort_by = by

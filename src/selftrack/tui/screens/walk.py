@@ -1,8 +1,14 @@
-"""WalkScreen: the guided session, spot by spot, one key per rating."""
+"""WalkScreen: the guided session, spot by spot, one key per rating.
+
+What is always on screen, at every size: the spot's name, side and progress; how to find it;
+every caution (pinned above the rest of the description, never scrolled away); the whole
+rating bar; and the keys to pause, finish and get help. The body map sits beside the text
+when there is room and is one key away (m) when there is not; the rest of the description
+is in a scrolling box, or one key away (i) on a small screen.
+"""
 
 from __future__ import annotations
 
-import time
 from collections import deque
 
 from rich.text import Text
@@ -11,21 +17,33 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from selftrack import safety
 from selftrack.domain.text import printable
 from selftrack.render.words import flag_words
+from selftrack.session.hold import HOLD_SECONDS, HoldTimer
 from selftrack.session.walk import Walk
 from selftrack.tui import core
 from selftrack.tui.messages import RatingSaved, RatingUndone, WalkOpened
+from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.body_map import BodyMap, MapSpot
 from selftrack.tui.widgets.heat import BANDS, colour
 from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.rating_bar import RatingBar
 from selftrack.tui.widgets.title_bar import TitleBar
 
-HOLD_SECONDS = 30
+__all__ = ["HOLD_SECONDS", "WalkScreen"]
+
+
+
+class InfoScroll(VerticalScroll):
+    """The scrolling part of the spot's description; the screen's hint follows its size."""
+
+    def on_resize(self) -> None:
+        hint = getattr(self.screen, "_hint_more", None)
+        if hint is not None:
+            self.call_after_refresh(hint)
 
 
 class WalkScreen(Screen):
@@ -44,54 +62,80 @@ class WalkScreen(Screen):
         Binding("f", "referred", "Refers"),
         Binding("n", "flag('nerve')", "Nerve"),
         Binding("c", "note", "Note"),
+        Binding("i", "about", "About the spot"),
+        Binding("m", "toggle_map", "Map"),
         Binding("h", "timer", "Timer"),
+        Binding("pagedown", "scroll_info(1)", "More", show=False),
+        Binding("pageup", "scroll_info(-1)", "Back up", show=False),
         Binding("p,escape", "pause", "Pause"),
         Binding("x", "finish", "Finish"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
+    # what the footer keeps when the terminal is narrow, most needed first
+    FOOTER_KEEP = ("app.help", "pause", "finish", "rate(0)", "rate(10)", "skip", "about", "toggle_map", "back", "undo")
 
     def __init__(self, session_id: str) -> None:
         super().__init__()
         self.session_id = session_id
         self.walk: Walk | None = None
         self.notice: Text | None = None
-        self.timer_on = False
-        self._spot_since = time.monotonic()
+        self.hold = HoldTimer()
+        self._open_failed = False
         self._leaving = False
+        self._paused = False
         self._shown: dict[str, object] = {}
+        self._lines: dict[str, int | None] = {}  # lines each Static took at its width
         # keys wait here, in order, while the walk is read or the save before them runs
         self._queue: deque[tuple[str, tuple]] = deque()
         self._saving = False
         self._advance = True
 
+    @property
+    def timer_on(self) -> bool:
+        return bool(getattr(self.app, "hold_timer_on", False))
+
+    @property
+    def ready_for_keys(self) -> bool:
+        """Keys wait (in the app) while the walk is read, a rating is stored or a dialog is up."""
+        if self._leaving or self._paused or self._saving:
+            return False
+        return self.walk is not None or self._open_failed
+
     def compose(self) -> ComposeResult:
         yield TitleBar("guided session")
+        yield Static("Opening the session…", id="walk-progress")
         with Horizontal(id="walk-main"):
             with Vertical(id="walk-left"):
                 yield BodyMap(id="walk-map")
                 yield Static(_legend(), id="walk-legend")
                 yield Static(id="walk-offview")
             with Vertical(id="walk-right"):
-                yield Static("Opening the session…", id="walk-progress")
-                yield ProgressBar(show_eta=False, show_percentage=False, id="walk-bar")
                 yield Static(id="walk-route")
-                with VerticalScroll(id="walk-info-box"):
+                with Vertical(id="walk-spot-box"):
                     yield Static(id="walk-spot")
-                    yield Static(id="walk-info")
-                yield Static(id="walk-last")
-                yield Static(id="walk-flags")
-                yield Static(id="walk-notice")
-                yield Static(id="walk-timer")
-                with Horizontal(id="walk-rating-row"):
-                    yield Static("Rate: ", id="walk-rate-label")
-                    yield RatingBar(focusable=False, id="walk-rating")
-                    yield Static("  t = 10   s = skip", id="walk-rate-keys")
+                    yield Static(id="walk-cautions")
+                    with InfoScroll(id="walk-more"):
+                        yield Static(id="walk-find")
+                        yield Static(id="walk-info")
+                    yield Static(id="walk-more-hint")
+        with Vertical(id="walk-bottom"):
+            yield Static(id="walk-status")
+            yield Static(id="walk-notice")
+            yield Static(id="walk-timer")
+            with Horizontal(id="walk-rating-row"):
+                yield Static("Rate: ", id="walk-rate-label")
+                yield RatingBar(focusable=False, id="walk-rating")
+                yield Static("  t = 10   s = skip", id="walk-rate-keys")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="hold timer")
+        more = self.query_one("#walk-more", VerticalScroll)
+        # the hint under the description follows what fits (new text, a resize, a scroll)
+        self.watch(more, "virtual_size", lambda _size: self._hint_more(), init=False)
+        self.watch(more, "scroll_y", lambda _y: self._hint_more(), init=False)
         # read in a worker, so the mount completes now: the screen this one replaces is taken
-        # down while the session is read; keys typed meanwhile wait in the queue
+        # down while the session is read; keys typed meanwhile wait their turn
         core.call(self, self.app.tracker.open_walk, self.session_id, done=WalkOpened,
                   doing="open the session")  # fmt: skip
 
@@ -103,10 +147,21 @@ class WalkScreen(Screen):
             self.notify("Every spot is rated: finish the session.")
             self._to_summary()
             return
-        if walk.rated_count:
-            self.notify(f"Resumed at spot {walk.current + 1}: {walk.rated_count} already rated.")
+        if walk.answered_count:
+            self.notify(f"Resumed at spot {walk.current + 1}: {_counts(walk)} so far.")
         self.draw()
         self._next()
+        keys_ready(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_map":  # only where the map is not beside the text
+            return self.has_class("-narrow") or self.has_class("-short")
+        return True
+
+    def on_resize(self) -> None:
+        self._shown.pop("#walk-more-hint", None)
+        self._lines.clear()  # new widths: every line count is to be found again
+        self.call_after_refresh(self.draw)  # some words follow the size (narrow or not)
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -116,7 +171,12 @@ class WalkScreen(Screen):
         if walk is None:
             return
         step, spot = walk.step, walk.spot
-        self._spot_since = time.monotonic()
+        if self._shown.get("step") != walk.current:
+            self._shown["step"] = walk.current
+            self.hold.restart()
+            more = self.query_one("#walk-more", VerticalScroll)
+            if more.scroll_y:
+                more.scroll_home(animate=False)
         spots = []
         for index, point in enumerate(walk.positions()):
             if point is None:
@@ -134,42 +194,91 @@ class WalkScreen(Screen):
             )
         self.query_one(BodyMap).show(spots, walk.current)
         self._put("#walk-offview", self._offview_text())
-        side = "middle" if step.side == "mid" else f"{step.side} side"
-        progress = Text.assemble(
-            ("Spot ", "bold"),
-            (f"{walk.current + 1} of {walk.total}", "bold"),
-            f"  ·  {side}  ·  {walk.rated_count} rated\n",
-            (printable(walk.route_name), "italic"),
-        )
-        self._put("#walk-progress", progress)
-        if self._shown.get("#walk-bar") != walk.rated_count:
-            self._shown["#walk-bar"] = walk.rated_count
-            self.query_one("#walk-bar", ProgressBar).update(total=walk.total, progress=walk.rated_count)
+        self._put("#walk-progress", self._progress_text())
         self._put("#walk-route", self._route_text())
         title = Text(printable(spot.name), style="bold")
         title.append(f"  ({step.side})" if step.side != "mid" else "  (middle)")
-        if spot.muscles:
-            title.append("\n" + ", ".join(spot.muscles), style="italic")
+        if spot.view != "back":
+            title.append(f"  · {spot.view} view, off the map", style="italic")
         self._put("#walk-spot", title)
-        self._put("#walk-info", _instructions(spot))
-        self._put("#walk-last", self._last_text())
-        self._put("#walk-flags", self._flags_text())
+        self._put("#walk-cautions", _cautions(spot))
+        cautions = self.query_one("#walk-cautions")
+        if cautions.display != bool(spot.cautions):  # only a change costs a new layout
+            cautions.display = bool(spot.cautions)
+        self._put("#walk-find", _find(spot))
+        self._put("#walk-info", _more(spot))
+        self._put("#walk-status", Text("    ").join((self._last_text(), self._flags_text())))
         self._put("#walk-notice", self.notice or "")
         self.query_one("#walk-notice").set_class(self.notice is not None, "-shown")
         rating = walk.ratings.get(walk.current)
         self.query_one("#walk-rating", RatingBar).value = rating.tenderness if rating else None
         self._tick()
+        self.call_after_refresh(self._hint_more)
 
     def _put(self, selector: str, content) -> None:
-        """Update a Static only when what it shows changes (each update costs a repaint)."""
-        if self._shown.get(selector) != content:
-            self._shown[selector] = content
-            self.query_one(selector, Static).update(content)
+        """Update a Static only when what it shows changes (each update costs a repaint), and
+        lay the screen out again only when its number of lines changes (that costs more)."""
+        if self._shown.get(selector) == content:
+            return
+        self._shown[selector] = content
+        widget = self.query_one(selector, Static)
+        if widget.styles.height is not None and widget.styles.height.is_cells:
+            widget.update(content, layout=False)  # a fixed number of rows: no new layout
+            return
+        width = widget.content_size.width
+        lines = None
+        if width and isinstance(content, Text):
+            lines = len(content.wrap(self.app.console, width)) if content.plain else 0
+        elif width and content == "":
+            lines = 0
+        layout = lines is None or self._lines.get(selector) != lines
+        self._lines[selector] = lines
+        widget.update(content, layout=layout)
+
+    def _hint_more(self) -> None:
+        """Say which key shows the rest of the description when it is hidden or cut."""
+        if self.walk is None:
+            return
+        more = self.query_one("#walk-more", VerticalScroll)
+        info_hidden = not self.query_one("#walk-info").display
+        cut = more.max_scroll_y > 0 and more.scroll_y < more.max_scroll_y
+        spot = self.walk.spot
+        has_more = any((spot.feel, spot.refers, spot.pressure, spot.tools, spot.muscles))
+        hint = Text()
+        if cut:
+            hint.append(" pgdn ", style="reverse bold")
+            hint.append(" more below   ")
+        if info_hidden and has_more:
+            hint.append(" i ", style="reverse bold")
+            hint.append(" how it feels, spreads, pressure, tools" if cut else " more: how it may feel, where it spreads, pressure, tools")
+        elif cut:
+            hint.append(" i ", style="reverse bold")
+            hint.append(" all of it")
+        self._put("#walk-more-hint", hint)  # one line, kept even when empty: no new layout
+
+    def _progress_text(self) -> Text:
+        walk = self.walk
+        assert walk is not None
+        step = walk.step
+        side = "middle" if step.side == "mid" else f"{step.side} side"
+        width = 20
+        filled = walk.answered_count * width // max(walk.total, 1)
+        text = Text.assemble(
+            ("Spot ", "bold"),
+            (f"{walk.current + 1} of {walk.total}", "bold"),
+            f"  ·  {side}  ·  {_counts(walk)}  ",
+        )
+        text.append("█" * filled, style="bold")
+        text.append("░" * (width - filled), style="dim")
+        return text
 
     def _route_text(self) -> Text:
         walk = self.walk
         assert walk is not None
-        text = Text("This route: ")
+        narrow = self.has_class("-narrow")
+        # two rows where there is room (the name, then the route's ratings), cut with …
+        text = Text(printable(walk.route_name), style="italic", no_wrap=not narrow, overflow="ellipsis")
+        text.append(":  " if narrow else "\nThis route: ", style="")
         for step in walk.route_steps():
             rating = walk.ratings.get(step.index)
             if rating is None:
@@ -192,18 +301,21 @@ class WalkScreen(Screen):
         others = [i for i, point in enumerate(positions) if point is None]
         if not others:
             return text
-        text.append("Not on this view:\n", style="bold")
+        text.append("Not on this map:\n", style="bold")
         for index in others:
             step = walk.session.steps[index]
             spot = walk.spot_of(index)
             rating = walk.ratings.get(index)
             value = "·" if rating is None else "s" if rating.skipped else str(rating.tenderness)
-            marker = "▸ " if index == walk.current else "  "
+            current = index == walk.current
             side = "" if step.side == "mid" else f" {step.side}"
-            line = Text(f"{marker}{printable(spot.name)}{side} ({spot.view}): ")
-            line.append(value, style=f"bold {colour(rating.tenderness)}" if rating and rating.tenderness is not None else "")
+            line = Text("▸ " if current else "  ", style="bold" if current else "")
+            line.append(f"{printable(spot.name)}{side}: ", style="bold" if current else "")
+            style = f"bold {colour(rating.tenderness)}" if rating and rating.tenderness is not None else ""
+            line.append("?" if current and rating is None else value, style=style)
             text.append_text(line)
             text.append("\n")
+        text.rstrip()
         return text
 
     def _last_text(self) -> Text:
@@ -234,10 +346,12 @@ class WalkScreen(Screen):
         if pending.note:
             labels.append("note")
         if not labels:
+            if self.has_class("-narrow"):
+                return Text("Marks (r f n c): none", style="italic")
             return Text("Marks: none (r recognised · f refers · n nerve · c note)", style="italic")
         rated = walk.current in walk.ratings
         text = Text("Marks: ")
-        text.append(" · ".join(labels), style="bold")
+        text.append(printable(" · ".join(labels)), style="bold")
         if not rated:
             text.append("  (saved with the rating)", style="italic")
         if walk.pending.note:
@@ -252,12 +366,9 @@ class WalkScreen(Screen):
             return
         if not timer.display:
             timer.display = True
-        seconds = int(time.monotonic() - self._spot_since)
-        if seconds >= HOLD_SECONDS:
-            timer.update(Text(f"Hold: {seconds} s — {HOLD_SECONDS} s done, rate when ready", style="bold"))
-        else:
-            filled = seconds * 20 // HOLD_SECONDS
-            timer.update(f"Hold: {seconds:2d} s  {'█' * filled}{'░' * (20 - filled)}  {HOLD_SECONDS} s")
+        seconds = self.hold.seconds
+        line = self.hold.bar()
+        timer.update(Text(line, style="bold") if seconds >= HOLD_SECONDS else line)
 
     # -- actions: every key that changes the walk waits its turn in the queue ------------
 
@@ -344,13 +455,17 @@ class WalkScreen(Screen):
         if advance:
             self.notice = None
             if safety.is_ease_off(rating.tenderness):
-                name = walk.spot_of(rating.step_index).name
-                self.notice = Text.assemble((f"Rated {rating.tenderness} ({name}). ", "bold"), safety.EASE_OFF)
+                name = printable(walk.spot_of(rating.step_index).name)
+                words = safety.EASE_OFF
+                if self.has_class("-narrow"):  # one line: the advice's first sentence
+                    words = words.split(". ", 1)[0] + "."
+                self.notice = Text.assemble((f"Rated {rating.tenderness} at {name}. ", "bold"), words)
         if advance and walk.done:
             self._to_summary()
             return
         self.draw()
         self._next()
+        keys_ready(self)
 
     @on(RatingUndone)
     def _undone(self, event: RatingUndone) -> None:
@@ -362,9 +477,10 @@ class WalkScreen(Screen):
             self.notify("Nothing to undo.")
         else:
             walk.forget(undone)
-            self.notice = Text(f"Undone: {walk.spot_of(undone.step_index).name}. Rate it again.")
+            self.notice = Text(f"Undone: {printable(walk.spot_of(undone.step_index).name)}. Rate it again.")
             self.draw()
         self._next()
+        keys_ready(self)
 
     @on(core.CoreFailed)
     def _failed(self) -> None:
@@ -373,6 +489,9 @@ class WalkScreen(Screen):
         self._queue.clear()
         if self.walk is not None:
             self.draw()
+        else:
+            self._open_failed = True
+        keys_ready(self)
 
     def action_referred(self) -> None:
         from selftrack.tui.screens.text_entry import TextEntryDialog
@@ -392,8 +511,9 @@ class WalkScreen(Screen):
 
         self.app.push_screen(
             TextEntryDialog(
-                "The pain spreads: where to? (optional, enter to leave it blank)",
-                placeholder="e.g. down the back of the thigh",
+                f"Where does the feeling from {printable(walk.spot.name)} spread to? "
+                "(optional: enter leaves it blank)",
+                placeholder="e.g. the left buttock, the back of the thigh",
             ),
             chosen,
         )
@@ -411,25 +531,65 @@ class WalkScreen(Screen):
                 self._enqueue("flags")
 
         self.app.push_screen(
-            TextEntryDialog(f"A note on {walk.spot.name}:", value=walk.pending.note), chosen
+            TextEntryDialog(f"A note on {printable(walk.spot.name)}:", value=walk.pending.note), chosen
         )
 
+    def action_about(self) -> None:
+        """Everything about the current spot, in a dialog that scrolls."""
+        from selftrack.tui.screens.spot_info import SpotInfoDialog
+
+        walk = self.walk
+        if walk is None:
+            return
+        step = walk.step
+        title = Text(printable(walk.spot.name), style="bold")
+        title.append(f"  ({'middle' if step.side == 'mid' else step.side})")
+        body = Text()
+        for part in (_cautions(walk.spot), _find(walk.spot), _more(walk.spot, muscles=True)):
+            if part.plain:
+                body.append_text(part)
+                body.append("\n\n")
+        body.rstrip()
+        self.app.push_screen(SpotInfoDialog(title, body))
+
+    def action_toggle_map(self) -> None:
+        """On a small screen: the map in place of the text, and back."""
+        self.toggle_class("-show-map")
+        self.call_after_refresh(self._hint_more)
+
+    def action_scroll_info(self, pages: int) -> None:
+        more = self.query_one("#walk-more", VerticalScroll)
+        if pages > 0:
+            more.scroll_page_down(animate=False)
+        else:
+            more.scroll_page_up(animate=False)
+        self.call_after_refresh(self._hint_more)
+
     def action_timer(self) -> None:
-        self.timer_on = not self.timer_on
-        self._spot_since = time.monotonic()
+        self.app.hold_timer_on = not self.timer_on
+        self.hold.restart()
         self._tick()
 
     def action_pause(self) -> None:
         from selftrack.tui.screens.pause import PauseDialog
 
         walk = self.walk
-        rated, total = (walk.rated_count, walk.total) if walk else (0, 0)
+        rated, skipped, total = (walk.rated_count, walk.skipped_count, walk.total) if walk else (0, 0, 0)
+        self._paused = True
+        self.hold.pause()
+        self._tick()
 
         def chosen(carry_on: bool | None) -> None:
+            self._paused = False
             if carry_on is False:
+                self._leaving = True
                 self.app.pop_screen()
+                return
+            self.hold.resume()
+            self._tick()
+            keys_ready(self)
 
-        self.app.push_screen(PauseDialog(rated, total), chosen)
+        self.app.push_screen(PauseDialog(rated, total, skipped=skipped), chosen)
 
     def on_body_map_spot_clicked(self, event: BodyMap.SpotClicked) -> None:
         if self.walk is not None:
@@ -445,6 +605,14 @@ class WalkScreen(Screen):
             self.app.switch_screen(SummaryScreen(self.session_id))
 
 
+def _counts(walk: Walk) -> str:
+    """'3 rated', '3 rated, 1 skipped': a skip is never counted as a rating."""
+    text = f"{walk.rated_count} rated"
+    if walk.skipped_count:
+        text += f", {walk.skipped_count} skipped"
+    return text
+
+
 def _legend() -> Text:
     text = Text()
     for _low, hue, words in BANDS:
@@ -456,22 +624,44 @@ def _legend() -> Text:
     return text
 
 
-def _instructions(spot) -> Text:
+def _clean(value: str) -> str:
+    return printable(" ".join(value.split()))
+
+
+def _cautions(spot) -> Text:
+    """Every caution of the spot, each on its own line (they are never scrolled away)."""
     text = Text()
+    for caution in spot.cautions:
+        text.append("⚠ ", style="bold")
+        text.append(_clean(caution) + "\n")
+    text.rstrip()
+    return text
+
+
+def _find(spot) -> Text:
+    text = Text()
+    if spot.find:
+        text.append("Find it: ", style="bold")
+        text.append(_clean(spot.find))
+    return text
+
+
+def _more(spot, *, muscles: bool = True) -> Text:
+    """The rest of the description: what it may feel like, where it spreads, pressure, tools."""
+    text = Text()
+    if muscles and spot.muscles:
+        text.append("Muscles: ", style="bold")
+        text.append(printable(", ".join(spot.muscles)) + "\n", style="italic")
     for label, value in (
-        ("Find it", spot.find),
         ("What it may feel like", spot.feel),
         ("May spread to", spot.refers),
         ("Pressure", spot.pressure),
     ):
         if value:
             text.append(f"{label}: ", style="bold")
-            text.append(printable(" ".join(value.split())) + "\n")
+            text.append(_clean(value) + "\n")
     if spot.tools:
         text.append("Tools: ", style="bold")
-        text.append(", ".join(spot.tools) + "\n")
-    for caution in spot.cautions:
-        text.append("Caution: ", style="bold")
-        text.append(printable(" ".join(caution.split())) + "\n")
+        text.append(printable(", ".join(spot.tools)) + "\n")
     text.rstrip()
     return text

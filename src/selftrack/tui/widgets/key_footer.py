@@ -23,6 +23,10 @@ class FooterEntry(NamedTuple):
 class KeyFooter(Widget):
     """The bindings a screen shows, as ` key description` pairs, drawn as Textual's Footer.
 
+    When the keys do not all fit, the screen's FOOTER_SHORT words (by action) are used, and
+    then its FOOTER_KEEP (actions, most needed first) are kept and the rest left out (the
+    help screen lists every key).
+
     Footer mounts one widget per key and mounts them all again whenever the bindings are
     refreshed (the first rating after the walk opened paid ~30 ms for that); this widget draws
     the same line as one Text, so a change of bindings is a single repaint. Used on the home
@@ -76,22 +80,59 @@ class KeyFooter(Widget):
         text = Text(no_wrap=True, overflow="crop", end="")
         if not self._shown:
             return text
+        width = self.size.width
+        candidates = self._candidates(short=False)
+        if sum(len(key) + len(words) for _b, _e, key, words in candidates) > width:
+            candidates = self._candidates(short=True)
+        chosen = self._fitting(candidates, width)
         entries: list[FooterEntry] = []
+        for binding, enabled, key, description in candidates:
+            if binding.action not in chosen:
+                continue
+            start = text.cell_len
+            extra = Style() if enabled else dim
+            text.append(key, key_style + extra)
+            if description:
+                text.append(description, description_style + extra)
+            entries.append(FooterEntry(binding.key, start, text.cell_len, enabled))
+        self._entries = entries
+        text.stylize_before(self.rich_style)
+        return text
+
+    def _candidates(self, *, short: bool) -> list:
+        """(binding, enabled, key text, description text) of each key shown, in order; `short`
+        takes the screen's FOOTER_SHORT words where it has them."""
+        words = getattr(self.screen, "FOOTER_SHORT", {}) if short else {}
+        candidates = []
         shown_actions: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             # like Footer: one entry per action (its first key), only bindings meant to be shown
             if not binding.show or binding.action in shown_actions:
                 continue
             shown_actions.add(binding.action)
-            start = text.cell_len
-            extra = Style() if enabled else dim
-            text.append(f" {self.app.get_key_display(binding)} ", key_style + extra)
-            if binding.description:
-                text.append(f"{binding.description} ", description_style + extra)
-            entries.append(FooterEntry(binding.key, start, text.cell_len, enabled))
-        self._entries = entries
-        text.stylize_before(self.rich_style)
-        return text
+            key = f" {self.app.get_key_display(binding)} "
+            description = words.get(binding.action, binding.description)
+            candidates.append((binding, enabled, key, f"{description} " if description else ""))
+        return candidates
+
+    def _fitting(self, candidates, width: int) -> set[str]:
+        """The actions shown: all of them when they fit, else the screen's FOOTER_KEEP (most
+        needed first) as far as they fit, then the others in their order."""
+        sizes = {binding.action: len(key) + len(description) for binding, _e, key, description in candidates}
+        if width <= 0 or sum(sizes.values()) <= width:
+            return set(sizes)
+        keep = [action for action in getattr(self.screen, "FOOTER_KEEP", ()) if action in sizes]
+        order = keep + [action for action in sizes if action not in keep]
+        chosen: set[str] = set()
+        used = 0
+        for action in order:
+            if used + sizes[action] <= width:
+                chosen.add(action)
+                used += sizes[action]
+        return chosen
+
+    def on_resize(self) -> None:
+        self.refresh()
 
     def on_click(self, event: events.Click) -> None:
         for entry in self._entries:

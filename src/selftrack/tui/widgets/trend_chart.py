@@ -25,10 +25,12 @@ class TrendChart(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.tz = tz
         self._trends: tuple[Trend, ...] = ()
+        self._empty = "Choose something to chart."
 
-    def show(self, trends: Sequence[Trend]) -> None:
-        """Chart these trends (an empty sequence clears the chart)."""
+    def show(self, trends: Sequence[Trend], *, empty: str = "Choose something to chart.") -> None:
+        """Chart these trends (an empty sequence clears the chart and says `empty`)."""
         self._trends = tuple(trends)
+        self._empty = empty
         self.refresh()
 
     @property
@@ -37,13 +39,24 @@ class TrendChart(Widget):
 
     def render(self) -> Text:
         if not self._trends:
-            return Text("Choose something to chart.", style="dim")
+            return Text(self._empty, style="dim")
         # plotille adds ~13 columns of y axis and ~10 after the x axis, 2 rows above the plot
-        # (the scale and its top value) and 2 below (the axis and the dates), then the legend:
-        # a blank row, a heading of 2 rows and one row per entry (one trend: dots and line)
-        drawn = sum(1 for trend in self._trends if trend.points)
-        entries = 2 if drawn == 1 else drawn
+        # (the scale and its top value) and 2 below (the axis and the dates); its legend
+        # (a blank row, a heading of 2 rows and a row per entry) is put on one row here
         width = max(20, self.size.width - 24)
-        height = max(3, self.size.height - 4 - (3 + entries))
+        height = max(3, self.size.height - 4 - 2)
         text = trend_chart(self._trends, width=width, height=height, tz=self.tz, colour=True)
-        return Text.from_ansi(text, no_wrap=True)
+        return Text.from_ansi(_one_line_legend(text), no_wrap=True)
+
+
+def _one_line_legend(chart: str) -> str:
+    """The chart with plotille's legend (heading, rule, one entry a row) on a single row."""
+    lines = chart.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip() == "Legend:":
+            entries = [entry.strip() for entry in lines[index + 2 :] if entry.strip()]
+            body = lines[:index]
+            while body and not body[-1].strip():
+                body.pop()
+            return "\n".join([*body, "   ".join(entries)])
+    return chart
