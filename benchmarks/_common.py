@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pty_support import TerminalProcess, plain, selftrack_command  # noqa: E402
+from support import answer_safety_questions  # noqa: E402
 
-__all__ = ["TerminalProcess", "plain", "selftrack_command", "private_env", "summary"]
+__all__ = ["TerminalProcess", "answer_safety_questions", "plain", "selftrack_command", "private_env", "summary"]
 
 
 def private_env(folder: Path) -> dict[str, str]:

@@ -24,6 +24,9 @@ async def walk_routine(protocol_id: str, folder: Path, seed: int) -> tuple[int, 
     from tui_support import settle
 
     rng = random.Random(seed)
+    from support import answer_safety_questions
+
+    answer_safety_questions(str(folder / f"{protocol_id}.db"))  # the walk opens at once
     tracker = Tracker(str(folder / f"{protocol_id}.db"), clock=Clock())
     app = build_app(tracker, protocol=protocol_id, side="both")
     logging_keys = 0

@@ -13,7 +13,7 @@ import pytest
 from selftrack import safety
 from selftrack.tracker import Tracker
 from pty_support import TerminalProcess, selftrack_command
-from support import FIGURES, FIXED_NOW, TEST_PROTOCOLS, next_step, unfinished
+from support import FIGURES, FIXED_NOW, TEST_PROTOCOLS, answer_safety_questions, next_step, unfinished
 
 STEPS = 6  # test-mini on both sides
 
@@ -37,6 +37,7 @@ def _check(db_path, acked: dict[int, int]) -> int:
 @pytest.mark.slow
 def test_the_program_killed_mid_walk_resumes_where_it_was(db_path):
     safety.acknowledge(FIXED_NOW)
+    answer_safety_questions(str(db_path))
     rng = random.Random(5)
     acked: dict[int, int] = {}
     base = ["--db", str(db_path), "--protocols-dir", str(TEST_PROTOCOLS)]

@@ -12,3 +12,15 @@ from support import FIXED_NOW
 def acknowledged(private_home):
     """The first-run safety note has already been read."""
     safety.acknowledge(FIXED_NOW)
+
+
+@pytest.fixture
+def tracker(tracker):
+    """The usual tracker with the safety questions answered (all no) and no conditions given:
+    most tests of the terminal program are about what comes after them (tests/tui/test_care.py
+    starts from a first run)."""
+    from selftrack.domain.conditions import ConditionProfile
+
+    tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
+    tracker.set_conditions(ConditionProfile())
+    return tracker

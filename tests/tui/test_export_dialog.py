@@ -141,7 +141,7 @@ async def test_export_an_excel_workbook(tracker, tmp_path):
         assert dialog.query_one("#export-path", Input).value.endswith("selftrack-2026-11-20.xlsx")
         await press_go(pilot)
         await settle(pilot)
-        assert "Saved 1 session(s) with 3 rating(s) to" in text_of(app, "#export-status")
+        assert "Saved 1 session with 3 ratings to" in text_of(app, "#export-status")
     target = tmp_path / "selftrack-2026-11-20.xlsx"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     ratings = openpyxl.load_workbook(target)["Ratings"]

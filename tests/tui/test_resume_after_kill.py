@@ -14,7 +14,7 @@ from selftrack.tui.screens.resume import ResumeDialog
 from selftrack.tui.screens.summary import SummaryScreen
 from selftrack.tui.screens.walk import WalkScreen
 from pty_support import TerminalProcess, selftrack_command
-from support import FIXED_NOW, TEST_PROTOCOLS, next_step, unfinished
+from support import FIXED_NOW, TEST_PROTOCOLS, answer_safety_questions, next_step, unfinished
 from tui_support import settle, text_of
 
 
@@ -31,6 +31,7 @@ def _wait_for_ratings(db_path, count: int, timeout: float = 20.0) -> None:
 
 @pytest.mark.slow
 async def test_sigkill_mid_session_then_resume(db_path, acknowledged):
+    answer_safety_questions(str(db_path))
     program = TerminalProcess(
         selftrack_command(
             "--db", str(db_path), "--protocols-dir", str(TEST_PROTOCOLS),

@@ -16,6 +16,7 @@ import pytest
 
 from selftrack import safety
 from selftrack.clock import Clock
+from selftrack.domain.conditions import ConditionProfile
 from selftrack.tracker import Tracker
 from selftrack.tui.app import build_app
 from support import FIXED_NOW, TEST_PROTOCOLS
@@ -55,6 +56,8 @@ def history(fixed_folder):
     safety.acknowledge(FIXED_NOW)
     tracker = _tracker(fixed_folder / "records.db")
     tracker.write_demo(days=60, seed=7)
+    tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
+    tracker.set_conditions(ConditionProfile())
     yield tracker
     tracker.close()
 
@@ -163,6 +166,19 @@ def _help(tracker):
     return build_app(tracker), lambda pilot: _keys(pilot, "question_mark")
 
 
+def _screening(tracker):
+    return build_app(tracker), lambda pilot: _keys(pilot, "s")
+
+
+def _emergency(tracker):
+    saddle = next(i for i, q in enumerate(safety.RED_FLAG_SCREEN) if "saddle" in q.question)
+    return build_app(tracker), lambda pilot: _keys(pilot, "s", *["n"] * saddle, "y")
+
+
+def _conditions(tracker):
+    return build_app(tracker), lambda pilot: _keys(pilot, "s", *["n"] * len(safety.RED_FLAG_SCREEN))
+
+
 STATES = {
     "home-empty": _home_empty,
     "home-full": _home_full,
@@ -180,13 +196,18 @@ STATES = {
     "regularity": _regularity,
     "export": _export,
     "help": _help,
+    "screening": _screening,
+    "emergency": _emergency,
+    "conditions": _conditions,
 }
+# before the safety questions were ever answered
+FIRST_RUN = {"home-empty", "screening", "emergency", "conditions"}
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("state", STATES)
 def test_screen(state, size, request, fixed_folder, snap_compare):
-    if state == "home-empty":
+    if state in FIRST_RUN:
         safety.acknowledge(FIXED_NOW)
         tracker = _tracker(fixed_folder / "records.db")
     else:

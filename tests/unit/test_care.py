@@ -12,7 +12,7 @@ from selftrack.analysis import care
 from selftrack.clock import Clock
 from selftrack.domain.conditions import ConditionProfile
 from selftrack.tracker import Tracker, TrackerError
-from history_support import add_session, at
+from history_support import SKIP, add_session, at
 from support import FIXED_NOW, TEST_PROTOCOLS
 
 ALL_NO = {q.id: "no" for q in safety.RED_FLAG_SCREEN}
@@ -34,6 +34,10 @@ def test_screening_outcomes():
     assert care.screening_outcome({**ALL_NO, "bladder-bowel": "cleared"}) == "emergency"
     with pytest.raises(ValueError, match="unanswered: age"):
         care.screening_outcome({k: v for k, v in ALL_NO.items() if k != "age"})
+    # a yes to an emergency sign ends the screen: the rest need not be answered
+    assert care.screening_outcome({"saddle-numbness": "no", "bladder-bowel": "yes"}) == "emergency"
+    with pytest.raises(ValueError, match="unanswered"):
+        care.screening_outcome({"saddle-numbness": "no", "bladder-bowel": "no"})
     with pytest.raises(ValueError, match="no, yes or cleared"):
         care.screening_outcome({**ALL_NO, "age": "maybe"})
 
@@ -160,6 +164,26 @@ def test_a_spot_pressed_hard_yesterday_rests_today(tracker):
     _at(tracker, FIXED_NOW + timedelta(days=1))
     later = tracker.open_walk(tracker.start_session("test-mini", "both").id)
     assert later.resting == {}
+
+
+def test_the_home_screen_hears_which_spots_rest_now_and_why(tracker):
+    assert tracker.resting_now() == []
+    for days in (9, 6, 3):
+        add_session(tracker, at(days), [9, 2, 2, 2, 2, 2])
+    add_session(tracker, at(1), [SKIP, 8, 2, 2, 2, 2])  # line 1 passed over, as it rests
+    found = {(r.spot_id, r.side): r for r in tracker.resting_now()}
+    assert set(found) == {("test-line-1", "left"), ("test-line-2", "left")}
+    assert found["test-line-1", "left"].name == "Test line spot 1 of 2"
+    assert "3 sessions in a row" in found["test-line-1", "left"].reason
+    assert "since yesterday" in found["test-line-2", "left"].reason
+    # the walk of a session started now passes over the same spots for the same reasons
+    walk = tracker.open_walk(tracker.start_session("test-mini", "both").id)
+    assert {(walk.session.steps[i].spot_id, walk.session.steps[i].side): why for i, why in walk.resting.items()} == {
+        key: spot.reason for key, spot in found.items()
+    }
+    # a day later the spot pressed hard yesterday is free again; the run of three still rests
+    _at(tracker, FIXED_NOW + timedelta(days=1))
+    assert [(r.spot_id, r.side) for r in tracker.resting_now()] == [("test-line-1", "left")]
 
 
 def test_soreness_is_asked_the_day_after_a_hard_session_and_acts_while_it_lasts(tracker):

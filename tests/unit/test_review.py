@@ -10,7 +10,7 @@ from selftrack.analysis.stats import Verdict
 from selftrack.domain.model import SessionStatus
 from selftrack.tracker import Tracker, TrackerError
 from history_support import SKIP, add_session, at
-from support import TEST_PROTOCOLS
+from support import DATA, TEST_PROTOCOLS
 
 #          line1 L, line2 L, line1 R, line2 R, dimple L, dimple R
 
@@ -278,8 +278,14 @@ def test_flagged_spots(tracker):
     assert tracker.flagged_spots(at(1.5), None) == []
 
 
-def test_a_spot_pressed_twice_in_a_session_counts_one_session_with_its_mean(tracker):
-    # test-twice on the left: the dimple spot at the start and again at the end
+def test_a_spot_pressed_twice_in_a_session_counts_one_session_with_its_mean(database_url, clock):
+    # test-twice on the left: the dimple spot at the start and again at the end (a folder of
+    # its own, so the usual test routines stay as they are)
+    with Tracker(database_url, protocols_dir=DATA / "protocols-twice", clock=clock) as tracker:
+        _pressed_twice(tracker)
+
+
+def _pressed_twice(tracker) -> None:
     for days, first, again in ((9, 8, 6), (8, 6, 6), (7, 9, 7), (3, 2, 2), (2, 2, 4), (1, 1, 3)):
         add_session(tracker, at(days), [first, again], protocol="test-twice", sides="left")
     for slices in (0, 16):

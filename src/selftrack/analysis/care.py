@@ -64,16 +64,23 @@ class Screening:
 
 def screening_outcome(answers: Mapping[str, str]) -> str:
     """'emergency' when any emergency sign is present, 'clinician' when another red flag is and
-    a clinician has not cleared it, 'clear' otherwise. Every question must be answered."""
-    missing = [q.id for q in safety.RED_FLAG_SCREEN if q.id not in answers]
-    if missing:
-        raise ValueError(f"unanswered: {', '.join(missing)}")
+    a clinician has not cleared it, 'clear' otherwise.
+
+    Every question must be answered, except after a yes to an emergency sign: the person is
+    sent to an emergency department at once, not asked the rest.
+    """
     unknown = sorted(set(answers) - {q.id for q in safety.RED_FLAG_SCREEN})
     if unknown:
         raise ValueError(f"no such question: {', '.join(unknown)}")
     bad = sorted(qid for qid, answer in answers.items() if answer not in ANSWERS)
     if bad:
         raise ValueError(f"answer {', '.join(bad)} with no, yes or cleared")
+    emergency = any(
+        answers.get(q.id, "no") != "no" for q in safety.RED_FLAG_SCREEN if q.urgency == EMERGENCY
+    )
+    missing = [q.id for q in safety.RED_FLAG_SCREEN if q.id not in answers]
+    if missing and not emergency:
+        raise ValueError(f"unanswered: {', '.join(missing)}")
     outcome = CLEAR
     for question in safety.RED_FLAG_SCREEN:
         answer = answers[question.id]

@@ -125,6 +125,18 @@ def hard_spots(scope: Scope, session_id: str, held_over: int | None = None) -> f
     return frozenset((spot, side) for spot, side in rows)
 
 
+def hard_pairs_since(scope: Scope, since: datetime) -> set[tuple[str, str]]:
+    """The (spot, side) pairs rated 8 or more in sessions since `since` (found through the
+    sessions' highest rating, so only those sessions' ratings are read)."""
+    rows = scope.conn.rows(
+        "SELECT DISTINCT r.spot_id, r.side FROM sessions s JOIN ratings r ON r.session_id = s.id "
+        "WHERE s.profile_id = :profile AND s.started_at >= :since AND s.tenderness_max >= :hard "
+        "AND r.tenderness >= :hard",
+        {"profile": scope.profile, "since": scope.conn.moment_param(since), "hard": HARD},
+    )
+    return {(spot, side) for spot, side in rows}
+
+
 def nerve_by_session(scope: Scope, since: datetime, sessions: int = 2) -> list[bool]:
     """For the latest `sessions` sessions since `since` with ratings, newest first: whether
     any rating in it flagged a nerve feeling."""

@@ -19,6 +19,7 @@ from selftrack.storage import outcomes as outcome_store
 from selftrack.storage.store import Store
 
 SORENESS_LOOKBACK_DAYS = 14
+RESTING_LOOKBACK_DAYS = 90  # a spot can rest only if it was pressed hard in this time
 
 
 @dataclass(frozen=True)
@@ -144,3 +145,34 @@ def dose(store: Store, pairs: Iterable[tuple[str, str]], before: datetime) -> ca
     if soreness is not None and soreness.answer not in care.LASTING:
         soreness = None
     return care.dose(latest, soreness, before, store.clock.tz)
+
+
+@dataclass(frozen=True)
+class RestingSpot:
+    """A spot that rests in a session started now, and why (for the home screen)."""
+
+    spot_id: str
+    side: str
+    name: str
+    reason: str
+
+
+def resting_now(store: Store) -> list[RestingSpot]:
+    """The spots a session started now passes over by default, with the reason, by name.
+
+    Only a spot pressed hard (8 or more) can rest, so the spots rated 8 or more in the last
+    90 days (and those of a bruising session) are the ones looked at; the walk applies the
+    same rule to its own spots (`dose`).
+    """
+    now = store.clock.now()
+    with store.reading() as scope:
+        pairs = stored.hard_pairs_since(scope, now - timedelta(days=RESTING_LOOKBACK_DAYS))
+        soreness = _soreness(scope, stored.latest_soreness(scope))
+        if soreness is not None:
+            pairs |= soreness.hard_spots
+        names = {spot: info.name for spot, info in queries.spot_infos(scope.conn, {s for s, _ in pairs}).items()}
+    found = dose(store, pairs, now).resting
+    return [
+        RestingSpot(spot, side, names.get(spot, spot), reason)
+        for (spot, side), reason in sorted(found.items(), key=lambda item: (names.get(item[0][0], ""), item[0][1]))
+    ]

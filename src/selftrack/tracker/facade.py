@@ -490,6 +490,13 @@ class Tracker:
 
         return care.care_state(self.store)
 
+    def resting_now(self):
+        """The spots a session started now would pass over by default, each with why
+        (a list of selftrack.tracker.care.RestingSpot)."""
+        from selftrack.tracker import care
+
+        return care.resting_now(self.store)
+
     def answer_screening(self, answers, trigger: str = "asked"):
         """Store the red-flag screen's answers (question id -> no, yes or cleared), dated."""
         from selftrack.tracker import care

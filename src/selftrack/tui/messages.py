@@ -93,3 +93,19 @@ class AdherenceLoaded(CoreResult):
 
 class ExportWritten(CoreResult):
     """An export file was written (ExportResult)."""
+
+
+class CareLoaded(CoreResult):
+    """What must happen before a session starts (selftrack.tracker.care.CareState)."""
+
+
+class ScreeningAnswered(CoreResult):
+    """The red-flag questions were answered and stored (Screening)."""
+
+
+class ConditionsSaved(CoreResult):
+    """The conditions that adapt the routines were stored (None)."""
+
+
+class SorenessAnswered(CoreResult):
+    """How a hard session left the person was stored (None)."""

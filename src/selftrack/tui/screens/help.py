@@ -22,7 +22,24 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("b", "bad day: a quick check of a few key spots"),
         ("h / t / m / a", "history / trends / heat map / regularity"),
         ("e", "export for your therapist (PDF, CSV, JSON, FHIR)"),
+        ("c", "safety: your last answers to the safety questions (answer again) and your conditions"),
         ("q", "quit (everything is already saved)"),
+    )),
+    ("Safety questions (before the first session, every 4 weeks, and when something changes)", (
+        ("y / n", "yes / no to the question shown"),
+        ("c", "yes, and a clinician has said self-massage is fine (not for the signs that mean an emergency)"),
+        ("b", "back to the question before"),
+        ("esc", "later: no session starts until they are answered"),
+    )),
+    ("Your conditions", (
+        ("↑ ↓  space", "move, and tick or untick a condition"),
+        ("ctrl+s", "save: the routines follow them from now on"),
+        ("a", "answer the safety questions again (after seeing a clinician, say)"),
+        ("esc", "close"),
+    )),
+    ("After a hard session", (
+        ("1 2 3 4", "not sore / a little sore / sore for more than two days / bruised"),
+        ("esc", "ask me next time"),
     )),
     ("Start a session", (
         ("tab / shift+tab", "next / previous field"),
@@ -103,6 +120,17 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 WALK_KEYS: tuple[tuple[str, str], ...] = dict(KEYS)["In a session"]
 
 
+def _reading_trends() -> Text:
+    """How change is judged: the core's words (the README and the trends screen say the same)."""
+    from selftrack.analysis.stats import READING_TRENDS
+    from selftrack.render.history import plain
+
+    text = Text("How change is judged", style="bold")
+    for paragraph in READING_TRENDS:
+        text.append("\n\n" + plain(paragraph))
+    return text
+
+
 def _keys_table(title: str, keys: tuple[tuple[str, str], ...]) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold", max_width=24)
@@ -144,4 +172,5 @@ class HelpScreen(Screen):
             for title, keys in KEYS:
                 yield Static(_keys_table(title, keys), classes="card")
             yield Static(safety_text(), classes="card", id="help-safety")
+            yield Static(_reading_trends(), classes="card", id="help-trends")
         yield KeyFooter()

@@ -17,16 +17,20 @@ from selftrack.domain.terms import SessionStatus
 from selftrack.domain.text import printable
 from selftrack.render.words import status_word, verdict_words
 from selftrack.tui import core
-from selftrack.tui.messages import HomeLoaded, SessionAbandoned
+from selftrack.tui.messages import CareLoaded, HomeLoaded, SessionAbandoned
 from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.heat import colour
 from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import RenderableType
     from rich.table import Table
 
     from selftrack.domain.model import ProtocolSpec, Session
+    from selftrack.tracker.care import CareState, RestingSpot
     from selftrack.tracker.overview import Overview
 
 QUICK_CHECK = "quick-check"
@@ -42,6 +46,8 @@ class HomeData:
     acknowledged: bool = True
     database: str = ""
     command: str = "selftrack"
+    care: CareState | None = None
+    resting: list[RestingSpot] = field(default_factory=list)
 
 
 def load_home(tracker, command: str = "selftrack") -> HomeData:
@@ -57,6 +63,8 @@ def load_home(tracker, command: str = "selftrack") -> HomeData:
         acknowledged=safety.is_acknowledged(),
         database=tracker.database.display,
         command=command,
+        care=tracker.care_state(),
+        resting=tracker.resting_now() if overview.total_sessions else [],
     )
 
 
@@ -72,13 +80,14 @@ class HomeScreen(Screen):
         Binding("m", "review('heatmap')", "Heat map"),
         Binding("a", "review('adherence')", "Regularity"),
         Binding("e", "export", "Export"),
+        Binding("c", "safety", "Safety"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
     FOOTER_SHORT = {"start": "Start", "review('adherence')": "Regular"}
     FOOTER_KEEP = (
-        "start", "resume", "quick", "app.help", "app.quit", "review('history')", "review('trends')",
-        "export", "review('heatmap')", "review('adherence')",
+        "start", "resume", "quick", "app.help", "app.quit", "safety", "review('history')",
+        "review('trends')", "export", "review('heatmap')", "review('adherence')",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -89,11 +98,17 @@ class HomeScreen(Screen):
         self._load_failed = False
         # the routine asked for on the command line, opened once nothing is unfinished
         self._start_asked: tuple[str | None, str | None] | None = None
+        # what opens once the safety checks before a session are done: ("start", protocol,
+        # side) or ("walk", session id)
+        self._after_checks: tuple | None = None
+        self._checking = False
 
     @property
     def ready_for_keys(self) -> bool:
-        """Keys typed before the figures are read wait for them (s, b, r need to know)."""
-        return self.data is not None or self._load_failed
+        """Keys typed before the figures are read wait for them (s, b, r need to know), and
+        so do keys typed while the checks before a session are read (they belong to the
+        screen those checks open)."""
+        return (self.data is not None or self._load_failed) and not self._checking
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -140,6 +155,7 @@ class HomeScreen(Screen):
     @on(core.CoreFailed)
     def _failed(self, event: core.CoreFailed) -> None:
         self._load_failed = True
+        self._checking = False
         keys_ready(self)
         if self.data is None:
             self.query_one("#home-status", Static).update(
@@ -183,7 +199,7 @@ class HomeScreen(Screen):
             self.query_one("#home-last", Static).update(self._last_text(view.last_session))
             self.query_one("#home-regular", Static).update(_regular_text(view))
             self._show_pain(view)
-            self.query_one("#home-spots", Static).update(_spots_text(view))
+            self.query_one("#home-spots", Static).update(_spots_text(view, data.resting))
         self.query_one("#home-next", Static).update(self._next_text(data))
         for problem in data.problems:
             self.notify(
@@ -237,6 +253,21 @@ class HomeScreen(Screen):
     def _next_text(self, data: HomeData) -> Text:
         view = data.overview
         text = Text()
+        care = data.care
+        if care is not None and care.blocked:
+            advice = (
+                "go to an emergency department today"
+                if care.screening.outcome == "emergency"
+                else "see a clinician before the next session"
+            )
+            text.append(f"Sessions are paused by your safety answers: {advice}. ", style="bold")
+            text.append(" c ", style="reverse bold")
+            text.append(" what to do, and answer again after seeing a clinician\n")
+        elif care is not None and care.due and view.total_sessions:
+            from selftrack.analysis.care import TRIGGER_WORDS
+
+            text.append(f"The safety questions come first next time ({TRIGGER_WORDS.get(care.due, care.due)}).\n",
+                        style="italic")  # fmt: skip
         if view.unfinished is not None:
             clock = self.app.tracker.clock
             text.append(" r ", style="reverse bold")
@@ -309,20 +340,80 @@ class HomeScreen(Screen):
             self._open_start_if_asked()
 
     def open_walk(self, session_id: str) -> None:
-        from selftrack.tui.screens.walk import WalkScreen
-
-        self.app.push_screen(WalkScreen(session_id))
+        """Resume a session, once the safety checks allow it."""
+        self._check_then(("walk", session_id))
 
     def open_start(self, protocol: str | None = None, side: str | None = None) -> None:
+        """Open the start screen, once the safety checks allow it."""
+        self._check_then(("start", protocol, side))
+
+    # -- the safety checks before a session (selftrack.tracker.care) ------------------------
+
+    def _check_then(self, then: tuple) -> None:
+        """Read what must happen before a session; `then` opens when nothing stands in the way."""
+        self._after_checks = then
+        self._checking = True
+        core.call(self, self.app.tracker.care_state, done=CareLoaded,
+                  doing="check what comes before a session")  # fmt: skip
+
+    @on(CareLoaded)
+    def _care_read(self, event: CareLoaded) -> None:
+        """One check at a time, then read again: a stored answer changes what is due next."""
+        from selftrack.tui.screens import care as screens
+
+        self._checking = False
+        keys_ready(self)  # whatever opens next takes the keys typed meanwhile
+        state = event.result
+        then = self._after_checks
+        if then is None:
+            return
+        if state.blocked:
+            self._after_checks = None
+            self.app.push_screen(screens.CareAdviceScreen(state.screening))
+        elif state.due:
+            first = state.due == "first"
+
+            def answered(screening) -> None:
+                if screening is None:
+                    self._after_checks = None
+                    self.notify("No session without the safety questions: they come first next time.")
+                elif screening.blocks:
+                    self._after_checks = None
+                    self.start_reload()
+                    self.app.push_screen(screens.CareAdviceScreen(screening))
+                elif first and state.conditions_updated is None:
+                    self.app.push_screen(screens.SafetyConditionsScreen(state, first=True), lambda _saved: self._check_again())
+                else:
+                    self._check_again()
+
+            self.app.push_screen(screens.ScreeningScreen(state.due), answered)
+        elif state.soreness_about is not None and then[0] == "start":
+            session_id, started = state.soreness_about
+            self.app.push_screen(screens.SorenessDialog(session_id, started), lambda _answer: self._go(then))
+        else:
+            self._go(then)
+
+    def _check_again(self) -> None:
+        if self._after_checks is not None:
+            self._check_then(self._after_checks)
+
+    def _go(self, then: tuple) -> None:
+        self._after_checks = None
+        if then[0] == "walk":
+            from selftrack.tui.screens.walk import WalkScreen
+
+            self.app.push_screen(WalkScreen(then[1]))
+            return
         from selftrack.tui.screens.start import StartScreen
 
+        _kind, protocol, side = then
         last = self.data.overview.last_session if self.data else None
         self.app.push_screen(StartScreen(protocol=protocol, side=side, last=last))
 
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("start", "quick", "resume") and self.data is None:
+        if action in ("start", "quick", "resume", "safety") and self.data is None:
             return None
         if action == "resume":
             return bool(self.data and self.data.overview.unfinished)
@@ -345,6 +436,24 @@ class HomeScreen(Screen):
             self.offer_resume(self.data.overview.unfinished)
             return
         self.open_start(QUICK_CHECK, "both")
+
+    def action_safety(self) -> None:
+        """The safety questions' latest answer and the conditions (and what a yes means)."""
+        from selftrack.tui.screens import care as screens
+
+        state = self.data.care if self.data else None
+        if state is None:
+            return
+        if state.blocked:
+            self.app.push_screen(screens.CareAdviceScreen(state.screening),
+                                 lambda _closed: self._open_conditions(state))  # fmt: skip
+        else:
+            self._open_conditions(state)
+
+    def _open_conditions(self, state) -> None:
+        from selftrack.tui.screens.care import SafetyConditionsScreen
+
+        self.app.push_screen(SafetyConditionsScreen(state), lambda changed: changed and self.start_reload())
 
     def action_export(self) -> None:
         from selftrack.tui.screens.export_dialog import ExportDialog
@@ -380,7 +489,22 @@ def _regular_text(view: Overview) -> Text:
     text.append(f"\n{counted(view.total_sessions, 'session')} in all")
     return text
 
-def _spots_text(view: Overview) -> Table | Text:
+def _spots_text(view: Overview, resting: Sequence[RestingSpot] = ()) -> RenderableType:
+    from rich.console import Group
+
+    table = _tender_table(view)
+    if not resting:
+        return table
+    text = Text("\nResting today", style="bold")
+    text.append(" (passed over in the walk; you can still rate them)")
+    for spot in resting:
+        side = "" if spot.side == "mid" else f" ({spot.side})"
+        text.append(f"\n• {printable(spot.name)}{side}: ", style="bold")
+        text.append(spot.reason)
+    return Group(table, text)
+
+
+def _tender_table(view: Overview) -> Table | Text:
     from rich.table import Table
 
     title = "Most tender lately (median of the last 3 sessions, last 90 days)"

@@ -149,6 +149,17 @@ class WalkScreen(Screen):
             return
         if walk.answered_count:
             self.notify(f"Resumed at spot {walk.current + 1}: {_counts(walk)} so far.")
+        resting = [index for index in walk.resting if index not in walk.ratings]
+        if resting:
+            from selftrack.clock import counted
+
+            self.notify(
+                f"{counted(len(resting), 'spot')} {'rests' if len(resting) == 1 else 'rest'} today and "
+                f"{'is' if len(resting) == 1 else 'are'} passed over (– on the route line); b and → "
+                "reach them, and each says why.",
+                title="Resting today",
+                timeout=8,
+            )
         self.draw()
         self._next()
         keys_ready(self)
@@ -201,10 +212,11 @@ class WalkScreen(Screen):
         if spot.view != "back":
             title.append(f"  · {spot.view} view, off the map", style="italic")
         self._put("#walk-spot", title)
-        self._put("#walk-cautions", _cautions(spot))
+        warning = _cautions(spot, walk.resting.get(walk.current), walk.lighter.get(walk.current))
+        self._put("#walk-cautions", warning)
         cautions = self.query_one("#walk-cautions")
-        if cautions.display != bool(spot.cautions):  # only a change costs a new layout
-            cautions.display = bool(spot.cautions)
+        if cautions.display != bool(warning.plain):  # only a change costs a new layout
+            cautions.display = bool(warning.plain)
         self._put("#walk-find", _find(spot))
         self._put("#walk-info", _more(spot))
         self._put("#walk-status", Text("    ").join((self._last_text(), self._flags_text())))
@@ -282,7 +294,7 @@ class WalkScreen(Screen):
         for step in walk.route_steps():
             rating = walk.ratings.get(step.index)
             if rating is None:
-                cell, style = "·", ""
+                cell, style = ("–", "dim") if step.index in walk.resting else ("·", "")
             elif rating.skipped:
                 cell, style = "s", "italic"
             else:
@@ -606,10 +618,13 @@ class WalkScreen(Screen):
 
 
 def _counts(walk: Walk) -> str:
-    """'3 rated', '3 rated, 1 skipped': a skip is never counted as a rating."""
+    """'3 rated', '3 rated, 1 skipped, 2 resting': a skip is never counted as a rating."""
     text = f"{walk.rated_count} rated"
     if walk.skipped_count:
         text += f", {walk.skipped_count} skipped"
+    resting = sum(1 for index in walk.resting if index not in walk.ratings)
+    if resting:
+        text += f", {resting} resting"
     return text
 
 
@@ -628,9 +643,16 @@ def _clean(value: str) -> str:
     return printable(" ".join(value.split()))
 
 
-def _cautions(spot) -> Text:
-    """Every caution of the spot, each on its own line (they are never scrolled away)."""
+def _cautions(spot, resting: str | None = None, lighter: str | None = None) -> Text:
+    """Why the spot rests or is pressed lightly today, then every caution of the spot, each on
+    its own line (they are never scrolled away)."""
     text = Text()
+    if resting:
+        text.append("Resting today: ", style="bold")
+        text.append(f"{resting}. It is passed over; rate it only if you choose.\n")
+    elif lighter:
+        text.append("Lighter today: ", style="bold")
+        text.append(f"{lighter}.\n")
     for caution in spot.cautions:
         text.append("⚠ ", style="bold")
         text.append(_clean(caution) + "\n")
