@@ -332,13 +332,22 @@ def db_backup(obj: Context, file: Path) -> None:
 
 
 @db.command("upgrade")
+@click.option(
+    "--no-backup",
+    is_flag=True,
+    help="Upgrade without a backup (when you made one yourself: PostgreSQL without pg_dump).",
+)
 @pass_context
 @_user_errors
-def db_upgrade(obj: Context) -> None:
-    """Bring the database schema up to date (a backup is made first)."""
+def db_upgrade(obj: Context, no_backup: bool) -> None:
+    """Bring the database schema up to date, after a backup.
+
+    A SQLite file is copied beside itself; a PostgreSQL database is dumped with pg_dump into
+    the data folder (the upgrade is refused when pg_dump is missing, unless --no-backup).
+    """
     from selftrack.storage.maintenance import upgrade_database
 
-    click.echo(upgrade_database(obj.tracker.db_location), err=True)
+    click.echo(upgrade_database(obj.tracker.db_location, backup=not no_backup), err=True)
 
 
 # -- history and trends ---------------------------------------------------------------------
@@ -613,6 +622,28 @@ def _progress_printer(label: str):
     return show
 
 
+DEBUG_ENV = "SELFTRACK_DEBUG"
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="selftrack")
+    """Console-script entry point.
+
+    Every refusal is already a one-line message; anything else that escapes is a fault in
+    selftrack, told in one line too (SELFTRACK_DEBUG=1 shows the traceback for a report).
+    """
+    import os
+
+    try:
+        cli(prog_name="selftrack")  # click turns refusals into a line and an exit status
+    except Exception as fault:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        from selftrack.domain.text import printable
+
+        reason = printable(f"{type(fault).__name__}: {fault}".splitlines()[0])
+        click.echo(
+            f"selftrack: internal error ({reason}); what was saved before is kept. "
+            f"Please report it (run again with {DEBUG_ENV}=1 to see where it happened)",
+            err=True,
+        )
+        sys.exit(2)

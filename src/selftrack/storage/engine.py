@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from selftrack.errors import SelftrackError
-from selftrack.paths import create_private_file, default_db_path, make_private_dir, private_temp
+from selftrack.paths import create_private_file, default_db_path, make_private_dir
 from selftrack.storage.connection import AlchemyConnection, Connection, SQLiteConnection
 from selftrack.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
@@ -29,7 +29,17 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x53544B31
 SELFTRACK_TABLES = frozenset({"alembic_version", "profiles", "spot_definitions", "sessions", "ratings"})
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another program's write to end
+BUSY_TIMEOUT_ENV = "SELFTRACK_BUSY_TIMEOUT_MS"  # a setting for slow disks, and for tests
+
+
+def busy_timeout_ms() -> int:
+    """How long (ms) a statement waits for a lock another program holds: BUSY_TIMEOUT_MS, or
+    SELFTRACK_BUSY_TIMEOUT_MS when it holds a whole number from 0 to 600,000."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    if value.isdigit() and int(value) <= 600_000:
+        return int(value)
+    return BUSY_TIMEOUT_MS
 
 _PLAIN_REASONS = {
     "database or disk is full": "the disk is full (earlier entries are kept)",
@@ -132,11 +142,12 @@ class Database:
         yield  # pragma: no cover
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
+    def writing(self, *, attach: Path | None = None) -> Iterator[Connection]:
         """A write transaction, committed durably when the block ends without an error.
 
         When the disk is full, read-only or failing, nothing of this block is kept, earlier
-        work stays intact, and the error is a DatabaseError with a one-line reason.
+        work stays intact, and the error is a DatabaseError with a one-line reason. With
+        `attach` (SQLite), that file is reachable as the schema `stage` inside the block.
         """
         raise NotImplementedError
         yield  # pragma: no cover
@@ -174,11 +185,12 @@ class SQLiteDatabase(Database):
 
     def connect(self) -> sqlite3.Connection:
         """A new connection with selftrack's settings (autocommit: transactions are explicit)."""
+        timeout = busy_timeout_ms()
         raw = sqlite3.connect(
-            self.location.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            self.location.path, timeout=timeout / 1000, isolation_level=None,
             check_same_thread=False,
         )  # fmt: skip
-        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        raw.execute(f"PRAGMA busy_timeout = {timeout}")
         raw.execute("PRAGMA journal_mode = WAL")
         raw.execute("PRAGMA synchronous = FULL")
         raw.execute("PRAGMA foreign_keys = ON")
@@ -214,15 +226,21 @@ class SQLiteDatabase(Database):
                 raw.execute("ROLLBACK")
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
+    def writing(self, *, attach: Path | None = None) -> Iterator[Connection]:
         with self._explained("save to"), self._connection() as raw:
-            raw.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting for it if need be
+            if attach is not None:
+                raw.execute("ATTACH DATABASE ? AS stage", (str(attach),))
             try:
-                yield SQLiteConnection(raw)
-            except BaseException:
-                raw.execute("ROLLBACK")
-                raise
-            raw.execute("COMMIT")
+                raw.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting for it if need be
+                try:
+                    yield SQLiteConnection(raw)
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
+                raw.execute("COMMIT")
+            finally:
+                if attach is not None:
+                    raw.execute("DETACH DATABASE stage")
 
     def close(self) -> None:
         with self._lock:
@@ -249,7 +267,9 @@ class AlchemyDatabase(Database):
                 transaction.rollback()
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
+    def writing(self, *, attach: Path | None = None) -> Iterator[Connection]:
+        if attach is not None:
+            raise ValueError("only a SQLite database can attach a file")
         with self._explained("save to"), self.engine.connect() as conn, conn.begin():
             yield AlchemyConnection(conn)
 
@@ -263,13 +283,14 @@ def make_engine(url, *, foreign_keys: bool = True):
 
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    timeout = busy_timeout_ms()
+    engine = create_engine(url, connect_args={"timeout": timeout / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy recipe)
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
@@ -393,9 +414,14 @@ def check_selftrack_file(path: Path) -> None:
     Ours: the SQLite header with selftrack's application id, or (a database made before the
     id was set) no id and only selftrack's tables.
     """
+    from selftrack.paths import open_regular
+
     try:
-        with open(path, "rb") as handle:
-            header = handle.read(100)
+        descriptor = open_regular(path)
+        try:
+            header = os.read(descriptor, 100)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         raise DatabaseError(f"cannot read database {path}: {exc.strerror or exc}") from None
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
@@ -411,8 +437,10 @@ def check_selftrack_file(path: Path) -> None:
 
 
 def _read_only_tables(path: Path) -> set[str]:
+    """The tables of a file that may be someone else's, read as an unchangeable file: no lock
+    taken, no -wal or -shm file made beside it, nothing written anywhere."""
     try:
-        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        raw = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
         try:
             return {row[0] for row in raw.execute(_SQLITE_TABLES)}
         finally:
@@ -421,15 +449,23 @@ def _read_only_tables(path: Path) -> set[str]:
         raise DatabaseError(f"cannot read database {path}: {_plain(exc)}") from None
 
 
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that can only read one of our SQLite files (it waits for locks as a
+    writer would)."""
+    timeout = busy_timeout_ms()
+    raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=timeout / 1000)
+    raw.execute(f"PRAGMA busy_timeout = {timeout}")
+    return raw
+
+
 _SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
 
 
 def sqlite_revision(path: Path) -> str | None:
     """The schema revision of a SQLite file (plain SQL, read only; None without a schema)."""
     try:
-        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        raw = read_only_connection(path)
         try:
-            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             tables = {row[0] for row in raw.execute(_SQLITE_TABLES)}
             if "alembic_version" not in tables:
                 return None
@@ -470,14 +506,30 @@ def _table_names(conn) -> list[str]:
 # -- upgrading -------------------------------------------------------------------------------
 
 
-def migrate(location: str, current: str | None, target: str = HEAD_REVISION) -> UpgradeReport:
-    """Back up (when there is data) and upgrade the schema to `target` in one transaction."""
+def migrate(
+    location: str, current: str | None, target: str = HEAD_REVISION, *, backup: bool = True
+) -> UpgradeReport:
+    """Back up (when there is data) and upgrade the schema to `target` in one transaction.
+
+    A SQLite file is copied beside itself; a PostgreSQL database is dumped with `pg_dump`
+    into the data folder, and the upgrade is refused when that cannot be done (unless
+    `backup` is False).
+    """
     where = locate(location)
-    backup = None
-    if current is not None and where.path is not None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        backup = where.path.with_name(f"{where.path.name}.before-{target}-{stamp}.bak")
-        backup_sqlite(where.path, backup)
+    made = None
+    if current is not None and backup:
+        from selftrack.storage import backups
+
+        if where.path is not None:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            made = where.path.with_name(f"{where.path.name}.before-{target}-{stamp}.bak")
+            number = 1
+            while os.path.lexists(made):  # another process upgraded in the same second
+                number += 1
+                made = where.path.with_name(f"{where.path.name}.before-{target}-{stamp}-{number}.bak")
+            backups.backup_sqlite(where.path, made)
+        else:
+            made = backups.backup_postgres(where.text, target)
     engine = make_engine(to_url(where.text), foreign_keys=False)
     try:
         from alembic import command
@@ -493,7 +545,7 @@ def migrate(location: str, current: str | None, target: str = HEAD_REVISION) -> 
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(5170011)"))
             if _revision_of(conn) == target:
-                return UpgradeReport(current, target, backup)
+                return UpgradeReport(current, target, made)
             config.attributes["connection"] = conn
             command.upgrade(config, target)
             if conn.dialect.name == "sqlite":
@@ -509,36 +561,7 @@ def migrate(location: str, current: str | None, target: str = HEAD_REVISION) -> 
         raise DatabaseError(f"upgrade failed, nothing was changed: {_plain(exc)}") from None
     finally:
         engine.dispose()
-    return UpgradeReport(current, target, backup)
-
-
-def backup_sqlite(source: Path, target: Path) -> None:
-    """Copy a live SQLite database to `target` (a new, owner-only file) with SQLite's backup API.
-
-    The copy is written under a temporary name, checked (integrity and selftrack's tables),
-    and only then given its name, so a backup that was interrupted never looks finished.
-    """
-    handle, partial = private_temp(target.parent, target.name)
-    os.close(handle)
-    try:
-        src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            integrity = [row[0] for row in dst.execute("PRAGMA integrity_check")]
-            tables = {row[0] for row in dst.execute(_SQLITE_TABLES)}
-        finally:
-            dst.close()
-            src.close()
-        if integrity != ["ok"] or not {"alembic_version", "sessions", "ratings"} <= tables:
-            raise DatabaseError(f"the copy of {source} did not check out; no backup was made")
-        os.link(partial, target)  # never replaces an existing file
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot back up {source}: {_plain(exc)}") from None
-    except FileExistsError:
-        raise DatabaseError(f"{target} already exists; choose a new file name") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    return UpgradeReport(current, target, made)
 
 
 # -- error text ------------------------------------------------------------------------------
