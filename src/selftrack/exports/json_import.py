@@ -36,7 +36,7 @@ from selftrack.exports.json_schema import (
     to_record,
 )
 
-__all__ = ["ImportRefused", "ImportResult", "import_json"]
+__all__ = ["ImportRefused", "ImportResult", "check_json", "import_json"]
 
 BATCH_SESSIONS = 200
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -82,6 +82,39 @@ def import_json(store, path: Path, *, progress: Callable[[int, int], None] | Non
             importer.flush()
             sink.finish(result)
     return result
+
+
+def check_json(path: Path) -> tuple[int, int]:
+    """Check a JSON export against the format without a database; returns its (sessions,
+    ratings), or an ImportRefused naming the first problem."""
+    from selftrack.paths import open_regular
+
+    path = Path(path)
+    try:
+        descriptor = open_regular(path)
+    except OSError as exc:
+        raise ImportRefused(f"cannot read {path}: {exc.strerror or exc}; nothing was imported") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        counted = _Counted()
+        importer = _Importer(path, ImportResult(path), counted)
+        walk(Reader(handle, path, None), importer.header_value, importer.session)
+        importer.require_header()
+        if importer.deferred:
+            handle.seek(0)
+            importer.second_pass()
+            walk(Reader(handle, path, None), lambda *_: None, importer.session)
+        importer.flush()
+    return counted.sessions, counted.ratings
+
+
+class _Counted:
+    """A sink that only counts what it is given."""
+
+    sessions = ratings = 0
+
+    def add(self, batch, _definitions, _result) -> None:
+        self.sessions += len(batch)
+        self.ratings += sum(len(c.data["ratings"]) for c in batch)
 
 
 class _Importer:

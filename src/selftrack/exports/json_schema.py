@@ -1,6 +1,6 @@
 """The `selftrack-export` format, version 1, as pydantic models shared by exporter and importer.
 
-The exporter writes the header and each session's head through these models
+The exporter writes the header through the model and each session's head in its key order
 (`header_json`, `session_head_json`); the importer validates every value with them, then
 checks what one value cannot say alone (`check_session`): times between 1900 and 2200 with
 real-world offsets, a session that ends after it starts and rates its spots while it runs,
@@ -326,14 +326,16 @@ def header_json(exported_at: datetime, start: datetime | None, end: datetime | N
 
 
 def session_head_json(values: dict) -> dict:
-    """A session's head as the exporter writes it: `values` checked against SessionHead, in
-    its key order."""
-    try:
-        _adapter(SessionHead).validate_python(values)
-    except ValidationError as error:
-        bad = first_problem(error)
-        raise ValueError(f"session {values.get('id')}{bad.where}: {bad.message}") from None
-    return {key: values[key] for key in SessionHead.__annotations__}
+    """A session's head as the exporter writes it: the SessionHead keys, in their order.
+
+    Not refused when a value breaks the format: a database written before these checks may
+    hold one, and an export never withholds a person's records (its import then names the
+    line to correct).
+    """
+    return {key: values[key] for key in _HEAD_KEYS}
+
+
+_HEAD_KEYS = tuple(SessionHead.__annotations__)
 
 
 # -- moments -------------------------------------------------------------------------------------
