@@ -597,7 +597,7 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
 
 @cli.command()
 @click.option("--days", default=120, show_default=True, type=click.IntRange(1, 36500), help="How many days of history.")
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same data).")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same data: run twice, it adds nothing).")
 @click.option("--force", is_flag=True, help="Write even into a database that holds real sessions.")
 @pass_context
 @_user_errors
@@ -605,9 +605,10 @@ def demo(obj: Context, days: int, seed: int, force: bool) -> None:
     """Write a realistic sample history, to try the program with months of data."""
     progress = _progress_printer("demo") if sys.stderr.isatty() else None
     result = obj.tracker.write_demo(days=days, seed=seed, force=force, progress=progress)
+    kept = f" ({result.already_present} were there already)" if result.already_present else ""
     click.echo(
         f"wrote {result.sessions} sample sessions with {result.ratings} ratings "
-        f"over {days} days into {obj.tracker.database.display}",
+        f"over {days} days into {obj.tracker.database.display}{kept}",
         err=True,
     )
 
