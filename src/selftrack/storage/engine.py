@@ -50,7 +50,17 @@ _PLAIN_REASONS = {
 
 
 class DatabaseError(SelftrackError):
-    """A database problem explained in one line for the user."""
+    """A database problem explained in one line for the user; `busy` when another program
+    held a lock for longer than the busy timeout (trying again later may work)."""
+
+    busy = False
+
+
+def _failure(message: str, exc: BaseException) -> DatabaseError:
+    error = DatabaseError(message)
+    reason = str(getattr(exc, "orig", None) or exc).lower()
+    error.busy = "database is locked" in reason or "database is busy" in reason
+    return error
 
 
 @dataclass
@@ -162,10 +172,10 @@ class Database:
         except sqlite3.Error as exc:
             if isinstance(exc, sqlite3.IntegrityError):
                 raise
-            raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
+            raise _failure(f"could not {action} {self.display}: {_plain(exc)}", exc) from exc
         except Exception as exc:
             if _is_alchemy_operational(exc):
-                raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
+                raise _failure(f"could not {action} {self.display}: {_plain(exc)}", exc) from exc
             raise
 
 

@@ -9,6 +9,7 @@ it is handed the Tracker.
 from __future__ import annotations
 
 import functools
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from selftrack.domain.model import ProfileSummary, ProtocolSpec, Rating, Session
     from selftrack.protocols import LoadResult
     from selftrack.session.walk import Walk
+
+
+OPEN_TRIES = 3  # a walk opened while another program holds the database is tried again
+OPEN_PAUSE = 0.5  # seconds between tries (each waits the busy timeout first)
 
 
 class TrackerError(SelftrackError, ValueError):
@@ -213,16 +218,29 @@ class Tracker:
         time's rating and any nerve warning for each of its spots."""
         from selftrack.session.walk import Walk
         from selftrack.storage import queries
+        from selftrack.storage.engine import DatabaseError
 
-        with self.store.reading() as scope:
-            row = queries.session_row(scope, session_id)
-            if row is None:
-                raise TrackerError(f"no session {session_id!r}")
-            session = queries.to_session(scope.conn, row)
-            ratings = queries.session_ratings(scope, session_id)
-            pairs = {(s.spot_id, s.side) for s in session.steps}
-            previous = queries.latest_ratings(scope, pairs, session.started_at)
-            warnings = queries.nerve_flags(scope, pairs, session.started_at)
+        for attempt in range(OPEN_TRIES):
+            try:
+                with self.store.reading() as scope:
+                    row = queries.session_row(scope, session_id)
+                    if row is None:
+                        raise TrackerError(f"no session {session_id!r}")
+                    session = queries.to_session(scope.conn, row)
+                    ratings = queries.session_ratings(scope, session_id)
+                    pairs = {(s.spot_id, s.side) for s in session.steps}
+                    previous = queries.latest_ratings(scope, pairs, session.started_at)
+                    warnings = queries.nerve_flags(scope, pairs, session.started_at)
+                break
+            except DatabaseError as error:
+                if not error.busy:
+                    raise
+                if attempt + 1 == OPEN_TRIES:
+                    raise TrackerError(
+                        "the database stayed busy (another selftrack program is writing to it, "
+                        "an import perhaps): the session is kept, open it again in a moment"
+                    ) from None
+                time.sleep(OPEN_PAUSE)
         self._plans[session_id] = queries.plan_steps(row[14])
         return Walk.begin(session, ratings, previous, warnings)
 

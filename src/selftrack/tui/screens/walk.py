@@ -373,6 +373,11 @@ class WalkScreen(Screen):
         self._queue.clear()
         if self.walk is not None:
             self.draw()
+        elif not self._leaving and len(self.app.screen_stack) > 1:
+            # the session could not be opened (the core tried again first): go back to where
+            # it can be resumed, never stay on a screen whose keys do nothing
+            self._leaving = True
+            self.app.pop_screen()
 
     def action_referred(self) -> None:
         from selftrack.tui.screens.text_entry import TextEntryDialog
