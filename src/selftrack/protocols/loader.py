@@ -123,6 +123,10 @@ def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]
             problems.append(Problem(str(path), None, "no such file or folder"))
             continue
         picked = discover([path], CATALOGUE_SUFFIX) + discover([path], PROTOCOL_SUFFIX)
+        if path.is_dir() and not picked:
+            problems.append(
+                Problem(str(path), None, f"a folder without protocol files (*{PROTOCOL_SUFFIX}, *{CATALOGUE_SUFFIX})")
+            )
         if not path.is_dir() and not picked:
             problems.append(
                 Problem(

@@ -422,7 +422,7 @@ def check_selftrack_file(path: Path) -> None:
     """Refuse a file that is not a selftrack SQLite database, reading it only.
 
     Ours: the SQLite header with selftrack's application id, or (a database made before the
-    id was set) no id and only selftrack's tables.
+    id was set) no id, only selftrack's tables and a schema revision selftrack wrote.
     """
     from selftrack.paths import open_regular
 
@@ -441,18 +441,23 @@ def check_selftrack_file(path: Path) -> None:
         return
     if application_id != 0:
         raise DatabaseError(f"{path} belongs to another program; refusing to touch it")
-    tables = _read_only_tables(path)
-    if "alembic_version" not in tables or not tables <= SELFTRACK_TABLES:
+    tables, revision = _read_only_schema(path)
+    if "alembic_version" not in tables or not tables <= SELFTRACK_TABLES or revision not in KNOWN_REVISIONS:
         raise DatabaseError(f"{path} holds other tables: not a selftrack database; refusing to touch it")
 
 
-def _read_only_tables(path: Path) -> set[str]:
-    """The tables of a file that may be someone else's, read as an unchangeable file: no lock
-    taken, no -wal or -shm file made beside it, nothing written anywhere."""
+def _read_only_schema(path: Path) -> tuple[set[str], str | None]:
+    """The tables and Alembic revision of a file that may be someone else's, read as an
+    unchangeable file: no lock taken, no -wal or -shm file made beside it, nothing written."""
     try:
         raw = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
         try:
-            return {row[0] for row in raw.execute(_SQLITE_TABLES)}
+            tables = {row[0] for row in raw.execute(_SQLITE_TABLES)}
+            revision = None
+            if "alembic_version" in tables:
+                rows = raw.execute("SELECT version_num FROM alembic_version").fetchall()
+                revision = rows[0][0] if len(rows) == 1 else None
+            return tables, revision
         finally:
             raw.close()
     except sqlite3.Error as exc:
