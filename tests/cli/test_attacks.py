@@ -101,3 +101,22 @@ def test_an_internal_fault_is_one_line_too(db, monkeypatch, capsys):
     monkeypatch.setenv("SELFTRACK_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         command_line.main()
+
+
+def test_sessions_dated_outside_the_real_world_no_longer_stop_history_and_trend(db):
+    """attacks.md 5: an old import let in sessions of year 9999 and 0001, after which history
+    and trend crashed. Imports refuse them now; one already stored is left off the charts and
+    `db check` names it."""
+    import sqlite3
+
+    assert CliRunner().invoke(cli, ["--db", str(db), "demo", "--days", "10"]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        first, second = [row[0] for row in conn.execute("SELECT id FROM sessions LIMIT 2")]
+        for session_id, moment in ((first, "9999-12-31 23:00:00.000000"), (second, "0001-01-01 00:30:00.000000")):
+            conn.execute("UPDATE sessions SET started_at = ? WHERE id = ?", (moment, session_id))
+            conn.execute("UPDATE ratings SET started_at = ? WHERE session_id = ?", (moment, session_id))
+    for args in (["history"], ["trend"], ["trend", "pain"]):
+        result = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert result.exit_code == 0 and result.exception is None, (args, result.output)
+    check = CliRunner().invoke(cli, ["--db", str(db), "db", "check"])
+    assert check.exit_code == 1 and "dates: 2 session(s) dated outside 1900-2199" in check.stdout

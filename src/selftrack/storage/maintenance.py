@@ -153,6 +153,12 @@ def _schema_line(report: CheckReport, revision: str | None) -> None:
         )
 
 
+_OUT_OF_RANGE = (
+    "SELECT count(*) FROM sessions WHERE started_at < '1900-01-01' OR started_at >= '2200-01-01' "
+    "OR ended_at < '1900-01-01' OR ended_at >= '2200-01-01'"
+)
+
+
 def _consistency(count, report: CheckReport) -> None:
     for what, sql in _CONSISTENCY:
         found = count(sql)
@@ -161,6 +167,13 @@ def _consistency(count, report: CheckReport) -> None:
             report.lines.append(f"summaries: {found} {what}")
     if report.ok:
         report.lines.append("summaries: ok")
+    far = count(_OUT_OF_RANGE)
+    if far:  # only an import made before such files were refused can have written them
+        report.ok = False
+        report.lines.append(
+            f"dates: {far} session(s) dated outside 1900-2199; find them in the program's history "
+            "(they sort first or last) and delete them"
+        )
 
 
 def _contents(report: CheckReport, counts: list[int]) -> None:
