@@ -4,7 +4,7 @@ SQLite lets one program write at a time. An import checks and stages every sessi
 private file beside the database (selftrack.paths.private_temp: owner-only, O_EXCL, locked
 while in use, removed afterwards; `db check --fix` removes one a killed import left), holding
 no lock on the database; then one transaction copies the staged rows in. A person recording a
-rating meanwhile waits at most for that copy (about 0.3 s per 1,000 sessions), never for the
+rating meanwhile waits at most for that copy (about 0.4 s per 1,000 sessions), never for the
 reading and checking of the file.
 
 Spot definitions new to the database are given the row ids they will have once published;
