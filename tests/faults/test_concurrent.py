@@ -171,9 +171,11 @@ with Tracker(location, profile="rater") as tracker:
 @pytest.mark.slow
 def test_ratings_are_never_refused_during_a_long_import(tmp_path):
     """attacks.md 1: a rating must never be refused because another selftrack imports. The
-    import here holds about 100,000 ratings, which a single write transaction would take
-    several seconds to check and write, far longer than the busy timeout both programs run
-    with (2.5 s); staged beside the database, it holds the lock only to publish (about 1 s)."""
+    import here holds about 100,000 ratings; both programs run with a short busy timeout
+    (2.5 s). Imported in one write transaction (the old way), ratings waited for the whole
+    import and were refused; staged beside the database, the import holds the lock only to
+    publish, so no rating is refused and the longest wait is a small part of the import's
+    time (compared with the import's own duration, so a busy machine slows both alike)."""
     source, export = tmp_path / "source.db", tmp_path / "big.json"
     _finish(_selftrack(source, "demo", "--days", "900", "--seed", "7"))
     _finish(_selftrack(source, "export", "--format", "json", "-o", str(export)))
@@ -212,4 +214,5 @@ def test_ratings_are_never_refused_during_a_long_import(tmp_path):
     assert f"imported {imported} session(s)" in importing.stderr
     FIGURES["ratings recorded during a long import (none refused)"] += ratings
     print(f"import {ended - began:.1f}s, {imported} sessions; {ratings} ratings meanwhile, slowest write {slowest:.2f}s")
-    assert slowest < BUSY_MS / 1000
+    assert slowest < 0.5 * (ended - began), f"a write waited {slowest:.1f}s of a {ended - began:.1f}s import"
+    FIGURES["longest wait of a rating during the import (s)"] = max(FIGURES["longest wait of a rating during the import (s)"], round(slowest, 2))

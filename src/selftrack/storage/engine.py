@@ -31,6 +31,7 @@ SELFTRACK_TABLES = frozenset({"alembic_version", "profiles", "spot_definitions",
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another program's write to end
 BUSY_TIMEOUT_ENV = "SELFTRACK_BUSY_TIMEOUT_MS"  # a setting for slow disks, and for tests
+WRITE_TRIES = 3  # a write waits up to this many busy timeouts for the lock before giving up
 
 
 def busy_timeout_ms() -> int:
@@ -241,7 +242,7 @@ class SQLiteDatabase(Database):
             if attach is not None:
                 raw.execute("ATTACH DATABASE ? AS stage", (str(attach),))
             try:
-                raw.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting for it if need be
+                self._begin_immediate(raw)
                 try:
                     yield SQLiteConnection(raw)
                 except BaseException:
@@ -251,6 +252,19 @@ class SQLiteDatabase(Database):
             finally:
                 if attach is not None:
                     raw.execute("DETACH DATABASE stage")
+
+    @staticmethod
+    def _begin_immediate(raw: sqlite3.Connection) -> None:
+        """Take the write lock now, waiting for it if need be: up to WRITE_TRIES busy
+        timeouts, so a person's rating outwaits any other selftrack's write (an import holds
+        the lock only to publish: about 4 s for ten years of sessions)."""
+        for attempt in range(WRITE_TRIES):
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt + 1 == WRITE_TRIES or "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
 
     def close(self) -> None:
         with self._lock:
