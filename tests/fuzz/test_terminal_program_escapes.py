@@ -90,10 +90,11 @@ def test_no_escape_sequence_from_data_reaches_the_terminal(tmp_path, private_hom
     )
     seen: list[str] = []
 
-    def visit(keys: str, marker: bytes, name: str) -> None:
+    def visit(keys: str, marker: bytes, name: str, *more: bytes) -> None:
         if keys:
             program.type(keys)
-        program.read_until(marker, timeout=30)
+        for wanted in (marker, *more):
+            program.read_until(wanted, timeout=30)
         time.sleep(0.4)  # let the screen finish drawing its data
         program.drain()
         seen.append(name)
@@ -106,7 +107,7 @@ def test_no_escape_sequence_from_data_reaches_the_terminal(tmp_path, private_hom
         visit("p", b"Carry on (enter)", "the pause dialog")
         visit("h", b"Last session", "home")
         visit("h", b"ROUTINE", "history")
-        visit("\x1b[B\r", b"notes: SESSION", "a past session: notes, tool, spots")
+        visit("\x1b[B\r", b"notes: SESSION", "a past session: notes, tool, spots", b"NOTE", b"SECOND")
         visit("\x1b", b"your sessions", "history again")
         visit("\x1b", b"Last session", "home again")
         visit("t", b"SPOT", "trends")

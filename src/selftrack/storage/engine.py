@@ -355,10 +355,21 @@ def _open_sqlite(where: Location, *, create: bool, upgrade: bool) -> Database:
         if revision != HEAD_REVISION:
             migrate(where.text, revision)
     except BaseException:
-        if created and path.exists() and path.stat().st_size == 0:
-            path.unlink()
+        if created:
+            _remove_if_empty(path)
         raise
     return SQLiteDatabase(where)
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove a database file this process created when it holds no table yet."""
+    try:
+        empty = not path.stat().st_size or not _read_only_schema(path)[0]
+    except (OSError, DatabaseError):
+        return
+    if empty:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _open_alchemy(where: Location, *, upgrade: bool) -> Database:
@@ -429,7 +440,23 @@ def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> boo
         return False  # another process created it a moment ago: it migrates it, we wait
     except OSError as exc:
         raise DatabaseError(f"cannot create database {path}: {exc.strerror or exc}") from None
+    _stamp(path)
     return True
+
+
+def _stamp(path: Path) -> None:
+    """Give a file just created selftrack's application id before anything else, so another
+    process opening it while it is being built knows it for ours (its tables come later)."""
+    try:
+        raw = sqlite3.connect(path, timeout=busy_timeout_ms() / 1000)
+        try:
+            raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            raw.commit()
+        finally:
+            raw.close()
+    except sqlite3.Error as exc:
+        path.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot create database {path}: {_plain(exc)}") from None
 
 
 def check_selftrack_file(path: Path) -> None:
