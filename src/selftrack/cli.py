@@ -83,6 +83,13 @@ def json_option(func):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
+def _say(text: str, *, err: bool = False) -> None:
+    """A message that holds a path or stored text, shown through the text gate."""
+    from selftrack.domain.text import printable
+
+    click.echo(printable(text, multiline=True), err=err)
+
+
 def _print_json(data, indent: int | None = None) -> None:
     import json
 
@@ -301,7 +308,7 @@ def db_path(obj: Context) -> None:
     """Print where the database is."""
     from selftrack.storage.engine import locate
 
-    click.echo(_user_errors(locate)(obj.tracker.db_location).display)
+    _say(_user_errors(locate)(obj.tracker.db_location).display)
 
 
 @db.command("check")
@@ -314,7 +321,7 @@ def db_check(obj: Context, fix: bool) -> None:
 
     report = check_database(obj.tracker.db_location, fix=fix)
     for line in report.lines:
-        click.echo(line)
+        _say(line)
     if not report.ok:
         raise UserError("the database has problems (see above)")
 
@@ -328,7 +335,7 @@ def db_backup(obj: Context, file: Path) -> None:
     from selftrack.storage.maintenance import backup_to
 
     backup_to(obj.tracker.db_location, file)
-    click.echo(f"backed up to {file}", err=True)
+    _say(f"backed up to {file}", err=True)
 
 
 @db.command("upgrade")
@@ -347,7 +354,7 @@ def db_upgrade(obj: Context, no_backup: bool) -> None:
     """
     from selftrack.storage.maintenance import upgrade_database
 
-    click.echo(upgrade_database(obj.tracker.db_location, backup=not no_backup), err=True)
+    _say(upgrade_database(obj.tracker.db_location, backup=not no_backup), err=True)
 
 
 # -- history and trends ---------------------------------------------------------------------
@@ -432,6 +439,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     or more AND 30 % of the baseline or more, otherwise it is within noise. The trend per
     month is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
     """
+    from selftrack.domain.text import printable
     from selftrack.render import history as text
 
     tracker = obj.tracker
@@ -453,7 +461,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     for group in groups.values():
         shown = [t for t in group if t.points]
         if shown:
-            title = ", ".join(t.name for t in shown)
+            title = printable(", ".join(t.name for t in shown))
             out += ["", title, trend_chart(shown, tz=tz, colour=_colour())]
     click.echo("\n".join(out))
 
@@ -511,10 +519,7 @@ def export(
     progress = _progress_printer("export") if sys.stderr.isatty() else None
     if output is not None:
         result = tracker.export(request, output, progress=progress)
-        click.echo(
-            f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}",
-            err=True,
-        )
+        _say(f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}", err=True)
         return
     if fmt == "pdf":
         raise UserError("a PDF needs a file: add -o FILE")
@@ -583,8 +588,8 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
     progress = _progress_printer("import") if sys.stderr.isatty() else None
     result = obj.tracker.import_file(file, progress=progress)
     for conflict in result.conflicts:
-        click.echo(f"warning: {conflict}", err=True)
-    click.echo(
+        _say(f"warning: {conflict}", err=True)
+    _say(
         f"imported {result.added_sessions} session(s) with {result.added_ratings} rating(s) "
         f"from {file}; {result.unchanged_sessions} already present"
         + (f", {len(result.conflicts)} in conflict (see above)" if result.conflicts else ""),
@@ -606,7 +611,7 @@ def demo(obj: Context, days: int, seed: int, force: bool) -> None:
     progress = _progress_printer("demo") if sys.stderr.isatty() else None
     result = obj.tracker.write_demo(days=days, seed=seed, force=force, progress=progress)
     kept = f" ({result.already_present} were there already)" if result.already_present else ""
-    click.echo(
+    _say(
         f"wrote {result.sessions} sample sessions with {result.ratings} ratings "
         f"over {days} days into {obj.tracker.database.display}{kept}",
         err=True,

@@ -8,6 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -118,6 +119,7 @@ def _try_import(tracker, content: bytes, folder: Path) -> str:
     return "accepted"
 
 
+@pytest.mark.slow
 def test_fuzzed_import_files(history, backend):
     outcomes: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:

@@ -43,6 +43,7 @@ def _selftrack(db, *args: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_first_open_by_several_processes_at_once(tmp_path):
     for round_ in range(3):
         db = tmp_path / f"new-{round_}.db"
@@ -74,6 +75,7 @@ def _exports_to_import(tmp_path, count: int) -> list[tuple[str, int]]:
     return files
 
 
+@pytest.mark.slow
 def test_recording_while_others_import_export_and_write(tmp_path):
     """A walk records ratings while, round after round, `import`, `export` (JSON and CSV),
     `demo --force` and the whole-file `db check` run against the same SQLite file."""

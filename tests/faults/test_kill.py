@@ -90,6 +90,7 @@ def _check_after_kill(location: str, backend: str, acked: dict, finished: set, t
 KILLS = {"sqlite": 220, "postgres": 40}  # ~45 ms per kill on SQLite, 70 ms on PostgreSQL
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_never_loses_an_acknowledged_rating(database_url, backend):
     kills = KILLS[backend]
     rng = random.Random(20261120)
@@ -146,6 +147,7 @@ def test_kill_minus_nine_never_loses_an_acknowledged_rating(database_url, backen
 COMMIT_KILLS = {"commit": 80, "slow": 30}
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_inside_a_commit(db_path):
     """Each walker kills itself from a timer started the moment a rating's COMMIT begins
     (from 0 to 8 ms later; a 20,000-character note makes some commits slower).

@@ -14,6 +14,7 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -211,6 +212,7 @@ def _answer(content: bytes) -> list[str]:
     return shown
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=600)
 @given(mutated_files())
 def test_mutated_protocol_files(text):

@@ -153,12 +153,20 @@ def _hostile_history(db) -> None:
         tracker.record_rating(session.id, 0, 5, note=HOSTILE_NOTE)
         tracker.record_rating(session.id, 1, 6, referred_to="REF\x1b[2Jthere")
         tracker.finish(session.id, pain_after=3, notes="SESSION\x1b[5mBLINK\u202eabc")
+    # names as an older selftrack or another program may have left them (imports and
+    # protocol files refuse them now): spot names reach `trend` and its chart legend
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE spot_definitions SET name = name || ?", ("\x1b]0;owned\x07\x9bNAME",))
+        conn.execute("UPDATE sessions SET tool = ?", ("\x1b]52;c;T1dORUQ=\x07",))
 
 
 COMMANDS = [
     ["history"],
     ["trend"],
     ["trend", "test-line-1"],
+    ["trend", "low-back", "buttock"],
     ["profiles"],
     ["export", "--format", "csv"],
     ["export", "--format", "json"],
@@ -183,7 +191,7 @@ def test_commands_on_a_terminal_never_pass_escapes_through(tmp_path, args):
         program.close()
     shown = bytes(program.output).decode("utf-8", "replace")
     # The program may colour its own output; what must never arrive is the stored text's.
-    planted = ["\x1b[31mRED", "\x1b]0;", "\x07", "\x9b", "\u202e", "\x1b[2Jthere", "\x1b[5mBLINK"]
+    planted = ["\x1b[31mRED", "\x1b]0;", "\x07", "\x9b", "\u202e", "\x1b[2Jthere", "\x1b[5mBLINK", "\x1b]52;"]
     assert not [seq for seq in planted if seq in shown], shown[:500]
     FIGURES["commands checked for escape sequences on a terminal"] += 1
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from selftrack.analysis.stats import Verdict
 from selftrack.analysis.trends import Point, Trend
+from selftrack.domain.text import printable
 
 # Okabe–Ito colours (colour-blind safe) by plotille name: blue, orange, bluish green, purple.
 SERIES_COLOURS = ("blue", "yellow", "green", "magenta")
@@ -69,7 +70,7 @@ def trend_chart(
             fig.scatter(_xs(dots, tz), _ys(dots), lc=colour_name, label="sessions")
             fig.plot(_xs(line, tz), _ys(line), lc="yellow", label="running median")
         else:
-            fig.plot(_xs(line, tz), _ys(line), lc=colour_name, label=trend.name)
+            fig.plot(_xs(line, tz), _ys(line), lc=colour_name, label=printable(trend.name))
     text = fig.show(legend=len(drawn) > 1 or colour)
     return text
 
