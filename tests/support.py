@@ -31,6 +31,7 @@ def unfinished(tracker):
 
 
 def next_step(tracker, session_id: str) -> int | None:
-    """The step a resumed walk starts at (the first unrated one), or None when all are rated."""
-    walk = tracker.open_walk(session_id)
-    return None if walk.done else walk.current
+    """The first step without a rating, or None when every step has one."""
+    session = tracker.session(session_id)
+    rated = {r.step_index for r in tracker.ratings(session_id)}
+    return next((s.index for s in session.steps if s.index not in rated), None)

@@ -250,10 +250,9 @@ def protocols_show(obj: Context, protocol_id: str, as_json: bool, conditions: tu
 @pass_context
 def protocols_check(obj: Context, paths: tuple[Path, ...]) -> None:
     """Check protocol files; every problem is printed as file:line: message (exit 1)."""
-    from selftrack.protocols import check_paths
     from selftrack.domain.text import printable
 
-    problems = check_paths(list(paths), obj.tracker.protocol_folders)
+    problems = obj.tracker.check_protocol_files(list(paths))
     for problem in problems:
         click.echo(printable(str(problem)), err=True)
     if problems:
@@ -306,9 +305,7 @@ def db() -> None:
 @pass_context
 def db_path(obj: Context) -> None:
     """Print where the database is."""
-    from selftrack.storage.engine import locate
-
-    _say(_user_errors(locate)(obj.tracker.db_location).display)
+    _say(_user_errors(obj.tracker.database_display)())
 
 
 @db.command("check")
@@ -317,9 +314,7 @@ def db_path(obj: Context) -> None:
 @_user_errors
 def db_check(obj: Context, fix: bool) -> None:
     """Check the database without changing it: integrity, schema, contents (exit 1 on a problem)."""
-    from selftrack.storage.maintenance import check_database
-
-    report = check_database(obj.tracker.db_location, fix=fix)
+    report = obj.tracker.check_database(fix=fix)
     for line in report.lines:
         _say(line)
     if not report.ok:
@@ -332,9 +327,7 @@ def db_check(obj: Context, fix: bool) -> None:
 @_user_errors
 def db_backup(obj: Context, file: Path) -> None:
     """Copy the database to FILE (SQLite; created readable by you only)."""
-    from selftrack.storage.maintenance import backup_to
-
-    backup_to(obj.tracker.db_location, file)
+    obj.tracker.backup_database(file)
     _say(f"backed up to {file}", err=True)
 
 
@@ -352,9 +345,7 @@ def db_upgrade(obj: Context, no_backup: bool) -> None:
     A SQLite file is copied beside itself; a PostgreSQL database is dumped with pg_dump into
     the data folder (the upgrade is refused when pg_dump is missing, unless --no-backup).
     """
-    from selftrack.storage.maintenance import upgrade_database
-
-    _say(upgrade_database(obj.tracker.db_location, backup=not no_backup), err=True)
+    _say(obj.tracker.upgrade_database(backup=not no_backup), err=True)
 
 
 # -- history and trends ---------------------------------------------------------------------
@@ -409,10 +400,13 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
         if first is None:
             click.echo("no sessions in this period", err=True)
             return
+        # one buffered write per line (click.echo flushes each: 12,000 system calls for ten
+        # years); flushed once at the end
+        write = sys.stdout.write
         for line in (*header, first):
-            click.echo(line)
+            write(line + "\n")
         for line in lines:
-            click.echo(line)
+            write(line + "\n")
     out = ["", text.history_footer(count, rated, changes)]
     if pain:
         from selftrack.render.charts import trend_chart
@@ -429,15 +423,21 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
 @pass_context
 @_user_errors
 def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str | None, as_json: bool) -> None:
-    """Show how spots, regions or the overall pain changed, and whether it is meaningful.
+    """Show how spots, regions, the overall pain or the outcomes changed, and what that amounts to.
 
     SPOT_OR_REGION is a spot id (`selftrack protocols show ID` lists them), a region
     (low-back, buttock, side-of-hip, thigh, calf, front) or `pain`; add :left, :right (or
-    :both for a region, :before/:after for pain) to pick one side. Without any: every
-    region and side, then the overall pain. Baseline is the median of the first 3 sessions
-    of the period and latest the median of the last 3; a change is meaningful at 2 points
-    or more AND 30 % of the baseline or more, otherwise it is within noise. The trend per
-    month is the Theil-Sen slope (median of pairwise slopes), robust to odd days.
+    :both for a region, :before/:after for pain) to pick one side. The outcomes are
+    pain:morning and leg:morning (the morning check-in), peg and psfs (the weekly form).
+    Without any: every region and side, then the overall pain, then the outcomes that have
+    values. Baseline is the median of the first 3 sessions of the period and latest the
+    median of the last 3 (a week and a week of morning check-ins); a verdict needs 6 (14
+    check-ins). A spot is clearly less (or more) tender at 2 points or more AND 30 % of its
+    baseline or more; a region is judged from its spots' own changes; "meaningful" is kept
+    for the overall pain and the outcomes, each by its published threshold
+    (docs/outcomes.md). The notes under the table say what the numbers can and cannot mean.
+    The trend per month is the Theil-Sen slope (median of pairwise slopes), robust to odd
+    days.
     """
     from selftrack.domain.text import printable
     from selftrack.render import history as text
@@ -454,7 +454,8 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
         return
     from selftrack.render.charts import trend_chart
 
-    out = [text.trend_table(trends), "", text.trend_notes()]
+    outcomes = any(t.subject.kind == "outcome" for t in trends)
+    out = [text.trend_table(trends), "", text.trend_notes(outcomes)]
     groups: dict[str, list] = {}
     for item in trends:
         groups.setdefault(f"{item.subject.kind}:{item.subject.key}", []).append(item)
@@ -470,9 +471,189 @@ def _colour() -> bool:
     return sys.stdout.isatty()
 
 
+# -- outcomes: the morning check-in, the weekly form, what your own data says ----------------
+
+SORENESS_CHOICES = "none, mild, sore-48h or bruised"
+
+
+def _scale(option: str, text: str | None, low: int = 0, high: int = 10) -> int:
+    """A whole number from the command line, or a one-line refusal."""
+    try:
+        value = int(text.strip()) if text is not None else None
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise UserError(f"{option} must be a whole number from {low} to {high}, not {text!r}")
+    return value
+
+
+@cli.command()
+@click.option("--back", metavar="0-10", help="Low back pain right now (0 no pain, 10 as bad as you can imagine).")
+@click.option("--leg", metavar="0-10", help="Pain in the leg right now, buttock to foot (0 none … 10).")
+@click.option("--night", metavar="0-10", help="How you slept last night (0 terrible, 10 excellent).")
+@click.option("--below-knee", is_flag=True, help="The leg pain or feeling goes below the knee.")
+@click.option("--soreness", metavar="ANSWER", help=f"The day after a session, how it left you: {SORENESS_CHOICES}.")
+@pass_context
+@_user_errors
+def checkin(obj: Context, back: str | None, leg: str | None, night: str | None, below_knee: bool, soreness: str | None) -> None:
+    """Answer the morning check-in (one a day; a second one the same day replaces it).
+
+    The soreness answer is about the last session before today and feeds the rules that
+    rest or lighten spots; a feeling below the knee asks the red-flag screen again before
+    the next session.
+    """
+    from selftrack.render.history import iso_local
+    from selftrack.render.outcomes import checkin_summary
+
+    missing = [name for name, value in (("--back", back), ("--leg", leg), ("--night", night)) if value is None]
+    if missing:
+        raise UserError(f"give {', '.join(missing)} (each 0-10)")
+    values = {name: _scale(f"--{name}", text) for name, text in (("back", back), ("leg", leg), ("night", night))}
+    if soreness is not None and soreness not in ("none", "mild", "sore-48h", "bruised"):
+        raise UserError(f"--soreness is one of {SORENESS_CHOICES}, not {soreness!r}")
+    tracker = obj.tracker
+    saved = tracker.record_checkin(**values, below_knee=below_knee, soreness=soreness)
+    tz = tracker.clock.tz
+    click.echo(f"morning check-in saved: {checkin_summary(saved.checkin)}", err=True)
+    if saved.replaced is not None:
+        click.echo(
+            f"it replaces today's earlier check-in ({iso_local(saved.replaced.answered_at, tz)}: "
+            f"{checkin_summary(saved.replaced)})",
+            err=True,
+        )
+    if below_knee and tracker.care_state().due == "below-knee":
+        click.echo(
+            "a feeling below the knee: the red-flag screen will be asked again before your next session",
+            err=True,
+        )
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def checkins(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """List the morning check-ins, oldest first."""
+    from selftrack.render.history import write_json_list
+    from selftrack.render.outcomes import checkin_lines, checkin_record
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    found = tracker.checkins(start, end)
+    tz = tracker.clock.tz
+    if as_json:
+        write_json_list((checkin_record(c, tz) for c in found), sys.stdout)
+        return
+    if not found:
+        click.echo("no check-ins in this period", err=True)
+        return
+    click.echo("\n".join(checkin_lines(found, tz)))
+
+
+@cli.command()
+@click.option("--peg", nargs=3, metavar="PAIN ENJOYMENT ACTIVITY", help="The PEG's three answers about the past week, 0-10 each.")
+@click.option(
+    "--activity",
+    "activities",
+    multiple=True,
+    metavar="NAME=SCORE",
+    help="A PSFS activity and how able you are to do it today (0 unable … 10 as before the "
+    "problem); NAME may be its number (1-3). The first time, the names become your activities.",
+)
+@click.option("--new-activities", is_flag=True, help="The --activity names replace the activities rated until now.")
+@click.option("--pgic", metavar="1-7", help="Your overall condition since you started: 1 very much improved … 4 no change … 7 very much worse.")
+@json_option
+@pass_context
+@_user_errors
+def weekly(obj: Context, peg, activities: tuple[str, ...], new_activities: bool, pgic: str | None, as_json: bool) -> None:
+    """Answer the weekly function form: the PEG, your activities (PSFS), change since starting.
+
+    Any part may be left out, not all. The same activities are rated every week until you
+    name new ones with --new-activities.
+    """
+    from selftrack.render.outcomes import pgic_words, weekly_record
+
+    tracker = obj.tracker
+    peg_values = None if not peg else tuple(_scale(f"--peg {what}", text) for what, text in zip(("pain", "enjoyment", "activity"), peg))
+    pgic_value = None if pgic is None else _scale("--pgic", pgic, 1, 7)
+    scores: dict[str, int] = {}
+    for item in activities:
+        name, sep, score = item.rpartition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--activity is NAME=SCORE, not {item!r}")
+        scores[name.strip()] = _scale(f"--activity {name.strip()}", score)
+    current = [] if new_activities else tracker.psfs_activities()
+    names = None
+    if scores and (new_activities or not current):
+        names = list(scores)
+        if any(n.isdigit() for n in names):
+            raise UserError("name the activities in words the first time (numbers refer to them later)")
+    elif scores:
+        numbered = {str(n): a.name for n, a in enumerate(current, 1)}
+        scores = {numbered.get(name, name): value for name, value in scores.items()}
+    form = tracker.record_weekly_form(peg=peg_values, psfs=scores or None, pgic=pgic_value, activities=names)
+    if as_json:
+        _print_json(weekly_record(form, tracker.clock.tz), indent=2)
+        return
+    parts = []
+    if form.peg is not None:
+        parts.append(f"PEG {form.peg.score:.1f}")
+    if form.psfs:
+        parts.append(f"PSFS {form.psfs_score:.1f} ({', '.join(f'{r.name} {r.score}' for r in form.psfs)})")
+    if form.pgic is not None:
+        parts.append(f"since starting: {pgic_words(form.pgic)}")
+    click.echo(f"weekly form saved: {'; '.join(parts)}", err=True)
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def forms(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """List the weekly function forms (PEG, PSFS, change since starting), oldest first."""
+    from selftrack.render.history import write_json_list
+    from selftrack.render.outcomes import weekly_lines, weekly_record
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    found = tracker.weekly_forms(start, end)
+    tz = tracker.clock.tz
+    if as_json:
+        write_json_list((weekly_record(f, tz) for f in found), sys.stdout)
+        return
+    if not found:
+        click.echo("no weekly forms in this period", err=True)
+        return
+    click.echo("\n".join(weekly_lines(found, tz)))
+
+
+@cli.command()
+@range_options
+@json_option
+@pass_context
+@_user_errors
+def insights(obj: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """What your own record says: back pain the next morning after days with a session
+    against days without, overall, by routine and by tool.
+
+    An observation about you, not proof: see the note printed with it.
+    """
+    from selftrack.render.outcomes import insights_lines, insights_record
+
+    tracker = obj.tracker
+    start, end = _period(obj, since, until)
+    found = tracker.insights(start, end)
+    if as_json:
+        _print_json(insights_record(found), indent=2)
+        return
+    click.echo("\n".join(insights_lines(found)))
+
+
 # -- export and import ----------------------------------------------------------------------
 
-EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (kept light here)
+EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json", "fhir", "fhir-ndjson")  # = selftrack.exports.FORMATS
 
 
 @cli.command()
@@ -481,8 +662,9 @@ EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (ke
     "fmt",
     type=click.Choice(EXPORT_FORMATS),
     required=True,
-    help="pdf: a report for a clinician; csv: one row per rating; json: complete, re-importable; "
-    "fhir: an R4 Bundle for clinic systems.",
+    help="pdf: a report for a clinician; xlsx: a workbook for spreadsheets; csv: one row per "
+    "rating, for scripts; json: complete, re-importable; fhir: an R4 Bundle for clinic systems; "
+    "fhir-ndjson: one FHIR resource per line, for years of data.",
 )
 @range_options
 @click.option(
@@ -490,7 +672,7 @@ EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (ke
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE (readable by you only). Without it text formats go to standard output; "
-    "a PDF needs it.",
+    "a PDF or an Excel workbook needs it.",
 )
 @click.option(
     "--name",
@@ -498,43 +680,84 @@ EXPORT_FORMATS = ("pdf", "csv", "json", "fhir")  # selftrack.exports.FORMATS (ke
     metavar="TEXT",
     help="Who the records are about: shown on the PDF and as the FHIR subject.",
 )
+# -- format options (docs/export-formats.md) --
+@click.option(
+    "--bundle",
+    metavar="TYPE",
+    help="fhir: 'collection' (the default) or 'transaction' (conditional creates: POST it to a "
+    "FHIR server; sending it twice creates nothing new).",
+)
+@click.option(
+    "--patient",
+    metavar="REF",
+    default="",
+    help="fhir, fhir-ndjson: the Patient the records are about, as Patient/ID or SYSTEM|VALUE "
+    "(an identifier).",
+)
+@click.option("--excel", is_flag=True, help="csv: start with a byte-order mark for spreadsheets.")
 @pass_context
 @_user_errors
 def export(
-    obj: Context, fmt: str, since: str | None, until: str | None, output: Path | None, name: str
+    obj: Context,
+    fmt: str,
+    since: str | None,
+    until: str | None,
+    output: Path | None,
+    name: str,
+    bundle: str | None,
+    patient: str,
+    excel: bool,
 ) -> None:
-    """Export sessions for a therapist as a PDF report, CSV, JSON or FHIR R4.
+    """Export sessions for a therapist: PDF, Excel, CSV, JSON or FHIR R4.
 
     Sessions that started between --from and --to are included (all of them by default).
     """
     from selftrack.exports import ExportRequest
 
+    if bundle is not None and fmt != "fhir":
+        raise UserError("--bundle is for --format fhir only")
     tracker = obj.tracker
     request = ExportRequest(
         fmt,
         start=tracker.clock.parse_when(since) if since else None,
         end=tracker.clock.parse_when(until, end=True) if until else None,
         name=name,
+        bundle="collection" if bundle is None else bundle,
+        patient=patient,
+        excel=excel,
     )
     progress = _progress_printer("export") if sys.stderr.isatty() else None
     if output is not None:
         result = tracker.export(request, output, progress=progress)
         _say(f"wrote {result.sessions} session(s) with {result.ratings} rating(s) to {result.path}", err=True)
-        return
-    if fmt == "pdf":
+    elif fmt == "pdf":
         raise UserError("a PDF needs a file: add -o FILE")
-    _export_to_stdout(tracker, request, progress)
+    elif fmt == "xlsx":
+        raise UserError("an Excel workbook needs a file: add -o FILE")
+    else:
+        result = _export_to_stdout(tracker, request, progress)
+    if fmt == "fhir":
+        from selftrack.exports import LARGE_BUNDLE
+
+        if result.resources > LARGE_BUNDLE:
+            click.echo(
+                f"selftrack: this Bundle holds {result.resources} resources (large: over "
+                f"{LARGE_BUNDLE}); for years of data use --format fhir-ndjson (one resource per "
+                "line, FHIR Bulk Data) or a shorter --from/--to",
+                err=True,
+            )
 
 
-def _export_to_stdout(tracker, request, progress) -> None:
+def _export_to_stdout(tracker, request, progress):
     import io
     import os
 
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     target = _TerminalSafe(stream) if sys.stdout.isatty() else stream
     try:
-        tracker.export(request, target, progress=progress)
+        result = tracker.export(request, target, progress=progress)
         stream.flush()
+        return result
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -616,6 +839,7 @@ def demo(obj: Context, days: int, seed: int, force: bool) -> None:
         f"over {days} days into {obj.tracker.database.display}{kept}",
         err=True,
     )
+    click.echo(f"and {result.checkins} morning check-ins and {result.forms} weekly forms", err=True)
 
 
 def _progress_printer(label: str):

@@ -27,6 +27,8 @@ class DemoResult:
     sessions: int
     ratings: int
     already_present: int = 0  # sessions of the same seed found in the database (kept as they are)
+    checkins: int = 0  # written by selftrack.tracker.sample_outcomes
+    forms: int = 0
 
 
 def write_demo(
@@ -87,25 +89,13 @@ def write_demo(
                 if not skipped:
                     level.append(value)
                 rating_rows.append(
-                    dict(
-                        session_id=session_id,
-                        profile_id=profile,
-                        started_at=began,
-                        step_index=index,
-                        route_id=route_id,
-                        spot_id=spot_id,
-                        spot_def_id=def_id,
-                        side=side,
-                        tenderness=None if skipped else value,
-                        skipped=skipped,
-                        recognised=recognised,
-                        referred=referred,
+                    writes.rating_row(
+                        session_id, profile, began, (index, route_id, spot_id, side, def_id),
+                        tenderness=None if skipped else value, skipped=skipped,
+                        recognised=recognised, referred=referred,
                         referred_to="down the back of the thigh" if referred else "",
-                        nerve=nerve,
-                        note="",
-                        rated_at=moment,
-                        edited_at=None,
-                    )
+                        nerve=nerve, rated_at=moment,
+                    )  # fmt: skip
                 )
             mean = sum(level) / len(level) if level else 0
             before = max(0, min(10, round(mean * 0.9 + model.flare(day) + rng.gauss(0, 0.8))))

@@ -6,16 +6,21 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selftrack.exports import ExportRequest
-from selftrack.exports.csv_export import COLUMNS, csv_cell, safe_cell
-from exports.conftest import SESSIONS, check_golden
+from selftrack.exports.csv_export import COLUMNS, csv_cell, safe_cell, typed_text
+from exports.conftest import NOTES, SESSIONS, check_golden
 
 CONTRACT = (
     "session_id, session_started_at, protocol_id, protocol_version, route_id, spot_id, "
     "spot_name, side, region, tenderness, skipped, recognised, referred, nerve, note, "
     "rated_at, tool, pain_before, pain_after"
 ).split(", ")
+
+
+BOM = "\ufeff".encode()
 
 
 def export_csv(tracker, **request) -> bytes:
@@ -32,6 +37,24 @@ def rows(data: bytes) -> list[dict]:
 
 def test_golden(history):
     check_golden("export.csv", export_csv(history))
+
+
+def test_no_byte_order_mark_unless_asked_for_excel(history):
+    plain = export_csv(history)
+    assert not plain.startswith(BOM) and plain.startswith(b"session_id,")
+    excel = export_csv(history, excel=True)
+    assert excel == BOM + plain
+    assert excel.decode("utf-8-sig") == plain.decode("utf-8")
+
+
+def test_session_notes_are_the_last_column_on_every_row_of_the_session(history):
+    data = rows(export_csv(history))
+    assert COLUMNS[-1] == "session_notes"
+    by_session: dict[str, set[str]] = {}
+    for row in data:
+        by_session.setdefault(row["session_id"], set()).add(typed_text(row["session_notes"]))
+    notes = [by_session[sid] for sid in dict.fromkeys(r["session_id"] for r in data)]
+    assert notes == [{NOTES.get(number, "")} for number in range(len(SESSIONS))]
 
 
 def test_contract_columns_come_first_in_order(history):
@@ -72,6 +95,10 @@ def test_text_cells_that_a_spreadsheet_would_run_are_neutralised(history):
     "text,cell",
     [
         ("=1+1", "'=1+1"),
+        ("-ish better", "'-ish better"),
+        ("'=x", "''=x"),
+        ("''+x", "'''+x"),
+        ("'quoted", "'quoted"),
         ("+1", "'+1"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -86,6 +113,14 @@ def test_text_cells_that_a_spreadsheet_would_run_are_neutralised(history):
 )
 def test_cells(text, cell):
     assert csv_cell(text) == cell
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=1+1", "-ish better", "+44 20 7946 0000", "@home", "'=x", "''-x", "'plain", "plain", "", "'", "\tx"],
+)
+def test_the_guard_is_undone_exactly(text):
+    assert typed_text(safe_cell(text)) == text
 
 
 def test_cells_read_back_like_the_csv_module_writes_them():
@@ -107,3 +142,10 @@ def test_range_selects_sessions_by_start(history):
 
 def test_empty_database_gives_just_the_header(empty_tracker):
     assert export_csv(empty_tracker) == (",".join(COLUMNS) + "\r\n").encode()
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab ,\"\n"), max_size=12) | st.text(max_size=40))
+def test_the_guard_is_undone_exactly_for_any_text(text):
+    cell = safe_cell(text)
+    assert typed_text(cell) == text
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -1,104 +1,265 @@
-"""FHIR R4 export: golden bytes, and what a clinic system parsing it with R4B models finds."""
+"""FHIR R4 export (collection Bundle): golden bytes, R4B validity, and what the codes say.
+
+Validation with the R4B models checks structure only (a status "bogus" passes it), so every
+test below also asserts the values a clinic system acts on.
+"""
 
 from __future__ import annotations
 
-import io
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
 
-from fhir.resources.R4B.bundle import Bundle
+import pytest
 
-from selftrack.exports import ExportRequest
-from exports.conftest import SESSIONS, check_golden
+from selftrack.exports import ExportError
+from selftrack.exports import fhir_codes as codes
+from selftrack.exports.fhir_resources import PatientRef, narrative, parse_patient
+from exports.conftest import NOTES, RATING_EXTRAS, SESSIONS, check_golden
+from exports.fhir_support import (
+    OBSERVATION_STATUSES,
+    bundle_of,
+    check_narrative,
+    export_text,
+    identifier,
+    kind_of,
+    log_unfinished,
+)
 
 SNOMED = "http://snomed.info/sct"
 
 
-def export_fhir(tracker, **request) -> str:
-    out = io.StringIO(newline="")
-    tracker.export(ExportRequest("fhir", **request), out)
-    return out.getvalue()
+def resources(text: str) -> list[dict]:
+    """The entries' resources as dicts, after validating the Bundle and its fullUrls."""
+    bundle = bundle_of(text)
+    raw = [entry.model_dump(mode="json", exclude_none=True) for entry in bundle.entry or []]
+    for entry in raw:
+        assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
+        assert "request" not in entry
+    return [entry["resource"] for entry in raw]
 
 
-def observations(text: str):
-    bundle = Bundle.model_validate_json(text)
-    assert bundle.type == "collection"
-    return [entry.resource for entry in bundle.entry]
+def by_kind(found: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for resource in found:
+        grouped.setdefault(kind_of(resource), []).append(resource)
+    return grouped
 
 
 def test_golden(history):
-    check_golden("export.fhir.json", export_fhir(history, name="Alex Example").encode("utf-8"))
+    check_golden("export.fhir.json", export_text(history, name="Alex Example").encode("utf-8"))
 
 
-def test_one_observation_per_rated_spot_and_per_pain_score(history):
-    found = observations(export_fhir(history, name="Alex Example"))
+def test_every_session_is_a_panel_of_its_pain_scores_and_rated_spots(history):
+    found = resources(export_text(history, name="Alex Example"))
+    kinds = by_kind(found)
     rated = sum(1 for s in SESSIONS for t in s["t"] if t is not None)
-    pains = sum((s["before"] is not None) + (s["after"] is not None) for s in SESSIONS)
-    assert len(found) == rated + pains
-    for obs in found:
-        assert obs.status == "final"
-        assert obs.category[0].coding[0].code == "survey"
-        assert (obs.code.coding[0].system, obs.code.coding[0].code) == ("http://loinc.org", "72514-3")
-        assert isinstance(obs.valueInteger, int) and 0 <= obs.valueInteger <= 10
-        assert obs.effectiveDateTime is not None
-        assert obs.subject.display == "Alex Example"
-    assert len({obs.id for obs in found}) == len(found)
+    assert len(kinds["panel"]) == len(SESSIONS)
+    assert len(kinds["tenderness"]) == rated
+    assert len(kinds["pain-before"]) == sum(s["before"] is not None for s in SESSIONS)
+    assert len(kinds["pain-after"]) == sum(s["after"] is not None for s in SESSIONS)
+    assert len(found) == len(SESSIONS) + rated + len(kinds["pain-before"]) + len(kinds["pain-after"])
+    urls = {f"urn:uuid:{r['id']}": r for r in found}
+    members = Counter()
+    for panel, plan in zip(kinds["panel"], SESSIONS):
+        refs = [m["reference"] for m in panel["hasMember"]]
+        assert all(ref in urls for ref in refs)  # every reference resolves inside the Bundle
+        members.update(refs)
+        inside = [urls[ref] for ref in refs]
+        session_id = identifier(panel)
+        assert {identifier(r).split("/")[0] for r in inside} == {session_id}
+        assert sum(kind_of(r) == "tenderness" for r in inside) == sum(t is not None for t in plan["t"])
+        assert "valueInteger" not in panel and "method" not in panel
+    assert set(members) == {f"urn:uuid:{r['id']}" for r in found if kind_of(r) != "panel"}
+    assert set(members.values()) == {1}  # each Observation belongs to exactly one session
 
 
-def _site(obs):
-    codes = [c.code for c in (obs.bodySite.coding or []) if c.system == SNOMED]
-    sides = [
-        ext.valueCodeableConcept.coding[0].code
-        for ext in (obs.bodySite.extension or [])
-        if ext.url.endswith("observation-structureLaterality")
+def test_codes_say_what_each_observation_is(history):
+    kinds = by_kind(resources(export_text(history)))
+    for obs in kinds["tenderness"]:
+        spot, snomed = obs["code"]["coding"]
+        assert spot["system"] == codes.SPOT_TENDERNESS_SYSTEM and spot["code"].startswith("test-")
+        assert (snomed["system"], snomed["code"]) == (SNOMED, "247348008")
+        assert all(c["system"] != "http://loinc.org" for c in obs["code"]["coding"])
+        assert obs["method"]["text"].startswith("Self-palpation")
+        assert obs["category"][0]["coding"][0]["code"] == "survey"
+    assert {o["code"]["coding"][0]["code"] for o in kinds["tenderness"]} == {
+        "test-beside-spine", "test-under-dimple", "test-side-of-hip", "test-sacrum-edge",
+        "test-inner-calf",
+    }  # fmt: skip
+    for when in ("before", "after"):
+        for obs in kinds[f"pain-{when}"]:
+            loinc, ours = obs["code"]["coding"]
+            assert (loinc["system"], loinc["code"]) == ("http://loinc.org", "72514-3")
+            assert (ours["system"], ours["code"]) == (codes.OBSERVATION_SYSTEM, f"pain-{when}-session")
+            assert "method" not in obs and "bodySite" not in obs
+    assert [o["valueInteger"] for o in kinds["pain-before"]] == [s["before"] for s in SESSIONS]
+    assert [o["valueInteger"] for o in kinds["pain-after"]] == [
+        s["after"] for s in SESSIONS if s["after"] is not None
     ]
-    return codes, sides
 
 
-def test_body_sites_carry_snomed_codes_and_laterality(history):
-    spots = {}
-    for obs in observations(export_fhir(history)):
-        if obs.bodySite is not None:
-            spots[obs.bodySite.text] = _site(obs)
-    assert spots["Beside the spine, low back (left side)"] == (["37822005"], ["7771000"])
-    assert spots["Beside the spine, low back (right side)"] == (["37822005"], ["24028007"])
-    assert spots["Under the dimple (left side)"] == (["206007"], ["7771000"])
-    assert spots["Side of the hip, below the crest (right side)"] == (["78333006"], ["24028007"])
-    assert spots["Edge of the sacrum (midline)"] == (["46862004"], [])
-    assert spots["Inner calf (left side)"] == ([], ["7771000"])
+def test_identifiers_are_stable_values_from_session_and_step(history):
+    found = resources(export_text(history))
+    values = [identifier(r) for r in found]
+    assert len(set(values)) == len(values)
+    sessions = {identifier(r) for r in found if kind_of(r) == "panel"}
+    assert len(sessions) == len(SESSIONS)
+    for resource in found:
+        value, kind = identifier(resource), kind_of(resource)
+        session, _, step = value.partition("/")
+        assert session in sessions
+        expected = {"panel": "", "pain-before": "pain-before", "pain-after": "pain-after"}
+        assert step == expected[kind] if kind in expected else step.isdigit()
+    again = resources(export_text(history))
+    assert [(r["id"], identifier(r)) for r in again] == [(r["id"], identifier(r)) for r in found]
 
 
-def test_method_flags_and_notes(history):
-    found = observations(export_fhir(history))
-    methods = {obs.method.text for obs in found}
-    assert methods == {
+def test_statuses_finished_and_abandoned_are_final_unfinished_is_preliminary(history):
+    unfinished = log_unfinished(history)
+    found = resources(export_text(history))
+    statuses = Counter()
+    for resource in found:
+        session = identifier(resource).split("/")[0]
+        expected = "preliminary" if session == unfinished else "final"
+        assert resource["status"] == expected, identifier(resource)
+        statuses[resource["status"]] += 1
+    assert set(statuses) <= OBSERVATION_STATUSES
+    assert statuses["preliminary"] == 1 + 1 + 2  # panel, pain before, two rated spots (one skip)
+    panels = {identifier(r): r for r in found if kind_of(r) == "panel"}
+    ended = {
+        p["component"][1]["valueCodeableConcept"]["coding"][0]["code"]: p for p in panels.values()
+    }
+    assert set(ended) == {"finished", "abandoned", "in_progress"}
+    assert "end" not in panels[unfinished]["effectivePeriod"]
+    abandoned = ended["abandoned"]
+    assert abandoned["status"] == "final" and "stopped early" in check_narrative(abandoned)
+
+
+def test_flags_are_coded_components(history):
+    kinds = by_kind(resources(export_text(history)))
+    flags = Counter()
+    for obs in kinds["tenderness"]:
+        coded = {c["code"]["coding"][0]["code"]: c for c in obs["component"]}
+        assert all(c["code"]["coding"][0]["system"] == codes.OBSERVATION_SYSTEM for c in obs["component"])
+        assert {"recognised", "referred", "nerve-like"} <= set(coded)
+        for name in ("recognised", "referred", "nerve-like"):
+            flags[name] += coded[name]["valueBoolean"] is True
+        if "referred-to" in coded:
+            assert coded["referred-to"]["valueString"] == "down the back of the thigh"
+    extras = RATING_EXTRAS.values()
+    assert flags["recognised"] == sum(bool(e.get("recognised")) for e in extras)
+    assert flags["referred"] == sum(bool(e.get("referred") or e.get("referred_to")) for e in extras)
+    assert flags["nerve-like"] == sum(bool(e.get("nerve")) for e in extras)
+    nerve = [o for o in kinds["tenderness"] if o["component"][2]["valueBoolean"]]
+    assert len(nerve) == 1 and nerve[0]["note"][0]["text"] == "@ tingling, moved off"
+    assert "nerve-like" in check_narrative(nerve[0])
+
+
+def test_methods_come_from_the_session_tool(history):
+    kinds = by_kind(resources(export_text(history)))
+    assert {o["method"]["text"] for o in kinds["tenderness"]} == {
         "Self-palpation with a ball",
         "Self-palpation with a cane",
         "Self-palpation with the hands",
         "Self-palpation with a foam roller",
     }
-    nerve = [o for o in found if o.component and o.component[2].valueBoolean]
-    assert len(nerve) == 1 and nerve[0].note[0].text == "@ tingling, moved off"
-    referred = [o for o in found if o.note and o.note[0].text.startswith("Spreads to")]
-    assert referred[0].note[0].text == "Spreads to: down the back of the thigh"
 
 
-def test_pain_before_and_after_observations(history):
-    found = observations(export_fhir(history))
-    before = [o for o in found if o.code.text.startswith("Overall pain before")]
-    after = [o for o in found if o.code.text.startswith("Overall pain after")]
-    assert [o.valueInteger for o in before] == [s["before"] for s in SESSIONS]
-    assert [o.valueInteger for o in after] == [s["after"] for s in SESSIONS if s["after"] is not None]
-
-
-def test_skipped_spots_have_no_observation(history):
-    text = export_fhir(history)
-    assert '"valueInteger": null' not in text
-    calf_left = [
-        o for o in observations(text) if o.bodySite and o.bodySite.text == "Inner calf (left side)"
+def _site(obs):
+    site = obs["bodySite"]
+    coded = [c["code"] for c in site.get("coding", []) if c["system"] == SNOMED]
+    sides = [
+        ext["valueCodeableConcept"]["coding"][0]["code"]
+        for ext in site.get("extension", [])
+        if ext["url"] == codes.LATERALITY_URL
     ]
-    assert len(calf_left) == len(SESSIONS) - 2  # skipped once, and not reached when abandoned
+    return coded, sides
 
 
-def test_subject_without_a_name_and_an_empty_bundle(empty_tracker):
-    text = export_fhir(empty_tracker)
-    bundle = Bundle.model_validate_json(text)
+def test_body_sites_by_muscle_or_region_with_laterality(history):
+    spots = {o["bodySite"]["text"]: _site(o) for o in by_kind(resources(export_text(history)))["tenderness"]}
+    # one muscle without a known code: its region
+    assert spots["Beside the spine, low back (left side)"] == (["37822005"], ["7771000"])
+    assert spots["Beside the spine, low back (right side)"] == (["37822005"], ["24028007"])
+    # one muscle with a code: the muscle
+    assert spots["Under the dimple (left side)"] == (["206007"], ["7771000"])
+    # several muscles: the region (side of the hip)
+    assert spots["Side of the hip, below the crest (right side)"] == (["29836001"], ["24028007"])
+    assert spots["Edge of the sacrum (midline)"] == (["46862004"], [])
+    assert spots["Inner calf (left side)"] == (["53840002"], ["7771000"])
+
+
+def test_notes_and_session_notes(history):
+    kinds = by_kind(resources(export_text(history)))
+    notes = [n["text"] for o in kinds["tenderness"] for n in o.get("note", [])]
+    assert "Spreads to: down the back of the thigh" in notes
+    assert "Größer, aber weicher – gut" in notes
+    panel_notes = [p["note"][0]["text"] for p in kinds["panel"] if "note" in p]
+    assert panel_notes == [NOTES[n] for n in sorted(NOTES)]
+
+
+def test_every_resource_has_a_short_escaped_narrative(history):
+    found = resources(export_text(history, name="Alex <Example> & Co"))
+    for resource in found:
+        text = check_narrative(resource)
+        assert 10 < len(text) < 200
+    tenderness = by_kind(found)["tenderness"][0]
+    assert check_narrative(tenderness).startswith("Tenderness at Beside the spine, low back (left side): 7 of 10")
+
+
+def test_narrative_escapes_markup_and_drops_what_xml_cannot_hold():
+    made = narrative('<script>alert("x")</script> & \x01 ok')
+    div = ElementTree.fromstring(made["div"])
+    assert div.text == '<script>alert("x")</script> & \ufffd ok'
+    assert made["status"] == "generated"
+
+
+def test_subject_is_display_only_without_a_patient(history):
+    found = resources(export_text(history, name="Alex Example"))
+    assert {tuple(sorted(r["subject"].items())) for r in found} == {(("display", "Alex Example"),)}
+    unnamed = resources(export_text(history))
+    assert {r["subject"]["display"] for r in unnamed} == {"Person not named"}
+
+
+def test_subject_is_a_patient_reference(history):
+    found = resources(export_text(history, patient="Patient/123", name="Alex"))
+    assert {(r["subject"]["reference"], r["subject"]["display"]) for r in found} == {("Patient/123", "Alex")}
+    by_identifier = resources(export_text(history, patient="urn:oid:1.2.36.146|MRN-77"))
+    subjects = {repr(r["subject"]) for r in by_identifier}
+    assert subjects == {repr({"identifier": {"system": "urn:oid:1.2.36.146", "value": "MRN-77"}})}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Patient/123", PatientRef(id="123")),
+        ("Patient/a-b.C", PatientRef(id="a-b.C")),
+        ("https://clinic.example/mrn|00042", PatientRef(system="https://clinic.example/mrn", value="00042")),
+        ("urn:oid:1.2.3|x y", PatientRef(system="urn:oid:1.2.3", value="x y")),
+        ("", None),
+    ],
+)
+def test_patient_references_read(text, expected):
+    assert parse_patient(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "123", "Patient/", "Patient/has space", "Patient/" + "x" * 65, "Practitioner/1",
+        "Patient/1/_history/2", "|value", "no-scheme|value", "urn:oid:1.2|", "urn:oid:1.2| x",
+        "urn:oid:1.2|a|b", "urn:oid:1.2|tab\there",
+    ],
+)  # fmt: skip
+def test_bad_patient_references_are_refused_in_one_line(text):
+    with pytest.raises(ExportError) as refused:
+        parse_patient(text)
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("--patient ")
+    assert "Patient/ID" in message
+
+
+def test_an_empty_bundle(empty_tracker):
+    text = export_text(empty_tracker)
+    bundle = bundle_of(text)
     assert bundle.entry is None and "entry" not in text

@@ -88,8 +88,8 @@ def walk(location: str, protocol: str, sides: str, seed: int, mode: str) -> None
         while True:
             session = unfinished(tracker) or tracker.start_session(protocol, sides)
             walk = tracker.open_walk(session.id)  # as the program resumes: at the first gap
-            while not walk.done:
-                step = walk.current
+            # every step in order (spots the program would let rest included)
+            while (step := next((i for i in range(walk.total) if i not in walk.ratings), None)) is not None:
                 value = value_for(session.id, step)
                 skip = rng.random() < 0.05
                 say(f"A {session.id} {step} {-1 if skip else value}")
@@ -104,7 +104,7 @@ def walk(location: str, protocol: str, sides: str, seed: int, mode: str) -> None
                     killer.current = None
                     killer.after -= 1
                 say(f"R {session.id} {step} {value}")
-                walk.accept(rating)
+                walk.ratings[step] = rating
             tracker.finish(session.id, pain_after=rng.randint(0, 10))
             say(f"F {session.id}")
 

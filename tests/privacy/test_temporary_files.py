@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from selftrack.cli import cli
 from selftrack.exports.json_import import ImportRefused, check_json
 from selftrack.paths import TEMP_SUFFIX, private_temp
-from selftrack.storage.engine import migrate, open_database
+from selftrack.storage.engine import HEAD_REVISION, migrate, open_database
 from support import DATA, FIGURES
 
 
@@ -68,7 +68,7 @@ def test_a_symlink_planted_at_a_guessed_temporary_name_is_never_followed(what, t
         _demo(db, 3)
     victim, content, mode = _victim(tmp_path)
     target = {"export": "out.json", "backup": "copy.db", "import": "x.db", "upgrade": "x.db"}[what]
-    kind = "before-0004" if what == "upgrade" else ""
+    kind = f"before-{HEAD_REVISION}" if what == "upgrade" else ""
     planted = folder / f".{target}.guessed1{TEMP_SUFFIX}"
     if what == "upgrade":  # the automatic backup's temporary name carries the backup's name
         import selftrack.storage.engine as engine

@@ -26,7 +26,7 @@ def _answers(tracker: Tracker) -> dict:
         count=tracker.count_sessions(at(40), None),
         trends=[(t.subject, t.values, t.summary, t.drawn_from) for t in tracker.trends()],
         chosen=[(t.subject, t.values, t.summary) for t in tracker.trends(subjects, at(40), at(0))],
-        spots=[(t.subject, t.summary, t.slices) for t in tracker.spot_trends()],
+        spots=[(t.subject, t.summary, t.slices) for t in tracker.spot_trends(slices=16)],
         heat=tracker.heat_map().cells,
         asymmetries=tracker.asymmetries(),
         adherence=tracker.adherence(),

@@ -57,7 +57,7 @@ async def test_export_csv_and_close_with_the_result(tracker, tmp_path):
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
         assert dialog.query_one("#export-path", Input).value == str(tmp_path / "selftrack-2026-11-20.pdf")
-        await pilot.press("down", "enter")  # format: CSV
+        await pilot.press("down", "down", "enter")  # format: CSV (after PDF and Excel)
         await settle(pilot)
         assert dialog.format == "csv"
         assert dialog.query_one("#export-path", Input).value.endswith("selftrack-2026-11-20.csv")
@@ -125,3 +125,24 @@ async def test_e_on_the_home_screen_opens_the_dialog(tracker, acknowledged, tmp_
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_export_an_excel_workbook(tracker, tmp_path):
+    import openpyxl
+
+    _log_one(tracker)
+    app = DialogApp(tracker, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press("down", "enter")  # format: Excel, second after PDF
+        await settle(pilot)
+        assert dialog.format == "xlsx"
+        assert dialog.query_one("#export-path", Input).value.endswith("selftrack-2026-11-20.xlsx")
+        await press_go(pilot)
+        await settle(pilot)
+        assert "Saved 1 session(s) with 3 rating(s) to" in text_of(app, "#export-status")
+    target = tmp_path / "selftrack-2026-11-20.xlsx"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    ratings = openpyxl.load_workbook(target)["Ratings"]
+    assert [row[9] for row in ratings.iter_rows(min_row=2, values_only=True)] == [6, 3, 1]

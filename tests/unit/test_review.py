@@ -150,9 +150,13 @@ def test_heat_map_means(tracker):
 def test_spot_trends_give_levels_without_reading_every_point(tracker):
     for days, value in ((40, 8), (39, 7), (38, 8), (30, 5), (3, 3), (2, 2), (1, 3)):
         add_session(tracker, at(days), [value, 1, 1, 1, 1, SKIP])
-    found = {t.subject.id: t for t in tracker.spot_trends()}
+    found = {t.subject.id: t for t in tracker.spot_trends(slices=16)}
     line = found["test-line-1:left"]
     assert line.points == () and len(line.slices) == 16
+    # without slices the same levels and verdicts (the counts come from another query)
+    plain = {t.subject.id: t for t in tracker.spot_trends()}
+    assert {k: t.summary for k, t in plain.items()} == {k: t.summary for k, t in found.items()}
+    assert plain["test-line-1:left"].slices == ()
     assert (line.summary.baseline, line.summary.latest, line.summary.sessions) == (8, 3, 7)
     assert line.summary.verdict is Verdict.LESS_TENDER
     assert "test-dimple-spot:right" not in found  # only skipped
@@ -272,3 +276,16 @@ def test_flagged_spots(tracker):
     ]
     assert found[0].name == "Test spot under the dimple"
     assert tracker.flagged_spots(at(1.5), None) == []
+
+
+def test_a_spot_pressed_twice_in_a_session_counts_one_session_with_its_mean(tracker):
+    # test-twice on the left: the dimple spot at the start and again at the end
+    for days, first, again in ((9, 8, 6), (8, 6, 6), (7, 9, 7), (3, 2, 2), (2, 2, 4), (1, 1, 3)):
+        add_session(tracker, at(days), [first, again], protocol="test-twice", sides="left")
+    for slices in (0, 16):
+        [dimple] = tracker.spot_trends(slices=slices)
+        levels = dimple.summary
+        assert dimple.subject.id == "test-dimple-spot:left"
+        assert (levels.sessions, levels.baseline, levels.latest) == (6, 7.0, 2.0), slices
+    [region] = tracker.trends(["buttock:left"])
+    assert region.summary.sessions == 6 and region.values[:3] == [7.0, 6.0, 8.0]

@@ -66,3 +66,10 @@ def test_the_note_lists_every_condition_that_changes_a_routine():
     note = safety.safety_markdown()
     for condition in ASKED_CONDITIONS:
         assert condition.name.split(" (")[0] in " ".join(note.split())
+
+
+def test_readme_reading_trends_is_the_rule_from_the_core():
+    from selftrack.render.history import reading_trends_markdown
+
+    assert readme_section("Reading trends: what counts as real change") == reading_trends_markdown()
+    assert "not validated for the tenderness of a spot" in " ".join(reading_trends_markdown().split())

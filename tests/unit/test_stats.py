@@ -439,3 +439,25 @@ def test_binned_medians_do_not_depend_on_the_order_of_points(points, bins, rando
     random.shuffle(shuffled)
     if len(points) > bins:
         assert binned_medians(in_order, bins) == binned_medians(shuffled, bins)
+
+
+# -- properties of the rule ----------------------------------------------------------------------
+
+spot_change = st.builds(
+    lambda b, l, n: Change(b, l, n, judge(b, l, n, Measure.TENDERNESS)),
+    st.floats(0, 10, allow_nan=False),
+    st.floats(0, 10, allow_nan=False),
+    st.integers(0, 40),
+)
+
+
+@given(st.lists(spot_change, max_size=12))
+def test_a_region_never_contradicts_most_of_its_spots(spots):
+    region = region_change(spots)
+    judged = [c for c in spots if c.verdict is not Verdict.TOO_FEW]
+    if region.verdict is Verdict.LESS_TENDER:
+        assert sum(c.change < 0 for c in judged) * 2 > len(judged)
+    if region.verdict is Verdict.MORE_TENDER:
+        assert sum(c.change > 0 for c in judged) * 2 > len(judged)
+    if not judged:
+        assert region.verdict is Verdict.TOO_FEW

@@ -20,6 +20,13 @@ FOCUS_DAYS = 14
 FOCUS_LEVEL = 4
 QUIET_SESSIONS = 3
 _VIEW_ORDER = ("back", "calf", "front")
+FOCUS_RULE = (
+    f"The **focus** routine is built each time from your last {FOCUS_DAYS} days: spots rated "
+    f"{FOCUS_LEVEL} or more, or marked as your familiar pain; a spot drops out once its last "
+    f"{QUIET_SESSIONS} ratings were all below {FOCUS_LEVEL} and not recognised, and while its "
+    "latest rating carried the nerve flag. As in every routine, a spot pressed hard (8 or more) "
+    "since yesterday rests today."
+)
 
 
 def stands_out(rating: RecentRating) -> bool:

@@ -7,6 +7,9 @@
   pressed it is called "clearly less tender" or "clearly more tender": the threshold comes
   from research on pain intensity and is not validated for pressed tenderness. "Meaningful"
   is kept for overall pain, the measure that research was about.
+- The outcome measures (morning back and leg pain, the PEG, the PSFS) are judged by the same
+  function with their own published thresholds and windows (`RULES`, docs/outcomes.md), and
+  called better or worse (meaningful) because they are validated for that.
 - A region's change is built from its spots' changes, like for like (`region_change`).
 - Trend: the Theil–Sen slope in points per 30 days, over the medians of at most 60 equal
   slices of time, so one bad week cannot tilt it.
@@ -30,10 +33,56 @@ _EPSILON = 1e-9
 
 
 class Measure(str, enum.Enum):
-    """What a series measures: tenderness at a spot when pressed, or overall pain."""
+    """What a series measures: tenderness at a spot when pressed, overall pain before or after
+    a session, or an outcome: back or leg pain at the morning check-in, the PEG, the PSFS."""
 
     TENDERNESS = "tenderness"
     PAIN = "pain"
+    MORNING_PAIN = "morning-pain"
+    LEG_PAIN = "leg-pain"
+    PEG = "peg"
+    PSFS = "psfs"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """How a measure's change is judged.
+
+    Baseline and latest are the medians of its first and last `window` observations; a
+    verdict needs `minimum` observations; a change counts when it is at least `points` AND
+    at least `fraction` of the baseline (0: no share needed). `validated`: the threshold was
+    made for this measure, so a change is called better or worse (meaningful); otherwise
+    only clearly less or more tender. `higher_is_better`: a rise is the improvement.
+    """
+
+    window: int
+    minimum: int
+    points: float
+    fraction: float
+    validated: bool = True
+    higher_is_better: bool = False
+
+    def counts(self, baseline: float, change: float) -> bool:
+        """Whether a change from `baseline` is large enough to count."""
+        size = abs(change)
+        return size + _EPSILON >= self.points and size + _EPSILON >= self.fraction * abs(baseline)
+
+
+# Sources and reasons: docs/outcomes.md ("Thresholds"). Daily morning ratings are judged week
+# against week (Farrar 2001 compared a week of daily diary ratings at the start with the last
+# week), so a verdict needs two weeks of check-ins; weekly forms keep the 3-and-3 medians and
+# six forms, so one unusual week cannot make a verdict.
+RULES: dict[Measure, Rule] = {
+    Measure.TENDERNESS: Rule(BASELINE_SESSIONS, MIN_SESSIONS, CLEAR_POINTS, CLEAR_FRACTION, validated=False),
+    Measure.PAIN: Rule(BASELINE_SESSIONS, MIN_SESSIONS, CLEAR_POINTS, CLEAR_FRACTION),
+    Measure.MORNING_PAIN: Rule(7, 14, 2.0, 0.30),  # Farrar 2001; Ostelo 2008 (low back pain)
+    Measure.LEG_PAIN: Rule(7, 14, 2.0, 0.30),  # Farrar 2001 (neuropathic pain included)
+    Measure.PEG: Rule(3, 6, 1.0, 0.30),  # 30 % (IMMPACT: Dworkin 2008) and 1 point (Reed 2023)
+    Measure.PSFS: Rule(3, 6, 2.0, 0.0, higher_is_better=True),  # Stratford 1995: 2 points (mean)
+}
+PSFS_ACTIVITY_POINTS = 3.0  # Stratford 1995: a change in one activity's rating counts from 3
+PGIC_IMPROVED = 2  # "much improved" or better: Farrar 2001's clinically important improvement
+PGIC_WORSE = 6  # "much worse" or worse, the same distance on the other side
 
 
 class Verdict(str, enum.Enum):
@@ -81,21 +130,34 @@ def _median(values: Sequence[float]) -> float:
 
 def is_clear(baseline: float, change: float) -> bool:
     """At least 2 points and at least 30 % of the baseline."""
-    size = abs(change)
-    return size + _EPSILON >= CLEAR_POINTS and size + _EPSILON >= CLEAR_FRACTION * abs(baseline)
+    return RULES[Measure.TENDERNESS].counts(baseline, change)
 
 
 def judge(baseline: float | None, latest: float | None, sessions: int, measure: Measure) -> Verdict:
-    """The verdict on a change from `baseline` to `latest` seen over `sessions` sessions."""
-    if sessions < MIN_SESSIONS or baseline is None or latest is None:
+    """The verdict on a change from `baseline` to `latest` seen over `sessions` observations,
+    by the measure's rule (`RULES`)."""
+    rule = RULES[measure]
+    if sessions < rule.minimum or baseline is None or latest is None:
         return Verdict.TOO_FEW
     change = latest - baseline
-    tender = measure is Measure.TENDERNESS
-    if not is_clear(baseline, change):
-        return Verdict.NO_CLEAR_CHANGE if tender else Verdict.NO_MEANINGFUL_CHANGE
-    if change < 0:
-        return Verdict.LESS_TENDER if tender else Verdict.BETTER
-    return Verdict.MORE_TENDER if tender else Verdict.WORSE
+    if not rule.counts(baseline, change):
+        return Verdict.NO_MEANINGFUL_CHANGE if rule.validated else Verdict.NO_CLEAR_CHANGE
+    improved = change > 0 if rule.higher_is_better else change < 0
+    if rule.validated:
+        return Verdict.BETTER if improved else Verdict.WORSE
+    return Verdict.LESS_TENDER if improved else Verdict.MORE_TENDER
+
+
+def pgic_verdict(answer: int | None) -> Verdict:
+    """What a global impression of change says by itself: better at "much improved" or more
+    (Farrar 2001), worse at "much worse" or more, otherwise no meaningful change."""
+    if answer is None:
+        return Verdict.TOO_FEW
+    if answer <= PGIC_IMPROVED:
+        return Verdict.BETTER
+    if answer >= PGIC_WORSE:
+        return Verdict.WORSE
+    return Verdict.NO_MEANINGFUL_CHANGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,28 +201,30 @@ class Change:
         return self.sessions
 
 
-def baseline_window(count: int) -> int:
-    """How many values the baseline (and the latest level) are taken over."""
+def baseline_window(count: int, window: int = BASELINE_SESSIONS) -> int:
+    """How many values the baseline (and the latest level) are taken over: `window`, or half
+    of a shorter series."""
     if count < 2:
         return count
-    return min(BASELINE_SESSIONS, count // 2)
+    return min(window, count // 2)
 
 
 def from_ends(
     first: Sequence[float], last: Sequence[float], sessions: int, measure: Measure = Measure.TENDERNESS
 ) -> Change:
-    """The change of a series known by its first and last values (up to 3 each, in time
-    order) and its number of sessions."""
+    """The change of a series known by its first and last values (up to the measure's window
+    each, in time order) and its number of sessions (observations)."""
     if sessions == 0 or not first or not last:
         return Change(None, None, 0, Verdict.TOO_FEW, measure)
-    window = max(1, baseline_window(sessions))
+    window = max(1, baseline_window(sessions, RULES[measure].window))
     baseline, latest = median(first[:window]), median(last[-window:])
     return Change(baseline, latest, sessions, judge(baseline, latest, sessions, measure), measure)
 
 
 def summarize(values: Sequence[float], measure: Measure = Measure.TENDERNESS) -> Change:
     """Baseline (first values) against latest (last values) of a series in time order."""
-    return from_ends(values[:BASELINE_SESSIONS], values[-BASELINE_SESSIONS:], len(values), measure)
+    window = RULES[measure].window
+    return from_ends(values[:window], values[-window:], len(values), measure)
 
 
 def region_change(spots: Sequence[Change]) -> Change:
@@ -292,7 +356,7 @@ READING_TRENDS: tuple[str, ...] = (
     "cannot make a change appear. It is a clear change only when that mean change is clear and "
     "more than half of those spots moved the same way; how many spots it is built from, and how "
     "many agree, is shown. Its chart draws the mean of a fixed set of spots — the ones rated in "
-    "the most sessions (at least 80 % as many as its most-rated spot) — in the sessions that "
+    "the most sessions (at least 80% as many as its most-rated spot) — in the sessions that "
     "rated all of them, so the line cannot jump because the routine changed.",
     "**Overall pain**, noted before and after each session, is the measure that threshold was "
     f"made for: a change of that size over {MIN_SESSIONS} or more sessions is called a "
@@ -309,4 +373,35 @@ READING_TRENDS: tuple[str, ...] = (
     f"least {ASYMMETRY_HOLDS} of those {ASYMMETRY_SESSIONS}; it does not use the change-over-time rule.",
     "A session's **summary** shows it against the last session of the same routine as plain "
     "numbers, without calling anything better or worse: one session is too little to judge.",
+)
+
+# -- the outcome measures in words: docs/outcomes.md gives the sources; `trend` shows these
+# paragraphs when it shows an outcome, and the terminal program and the PDF can take them too
+
+_MORNING = RULES[Measure.MORNING_PAIN]
+_PEG = RULES[Measure.PEG]
+_PSFS = RULES[Measure.PSFS]
+
+READING_OUTCOMES: tuple[str, ...] = (
+    "**Back and leg pain in the morning** are rated at the morning check-in on the 0–10 scale "
+    f"pain research uses. Daily ratings are compared week against week: the baseline is the "
+    f"median of the first {_MORNING.window} check-ins of the period, the latest the median of "
+    f"the last {_MORNING.window}, and a verdict needs {_MORNING.minimum} check-ins. A change of "
+    f"at least {_MORNING.points:g} points and at least {_MORNING.fraction:.0%} of the baseline is "
+    "called a **meaningful** change, better or worse (Farrar 2001; Ostelo 2008 for low back "
+    "pain); anything smaller is **no meaningful change**.",
+    "The **PEG** is the mean of three answers about the past week: average pain, and how much "
+    "pain interfered with enjoyment of life and with general activity (Krebs 2009). Weekly "
+    f"forms are judged like sessions: the medians of the first and last {_PEG.window}, and "
+    f"{_PEG.minimum} forms for a verdict. A change of at least {_PEG.fraction:.0%} of the "
+    f"baseline and at least {_PEG.points:g} point is meaningful.",
+    "The **PSFS** is the mean of how able you are (0 unable … 10 as before the problem) to do "
+    "up to three activities you named (Stratford 1995); here **higher is better**. A change of "
+    f"at least {_PSFS.points:g} points in the mean is meaningful (the threshold published with "
+    f"the scale; for a single activity it is {PSFS_ACTIVITY_POINTS:g}), over {_PSFS.minimum} or "
+    "more forms. Its line uses only the forms that rated the same activities as the latest one, "
+    "so naming new activities cannot make a change appear.",
+    "The **change since starting** you give each week (1 very much improved … 7 very much "
+    "worse) speaks for itself: \"much improved\" or better is the level pain research takes as "
+    "a meaningful improvement (Farrar 2001).",
 )

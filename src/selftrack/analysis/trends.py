@@ -1,8 +1,9 @@
 """Series over time for a spot, a region or the overall pain, and what they amount to.
 
 A subject names what is followed: `SPOT:SIDE` (e.g. `gluteus-maximus-spot:left`),
-`REGION:SIDE` (`low-back:right`; `REGION:both` takes the spots of every side), or
-`pain:before` / `pain:after`. A spot's value is its tenderness in one session (the mean if
+`REGION:SIDE` (`low-back:right`; `REGION:both` takes the spots of every side),
+`pain:before` / `pain:after`, or an outcome: `pain:morning` and `leg:morning` (the morning
+check-in's back and leg pain), `peg` and `psfs` (the weekly form's scores). A spot's value is its tenderness in one session (the mean if
 the routine had it twice); skipped spots are left out, never counted as 0. A region is judged
 from its spots (selftrack.analysis.stats.region_change) and charted as the mean of a fixed set
 of its spots (`core_spots`), so a change of routine cannot move its line.
@@ -38,6 +39,13 @@ Point = SpotValue  # (moment, value)
 SpotSide = tuple[str, str]
 SIDE_ORDER = ("left", "right", "mid", "both")
 PAIN_SIDES = ("before", "after")
+# the outcome series: subject id -> (what it measures, its name)
+OUTCOMES: dict[str, tuple[Measure, str]] = {
+    "pain:morning": (Measure.MORNING_PAIN, "Back pain in the morning"),
+    "leg:morning": (Measure.LEG_PAIN, "Leg pain in the morning"),
+    "peg": (Measure.PEG, "PEG: pain, enjoyment, activity"),
+    "psfs": (Measure.PSFS, "PSFS: your activities"),
+}
 CHART_POINTS = 160
 _SECONDS_PER_DAY = 86400.0
 
@@ -48,7 +56,8 @@ class SubjectError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """What a series follows: kind is 'spot', 'region' or 'pain'; side as in the key."""
+    """What a series follows: kind is 'spot', 'region', 'pain' or 'outcome'; side as in the
+    key ('' for an outcome without one: `peg`, `psfs`)."""
 
     kind: str
     key: str
@@ -56,7 +65,22 @@ class Subject:
 
     @property
     def id(self) -> str:
-        return f"{self.key}:{self.side}"
+        return f"{self.key}:{self.side}" if self.side else self.key
+
+    @property
+    def measure(self) -> Measure:
+        """What the subject's values measure (and so which change rule judges them)."""
+        if self.kind == "outcome":
+            return OUTCOMES[self.id][0]
+        return Measure.PAIN if self.kind == "pain" else Measure.TENDERNESS
+
+
+def outcome_subject(subject_id: str) -> Subject:
+    """The Subject of an outcome series by its id (`pain:morning`, `leg:morning`, `peg`, `psfs`)."""
+    if subject_id not in OUTCOMES:
+        raise SubjectError(f"no outcome called {subject_id!r} (outcomes: {', '.join(OUTCOMES)})")
+    key, _, side = subject_id.partition(":")
+    return Subject("outcome", key, side)
 
 
 @dataclass(frozen=True)
@@ -235,6 +259,8 @@ def subject_name(subject: Subject, spot_name: str = "") -> str:
     """A short human label: 'Low back, left', 'Overall pain before', 'Spot name, right'."""
     if subject.kind == "pain":
         return f"Overall pain {subject.side}"
+    if subject.kind == "outcome":
+        return OUTCOMES[subject.id][1]
     base = region_name(subject.key) if subject.kind == "region" else spot_name or subject.key
     if subject.side == "mid":
         return f"{base}, middle"
@@ -246,15 +272,26 @@ def subject_name(subject: Subject, spot_name: str = "") -> str:
 def parse_subjects(words: Sequence[str], spot_sides: Mapping[str, set[str]]) -> list[Subject]:
     """Subjects for command-line words; `spot_sides` maps known spot ids to their sides.
 
-    A bare spot or region stands for each of its sides; `pain` for before and after.
+    A bare spot or region stands for each of its sides; `pain` for before and after (the
+    morning check-in's back pain is `pain:morning`); `leg` for `leg:morning`.
     """
     out: list[Subject] = []
     for word in words:
         key, _, side = word.strip().lower().partition(":")
-        if key == "pain":
+        if key == "pain" and side == "morning":
+            out.append(outcome_subject("pain:morning"))
+        elif key == "pain":
             if side and side not in PAIN_SIDES:
-                raise SubjectError(f"pain is followed by :before or :after, not {side!r}")
+                raise SubjectError(f"pain is followed by :before, :after or :morning, not {side!r}")
             out += [Subject("pain", "pain", s) for s in ((side,) if side else PAIN_SIDES)]
+        elif key == "leg":
+            if side not in ("", "morning"):
+                raise SubjectError(f"leg is followed by :morning or nothing, not {side!r}")
+            out.append(outcome_subject("leg:morning"))
+        elif key in ("peg", "psfs"):
+            if side:
+                raise SubjectError(f"{key} takes no side, not {side!r}")
+            out.append(outcome_subject(key))
         elif key in REGIONS:
             if side and side not in ("left", "right", "mid", "both"):
                 raise SubjectError(f"a region is followed by :left, :right, :mid or :both, not {side!r}")
@@ -266,14 +303,15 @@ def parse_subjects(words: Sequence[str], spot_sides: Mapping[str, set[str]]) -> 
             out += [Subject("spot", key, s) for s in sides]
         else:
             raise SubjectError(
-                f"no spot or region called {word!r} (regions: {', '.join(REGIONS)}, or pain; "
-                "spot ids are listed by `selftrack protocols show ID`)"
+                f"no spot or region called {word!r} (regions: {', '.join(REGIONS)}; or pain, "
+                f"{', '.join(OUTCOMES)}; spot ids are listed by `selftrack protocols show ID`)"
             )
     return list(dict.fromkeys(out))
 
 
-def default_subjects(region_sides: Iterable[tuple[str, str]]) -> list[Subject]:
-    """Every region and side that has ratings, in body order, then the overall pain."""
+def default_subjects(region_sides: Iterable[tuple[str, str]], outcomes: Iterable[str] = ()) -> list[Subject]:
+    """Every region and side that has ratings, in body order, then the overall pain, then the
+    outcome series that have values (`outcomes`: their ids)."""
     present = set(region_sides)
     out = [
         Subject("region", region, side)
@@ -281,7 +319,12 @@ def default_subjects(region_sides: Iterable[tuple[str, str]]) -> list[Subject]:
         for side in SIDE_ORDER
         if (region, side) in present
     ]
-    return out + [Subject("pain", "pain", side) for side in PAIN_SIDES]
+    having = set(outcomes)
+    return (
+        out
+        + [Subject("pain", "pain", side) for side in PAIN_SIDES]
+        + [outcome_subject(sid) for sid in OUTCOMES if sid in having]
+    )
 
 
 def _days(points: Sequence[Point]) -> list[tuple[float, float]]:

@@ -164,6 +164,10 @@ class Rating:
     referred_to: str = ""
     nerve: bool = False
     note: str = ""
+    # the dose: seconds on the hold timer, the tool when not the session's, the pressure
+    hold_seconds: int | None = None
+    tool: str | None = None
+    pressure: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

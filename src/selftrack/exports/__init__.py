@@ -1,4 +1,4 @@
-"""Exports for a therapist (PDF, CSV, JSON, FHIR R4) and importing JSON back.
+"""Exports for a therapist (PDF, CSV, Excel, JSON, FHIR R4) and importing JSON back.
 
 One module per format, each writing to a stream it is given. The data formats read the
 records through the Store (selftrack.storage.export_reads); the PDF is handed its figures,
@@ -8,6 +8,7 @@ appears only once complete. Nothing heavy is imported here.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,15 +18,27 @@ from typing import IO
 
 from selftrack.errors import SelftrackError
 
-FORMATS: tuple[str, ...] = ("pdf", "csv", "json", "fhir")
+FORMATS: tuple[str, ...] = ("pdf", "xlsx", "csv", "json", "fhir", "fhir-ndjson")
 FORMAT_LABELS = {
     "pdf": "PDF report (to print)",
-    "csv": "CSV (spreadsheets)",
+    "xlsx": "Excel workbook (spreadsheets)",
+    "csv": "CSV (scripts, data tools)",
     "json": "JSON (complete, re-importable)",
     "fhir": "FHIR R4 (clinic systems)",
+    "fhir-ndjson": "FHIR R4 NDJSON (years of data)",
 }
-SUFFIXES = {"pdf": ".pdf", "csv": ".csv", "json": ".json", "fhir": ".fhir.json"}
-BINARY_FORMATS = frozenset({"pdf"})
+SUFFIXES = {
+    "pdf": ".pdf",
+    "xlsx": ".xlsx",
+    "csv": ".csv",
+    "json": ".json",
+    "fhir": ".fhir.json",
+    "fhir-ndjson": ".fhir.ndjson",
+}
+BINARY_FORMATS = frozenset({"pdf", "xlsx"})
+# A FHIR Bundle with more resources than this is "large": a server takes a transaction whole,
+# in one request and one database transaction; ten years of demo data are ~415,000 resources.
+LARGE_BUNDLE = 10_000
 Progress = Callable[[int, int], None]
 
 
@@ -41,6 +54,10 @@ class ExportRequest:
     start: datetime | None = None
     end: datetime | None = None
     name: str = ""
+    # format options (docs/export-formats.md)
+    bundle: str = "collection"  # fhir: "collection" or "transaction"
+    patient: str = ""  # fhir, fhir-ndjson: "Patient/ID" or "SYSTEM|VALUE"
+    excel: bool = False  # csv: start with a UTF-8 byte-order mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +68,7 @@ class ExportResult:
     sessions: int
     ratings: int
     path: Path | None = None
+    resources: int = 0  # FHIR resources written (fhir, fhir-ndjson)
 
 
 def default_filename(fmt: str, today: date) -> str:
@@ -66,16 +84,26 @@ def default_folder(home: Path | None = None) -> Path:
 
 
 def check_request(request: ExportRequest) -> None:
-    """Refuse an unknown format or a range that ends before it starts."""
+    """Refuse an unknown format, a range that ends before it starts, or an option the format
+    does not take (docs/export-formats.md)."""
     if request.format not in FORMATS:
         raise ExportError(f"unknown format {request.format!r} (choose {', '.join(FORMATS)})")
     if request.start and request.end and request.start > request.end:
         raise ExportError("the start of the range is after its end")
+    if request.excel and request.format != "csv":
+        raise ExportError("--excel is for --format csv only")
+    if request.bundle != "collection" and request.format != "fhir":
+        raise ExportError("--bundle is for --format fhir only")
+    if request.patient and request.format not in ("fhir", "fhir-ndjson"):
+        raise ExportError("--patient is for --format fhir or fhir-ndjson only")
 
 
-def export_records(store, request: ExportRequest, out: IO, progress: Progress | None = None) -> ExportResult:
-    """Write a data export (csv, json, fhir) of the store's profile to the text stream `out`
-    (opened with newline="")."""
+def export_records(
+    store, request: ExportRequest, out: IO, progress: Progress | None = None, *, spots=()
+) -> ExportResult:
+    """Write a data export (every format but pdf) of the store's profile to `out`: a binary
+    stream for xlsx, else text opened with newline="". `spots` are the spot trends of the
+    period, for the workbook's Spots sheet."""
     from selftrack.exports.times import LocalTime
     from selftrack.storage import export_reads
 
@@ -91,6 +119,8 @@ def export_records(store, request: ExportRequest, out: IO, progress: Progress | 
             rows = export_reads.csv_ratings(scope, request.start, request.end)
             sessions = export_reads.csv_sessions(scope, request.start, request.end)
             definitions = export_reads.csv_definitions(scope.conn)
+            if request.excel:
+                out.write("\ufeff")
             ratings = write_csv(out, sessions, definitions, rows, local, total=total, progress=progress)
             return ExportResult(request.format, len(ids), ratings)
         records = export_reads.iter_sessions(scope.conn, ids, progress=progress)
@@ -101,10 +131,25 @@ def export_records(store, request: ExportRequest, out: IO, progress: Progress | 
             sessions, ratings = write_json(
                 out, records, definitions, exported_at=now, start=request.start, end=request.end
             )
-        elif request.format == "fhir":
-            from selftrack.exports.fhir_export import write_fhir
+        elif request.format in ("fhir", "fhir-ndjson"):
+            from selftrack.exports import fhir_export
+            from selftrack.exports.fhir_resources import parse_patient
 
-            sessions, ratings = write_fhir(out, records, local, exported_at=now, subject=request.name)
+            patient = parse_patient(request.patient)
+            if request.format == "fhir":
+                counts = fhir_export.write_fhir(
+                    out, records, local, exported_at=now, subject=request.name,
+                    bundle=fhir_export.check_bundle_type(request.bundle), patient=patient,
+                )  # fmt: skip
+            else:
+                counts = fhir_export.write_fhir_ndjson(out, records, local, subject=request.name, patient=patient)
+            return ExportResult(request.format, counts.sessions, counts.ratings, resources=counts.resources)
+        elif request.format == "xlsx":
+            from selftrack.exports.spot_levels import spot_levels
+            from selftrack.exports.xlsx_export import XlsxContext, write_xlsx
+
+            context = XlsxContext(zone=local.zone, exported_at=now, start=request.start, end=request.end)
+            sessions, ratings = write_xlsx(out, records, spot_levels(spots), local, context)
         else:
             raise ExportError(f"{request.format} is not a data export")
     return ExportResult(request.format, sessions, ratings)
@@ -151,4 +196,4 @@ def write_file(
             pass  # only when writing failed already: that error is the one to report
         if not renamed:
             partial.unlink(missing_ok=True)
-    return ExportResult(result.format, result.sessions, result.ratings, path)
+    return dataclasses.replace(result, path=path)

@@ -31,6 +31,7 @@ COLUMNS: tuple[str, ...] = (
     # After the contract's first nineteen; new columns only ever go at the end.
     "referred_to",
     "session_status",
+    "session_notes",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
@@ -38,8 +39,23 @@ _FLAG = ("false", "true")  # indexed by a bool or SQLite's 0/1
 
 
 def safe_cell(text: str) -> str:
-    """Text a spreadsheet will not run: a leading = + - @ tab or CR gets a ' in front."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    """Text a spreadsheet will not run: a leading = + - @ tab or CR gets a ' in front.
+
+    So does text that already starts with quotes and then one of those, so the guard can be
+    undone exactly (typed_text).
+    """
+    if text.startswith(_FORMULA_STARTS) or (
+        text.startswith("'") and text.lstrip("'").startswith(_FORMULA_STARTS)
+    ):
+        return "'" + text
+    return text
+
+
+def typed_text(cell: str) -> str:
+    """The text as typed, from a CSV text cell: safe_cell undone."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 def csv_cell(value) -> str:
@@ -79,16 +95,17 @@ def write_csv(
     cell, iso, flag = _Cells(), local.iso, _FLAG
     # the cells that come from the session and the spot definition, made once each
     heads = {}
-    for sid, started, protocol, version, tool, before, after, status, _notes in sessions:
+    for sid, started, protocol, version, tool, before, after, status, notes in sessions:
         head = ",".join((cell[sid], iso(started), cell[protocol], cell[version]))
-        heads[sid] = (head, ",".join((cell[tool], cell[before], cell[after])), cell[status])
+        tail = f"{cell[status]},{csv_cell(notes)}" if notes else f"{cell[status]},"
+        heads[sid] = (head, ",".join((cell[tool], cell[before], cell[after])), tail)
     spots = {def_id: (cell[name], cell[region]) for def_id, name, region in definitions}
     out.write(",".join(COLUMNS) + "\r\n")
     count = 0
     for rows in ratings:
         lines = []
         for sid, route, spot, def_id, side, tender, skip, recog, refer, nerve, note, at, to in rows:
-            head, middle, status = heads[sid]
+            head, middle, tail = heads[sid]
             name, region = spots[def_id]
             lines.append(
                 ",".join(
@@ -96,7 +113,7 @@ def write_csv(
                         head, cell[route], cell[spot], name, cell[side], region, cell[tender],
                         flag[skip], flag[recog], flag[refer], flag[nerve],
                         csv_cell(note) if note else "", iso(at), middle,
-                        csv_cell(to) if to else "", status,
+                        csv_cell(to) if to else "", tail,
                     )  # fmt: skip
                 )
             )

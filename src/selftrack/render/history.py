@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from typing import TextIO
 
-from selftrack.analysis.stats import READING_TRENDS, rounded
+from selftrack.analysis.stats import READING_OUTCOMES, READING_TRENDS, rounded
 from selftrack.analysis.trends import Point, Subject, Trend, series_trend, subject_name
 from selftrack.clock import age_in_words
 from selftrack.domain.text import printable
@@ -74,7 +74,7 @@ def history_lines(rows: Iterable[SessionSummary], now: datetime, tz: tzinfo) -> 
         local = row.started_at.astimezone(tz)
         age = age_in_words((now - row.started_at).total_seconds(), (today - local.date()).days)
         yield (
-            f"{local.year:04d}-{local:%m-%d %H:%M}  {age:<14}  {row.protocol_id[:18]:<18}  {row.sides:<5}  "
+            f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}  {age:<14}  {row.protocol_id[:18]:<18}  {row.sides:<5}  "
             f"{STATUS_WORDS[row.status]:<11}  {row.rated:>5}  {row.skipped:>4}  {number(row.mean):>4}  "
             f"{'–' if row.highest is None else row.highest:>3}  {pain_text(row.pain_before, row.pain_after)}"
         )
@@ -124,6 +124,8 @@ def trend_record(trend: Trend, tz: tzinfo, dates: dict[datetime, str] | None = N
         fields["spots"] = summary.spots
         fields["agreeing"] = summary.agreeing
         fields["drawn_from"] = list(trend.drawn_from)
+    elif trend.drawn_from:
+        fields["drawn_from"] = list(trend.drawn_from)  # the PSFS: the activities it is the mean of
     return {"subject": trend.subject.id, "name": trend.name, "series": series, "summary": fields}
 
 
@@ -157,6 +159,19 @@ def trend_table(trends: Sequence[Trend]) -> str:
     return "\n".join(lines)
 
 
-def trend_notes() -> str:
-    """How to read the table: the core's own words."""
-    return "\n".join(plain(p) for p in READING_TRENDS)
+def reading_trends_markdown(width: int = 95) -> str:
+    """The README's "Reading trends" section: the core's own paragraphs, as a list."""
+    import textwrap
+
+    from selftrack.analysis.focus import FOCUS_RULE
+
+    first, *rest = READING_TRENDS
+    out = textwrap.wrap(first, width) + [""]
+    for paragraph in (*rest, FOCUS_RULE):
+        out += textwrap.wrap(f"- {paragraph}", width, subsequent_indent="  ")
+    return "\n".join(out) + "\n"
+
+
+def trend_notes(outcomes: bool = False) -> str:
+    """How to read the table: the core's own words (and those for the outcome measures)."""
+    return "\n".join(plain(p) for p in READING_TRENDS + (READING_OUTCOMES if outcomes else ()))

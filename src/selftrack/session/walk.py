@@ -45,6 +45,9 @@ class Walk:
     current: int = 0
     pending: Flags = field(default_factory=Flags)
     order: list[int] = field(default_factory=list)
+    # steps passed over by default (why), and steps to press lightly (why)
+    resting: dict[int, str] = field(default_factory=dict)
+    lighter: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def begin(
@@ -53,15 +56,21 @@ class Walk:
         ratings: list[Rating],
         previous: dict[SpotSide, Rating] | None = None,
         nerve_warnings: dict[SpotSide, datetime] | None = None,
+        resting: dict[SpotSide, str] | None = None,
+        lighter: dict[SpotSide, str] | None = None,
     ) -> Walk:
-        """The walk of a session and its ratings so far, at the first unrated step."""
+        """The walk of a session and its ratings so far, at the first unrated step that is not
+        resting. `resting` spots are passed over by default (they can still be rated)."""
         by_step = {r.step_index: r for r in ratings}
+        steps = session.steps
         walk = cls(
             session=session,
             ratings=by_step,
             previous=previous or {},
             nerve_warnings=nerve_warnings or {},
             order=sorted(by_step, key=lambda i: by_step[i].rated_at),
+            resting={s.index: why for s in steps if (why := (resting or {}).get((s.spot_id, s.side)))},
+            lighter={s.index: why for s in steps if (why := (lighter or {}).get((s.spot_id, s.side)))},
         )
         first = walk.next_unrated(-1)
         walk.current = first if first is not None else 0
@@ -95,8 +104,8 @@ class Walk:
 
     @property
     def done(self) -> bool:
-        """Every step has a rating (or a skip)."""
-        return len(self.ratings) >= self.total
+        """Every step has a rating (or a skip), or rests."""
+        return all(i in self.ratings or i in self.resting for i in range(self.total))
 
     def last_time(self, index: int | None = None) -> Rating | None:
         """This spot's rating on the same side in the latest earlier session."""
@@ -130,12 +139,10 @@ class Walk:
     # -- moving -----------------------------------------------------------------------
 
     def next_unrated(self, after: int) -> int | None:
-        """The first unrated step after `after`, wrapping round; None when all are rated."""
-        for index in range(after + 1, self.total):
-            if index not in self.ratings:
-                return index
-        for index in range(0, min(after + 1, self.total)):
-            if index not in self.ratings:
+        """The first unrated step after `after` that is not resting, wrapping round; None when
+        there is none."""
+        for index in (*range(after + 1, self.total), *range(0, min(after + 1, self.total))):
+            if index not in self.ratings and index not in self.resting:
                 return index
         return None
 

@@ -118,11 +118,14 @@ def spot_levels(
     start: datetime | None = None,
     end: datetime | None = None,
     *,
-    slices: int = 16,
+    slices: int = 0,
     spot_ids: Iterable[str] | None = None,
 ) -> dict[tuple[str, str], SpotLevels]:
     """Every spot and side rated in the period: its sessions, its first and last values (up to
-    LEVEL_SESSIONS each), and its mean in each of `slices` equal slices of the period.
+    LEVEL_SESSIONS each), and with `slices` its mean in each of that many equal parts of the
+    period. Without slices the counts are one pass over the spot index; the slices need a
+    mean per session and a day number per rating, several times as long (0.8 s against
+    0.12 s on ten years), so only a sparkline asks for them.
 
     A session's value is the mean of the spot's ratings in it (a routine may list a spot
     twice); skipped ratings are left out.
@@ -132,35 +135,39 @@ def spot_levels(
     source = _rated(conn, scope, start, end, params)
     if spot_ids is not None:
         source += f" AND r.spot_id IN ({placeholders('spot', spot_ids, params)})"
-    first_day, span = _span(conn, scope, start, end)
-    if first_day is None:
-        return {}
-    params.update(origin=first_day, span=span, slices=slices)
-    day = conn.day_number("r.started_at")
-    slice_of = conn.floor(f"(({day} - :origin) * :slices / :span)")
-    sql = f"""
-        SELECT spot_id, side, slice, count(*), avg(value) FROM (
-            SELECT r.spot_id AS spot_id, r.side AS side, avg(r.tenderness) AS value,
-                   {slice_of} AS slice
-            {source}
-            GROUP BY r.spot_id, r.side, r.started_at
-        ) per_session
-        GROUP BY spot_id, side, slice
-    """
     counts: dict[tuple[str, str], int] = {}
     means: dict[tuple[str, str], list[float | None]] = {}
-    for spot, side, number, count, mean in conn.rows(sql, params):
-        key = (spot, side)
-        counts[key] = counts.get(key, 0) + count
-        row = means.setdefault(key, [None] * slices)
-        row[max(0, min(slices - 1, int(number)))] = float(mean)
+    if slices:
+        first_day, span = _span(conn, scope, start, end)
+        if first_day is None:
+            return {}
+        params.update(origin=first_day, span=span, slices=slices)
+        day = conn.day_number("r.started_at")
+        slice_of = conn.floor(f"(({day} - :origin) * :slices / :span)")
+        sql = f"""
+            SELECT spot_id, side, slice, count(*), avg(value) FROM (
+                SELECT r.spot_id AS spot_id, r.side AS side, avg(r.tenderness) AS value,
+                       {slice_of} AS slice
+                {source}
+                GROUP BY r.spot_id, r.side, r.started_at
+            ) per_session
+            GROUP BY spot_id, side, slice
+        """
+        for spot, side, number, count, mean in conn.rows(sql, params):
+            key = (spot, side)
+            counts[key] = counts.get(key, 0) + count
+            row = means.setdefault(key, [None] * slices)
+            row[max(0, min(slices - 1, int(number)))] = float(mean)
+    else:
+        sql = f"SELECT r.spot_id, r.side, count(DISTINCT r.started_at) {source} GROUP BY r.spot_id, r.side"
+        counts = {(spot, side): count for spot, side, count in conn.rows(sql, params)}
     ends_params: dict = {"profile": scope.profile}
     ends_period = period(conn, start, end, ends_params, "started_at")
     out = {}
     for key in sorted(counts):
         first = _end_values(conn, ends_params, ends_period, key, "ASC")
         last = _end_values(conn, ends_params, ends_period, key, "DESC")
-        out[key] = SpotLevels(key[0], key[1], counts[key], first, tuple(reversed(last)), tuple(means[key]))
+        out[key] = SpotLevels(key[0], key[1], counts[key], first, tuple(reversed(last)), tuple(means.get(key, ())))
     return out
 
 

@@ -107,12 +107,7 @@ def _check_server(where: Location, report: CheckReport) -> None:
     engine = make_engine(to_url(where.text))
     try:
         with engine.connect() as conn:
-            tables = {
-                row[0]
-                for row in conn.execute(
-                    text("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
-                )
-            }
+            tables = _server_tables(conn)
             if "alembic_version" not in tables:
                 raise DatabaseError(f"{where.display} holds no selftrack database")
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -135,6 +130,13 @@ def _check_server(where: Location, report: CheckReport) -> None:
     finally:
         engine.dispose()
     _contents(report, counts)
+
+
+def _server_tables(conn) -> set[str]:
+    from sqlalchemy import text
+
+    sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    return {row[0] for row in conn.execute(text(sql))}
 
 
 def _schema_line(report: CheckReport, revision: str | None) -> None:
@@ -263,12 +265,7 @@ def _server_revision(where: Location) -> str | None:
     engine = make_engine(to_url(where.text))
     try:
         with engine.connect() as conn:
-            tables = {
-                row[0]
-                for row in conn.execute(
-                    text("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
-                )
-            }
+            tables = _server_tables(conn)
             if "alembic_version" not in tables:
                 if tables:
                     raise DatabaseError(f"{where.display} holds other tables: not a selftrack database")

@@ -125,6 +125,9 @@ class SessionRow(Base):
     skipped: Mapped[int] = mapped_column(Integer, server_default="0")
     tenderness_sum: Mapped[int] = mapped_column(Integer, server_default="0")
     tenderness_max: Mapped[int | None] = mapped_column(Integer)
+    # seconds of holding the routine suggests in all (its minutes), for the over-treatment rule
+    # (selftrack.analysis.care.over_hold_guidance); None when the routine gives no minutes
+    hold_guidance: Mapped[int | None] = mapped_column(Integer)
 
 
 class RatingRow(Base):
@@ -139,6 +142,8 @@ class RatingRow(Base):
             name="skipped_xor_tenderness",
         ),
         CheckConstraint("side IN ('left', 'right', 'mid')", name="side"),
+        CheckConstraint("hold_seconds >= 0", name="hold_seconds_range"),
+        CheckConstraint("pressure IN ('light', 'medium', 'firm')", name="pressure"),
         # a spot's series in time order, for one person, straight from the index (trends,
         # last time's rating, the focus routine)
         Index("ix_ratings_profile_spot", "profile_id", "spot_id", "side", "started_at", "tenderness"),
@@ -170,3 +175,139 @@ class RatingRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the dose: seconds on the hold timer, the tool if not the session's, the pressure chosen
+    hold_seconds: Mapped[int | None] = mapped_column(Integer)
+    tool: Mapped[str | None] = mapped_column(String(32))
+    pressure: Mapped[str | None] = mapped_column(String(8))
+
+
+class ScreeningRow(Base):
+    """One answered red-flag screen: when, why it was asked, the answers and what they mean."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('clear', 'clinician', 'emergency')", name="outcome"),
+        Index("ix_screenings_profile_answered", "profile_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    trigger: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[str] = mapped_column(Text)  # JSON: question id -> "no", "yes" or "cleared"
+    outcome: Mapped[str] = mapped_column(String(16))
+
+
+class ConditionsRow(Base):
+    """The conditions a person reported, as of a moment (the latest row is the one in force)."""
+
+    __tablename__ = "condition_profiles"
+    __table_args__ = (Index("ix_condition_profiles_profile_updated", "profile_id", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    conditions: Mapped[str] = mapped_column(Text)  # JSON list of condition ids
+    pregnancy_weeks: Mapped[int | None] = mapped_column(Integer)  # as of updated_at
+
+
+class SorenessRow(Base):
+    """How a person felt after a session: none, mild, sore more than 48 h, or bruised."""
+
+    __tablename__ = "soreness"
+    __table_args__ = (
+        CheckConstraint("answer IN ('none', 'mild', 'sore-48h', 'bruised')", name="answer"),
+        Index("ix_soreness_profile_answered", "profile_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(String(16))
+
+
+class CheckinRow(Base):
+    """A morning check-in: back and leg pain now, whether the leg feeling goes below the knee,
+    how the night was, and (the day after a session) the soreness answer it gave.
+
+    One per person and local day (`day`, YYYY-MM-DD): a second one that day replaces it.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "day", name="uq_checkins_profile_day"),
+        CheckConstraint("back_pain BETWEEN 0 AND 10", name="back_pain_range"),
+        CheckConstraint("leg_pain BETWEEN 0 AND 10", name="leg_pain_range"),
+        CheckConstraint("night BETWEEN 0 AND 10", name="night_range"),
+        CheckConstraint("origin IN ('app', 'demo', 'import')", name="origin"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    day: Mapped[str] = mapped_column(String(10))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    back_pain: Mapped[int] = mapped_column(Integer)
+    leg_pain: Mapped[int] = mapped_column(Integer)
+    below_knee: Mapped[bool] = mapped_column(Boolean)
+    night: Mapped[int] = mapped_column(Integer)
+    # the answer lives in `soreness`, where the over-treatment rules read it
+    soreness_id: Mapped[int | None] = mapped_column(ForeignKey("soreness.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(16), default="app")
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WeeklyFormRow(Base):
+    """A weekly function form: the PEG's three items, the global impression of change (PGIC,
+    1 very much improved … 7 very much worse); its PSFS ratings are in `psfs_scores`."""
+
+    __tablename__ = "weekly_forms"
+    __table_args__ = (
+        CheckConstraint("peg_pain BETWEEN 0 AND 10", name="peg_pain_range"),
+        CheckConstraint("peg_enjoyment BETWEEN 0 AND 10", name="peg_enjoyment_range"),
+        CheckConstraint("peg_activity BETWEEN 0 AND 10", name="peg_activity_range"),
+        CheckConstraint(
+            "(peg_pain IS NULL AND peg_enjoyment IS NULL AND peg_activity IS NULL) OR "
+            "(peg_pain IS NOT NULL AND peg_enjoyment IS NOT NULL AND peg_activity IS NOT NULL)",
+            name="peg_whole",
+        ),
+        CheckConstraint("pgic BETWEEN 1 AND 7", name="pgic_range"),
+        CheckConstraint("origin IN ('app', 'demo', 'import')", name="origin"),
+        Index("ix_weekly_forms_profile_answered", "profile_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    peg_pain: Mapped[int | None] = mapped_column(Integer)
+    peg_enjoyment: Mapped[int | None] = mapped_column(Integer)
+    peg_activity: Mapped[int | None] = mapped_column(Integer)
+    pgic: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(16), default="app")
+
+
+class PsfsActivityRow(Base):
+    """An activity a person named for the PSFS, rated every week from `since` until changed."""
+
+    __tablename__ = "psfs_activities"
+    __table_args__ = (Index("ix_psfs_activities_profile_since", "profile_id", "since"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PsfsScoreRow(Base):
+    """One activity's PSFS rating in one weekly form (0 unable … 10 able as before)."""
+
+    __tablename__ = "psfs_scores"
+    __table_args__ = (CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),)
+
+    form_id: Mapped[int] = mapped_column(ForeignKey("weekly_forms.id", ondelete="CASCADE"), primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("psfs_activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    score: Mapped[int] = mapped_column(Integer)

@@ -25,7 +25,8 @@ SESSION_COLUMNS = (
 )
 RATING_COLUMNS = (
     "r.session_id, r.step_index, r.route_id, r.spot_id, r.side, r.tenderness, r.skipped, "
-    "r.rated_at, r.recognised, r.referred, r.referred_to, r.nerve, r.note"
+    "r.rated_at, r.recognised, r.referred, r.referred_to, r.nerve, r.note, r.hold_seconds, "
+    "r.tool, r.pressure"
 )
 
 
@@ -182,7 +183,8 @@ def previous_session(scope: Scope, session: Session) -> Session | None:
 
 def to_rating(conn: Connection, row: tuple) -> Rating:
     """A domain Rating from RATING_COLUMNS."""
-    sid, step, route, spot, side, tenderness, skipped, at, recognised, referred, to, nerve, note = row
+    sid, step, route, spot, side, tenderness, skipped, at, recognised, referred, to, nerve, note, *dose = row
+    hold, tool, pressure = dose or (None, None, None)
     return Rating(
         session_id=sid,
         step_index=step,
@@ -197,6 +199,9 @@ def to_rating(conn: Connection, row: tuple) -> Rating:
         referred_to=to,
         nerve=bool(nerve),
         note=note,
+        hold_seconds=hold,
+        tool=tool,
+        pressure=pressure,
     )
 
 

@@ -26,6 +26,9 @@ RATING_FIELDS = (
     "side", "tenderness", "skipped", "recognised", "referred", "referred_to", "nerve", "note",
     "rated_at", "edited_at",
 )  # fmt: skip
+# optional fields: left out of a row, they are stored empty (older files and the demo have none)
+SESSION_OPTIONAL = ("hold_guidance",)
+RATING_OPTIONAL = ("hold_seconds", "tool", "pressure")
 _MOMENTS = frozenset({"started_at", "ended_at", "rated_at", "edited_at", "created_at"})
 
 
@@ -73,6 +76,26 @@ def encode_plan(steps: Sequence[Step], route_names: dict[str, str], def_ids: dic
     )
 
 
+def rating_row(
+    session_id: str, profile_id: int, started_at: datetime, step: tuple[int, str, str, str, int], **values
+) -> dict:
+    """A whole rating as `insert_sessions` takes it: its session, person and start, its step
+    (index, route, spot, side, stored definition id), and its values (RATING_FIELDS' rest and
+    the dose, RATING_OPTIONAL)."""
+    index, route, spot, side, definition = step
+    row = dict(
+        session_id=session_id, profile_id=profile_id, started_at=started_at, step_index=index,
+        route_id=route, spot_id=spot, spot_def_id=definition, side=side, tenderness=None,
+        skipped=False, recognised=False, referred=False, referred_to="", nerve=False, note="",
+        rated_at=started_at, edited_at=None, **dict.fromkeys(RATING_OPTIONAL),
+    )  # fmt: skip
+    unknown = set(values) - set(row)
+    if unknown:
+        raise ValueError(f"not rating fields: {', '.join(sorted(unknown))}")
+    row.update(values)
+    return row
+
+
 def _stored(conn: Connection, values: dict) -> dict:
     """`values` with its moments in the form the database stores."""
     return {
@@ -82,11 +105,20 @@ def _stored(conn: Connection, values: dict) -> dict:
 
 
 def insert_sessions(conn: Connection, sessions: Sequence[dict], ratings: Sequence[dict] = ()) -> None:
-    """Add whole sessions (SESSION_FIELDS) and their ratings (RATING_FIELDS), then their totals."""
+    """Add whole sessions (SESSION_FIELDS, and SESSION_OPTIONAL if given) and their ratings
+    (RATING_FIELDS, and RATING_OPTIONAL if given), then their totals."""
     if not sessions:
         return
-    conn.executemany(_insert("sessions", SESSION_FIELDS), [_stored(conn, s) for s in sessions])
-    conn.executemany(_insert("ratings", RATING_FIELDS), [_stored(conn, r) for r in ratings])
+    empty_session = dict.fromkeys(SESSION_OPTIONAL)
+    empty_rating = dict.fromkeys(RATING_OPTIONAL)
+    conn.executemany(
+        _insert("sessions", SESSION_FIELDS + SESSION_OPTIONAL),
+        [_stored(conn, {**empty_session, **s}) for s in sessions],
+    )
+    conn.executemany(
+        _insert("ratings", RATING_FIELDS + RATING_OPTIONAL),
+        [_stored(conn, {**empty_rating, **r}) for r in ratings],
+    )
     refresh_totals(conn, [s["id"] for s in sessions])
 
 
@@ -113,16 +145,18 @@ def refresh_totals(conn: Connection, session_ids: Iterable[str]) -> None:
 _UPSERT = """
     INSERT INTO ratings (session_id, profile_id, started_at, step_index, route_id, spot_id,
                          spot_def_id, side, tenderness, skipped, recognised, referred,
-                         referred_to, nerve, note, rated_at)
+                         referred_to, nerve, note, rated_at, hold_seconds, tool, pressure)
     SELECT s.id, s.profile_id, s.started_at, :step, :route, :spot, :definition, :side,
-           :tenderness, :skipped, :recognised, :referred, :referred_to, :nerve, :note, :rated_at
+           :tenderness, :skipped, :recognised, :referred, :referred_to, :nerve, :note, :rated_at,
+           :hold_seconds, :tool, :pressure
     FROM sessions s
     WHERE s.id = :session AND s.profile_id = :profile AND s.status = :in_progress
     ON CONFLICT (session_id, step_index) DO UPDATE SET
         tenderness = excluded.tenderness, skipped = excluded.skipped,
         recognised = excluded.recognised, referred = excluded.referred,
         referred_to = excluded.referred_to, nerve = excluded.nerve, note = excluded.note,
-        rated_at = excluded.rated_at
+        rated_at = excluded.rated_at, hold_seconds = excluded.hold_seconds,
+        tool = excluded.tool, pressure = excluded.pressure
 """
 
 
@@ -136,7 +170,7 @@ def record_rating(scope: Scope, session_id: str, step: tuple[int, str, str, str,
         {
             "session": session_id, "profile": scope.profile, "step": index, "route": route,
             "spot": spot, "definition": definition, "side": side,
-            "in_progress": SessionStatus.IN_PROGRESS.value,
+            "in_progress": SessionStatus.IN_PROGRESS.value, **dict.fromkeys(RATING_OPTIONAL),
             **values, "rated_at": conn.moment_param(values["rated_at"]),
         },
     )  # fmt: skip

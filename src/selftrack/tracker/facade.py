@@ -138,6 +138,13 @@ class Tracker:
             raise TrackerError(f"no protocol {protocol_id!r} (known: {known})")
         return specs[protocol_id]
 
+    def check_protocol_files(self, paths: list[Path]) -> list:
+        """Problems in protocol files or folders (`file:line: message` each), checked against
+        the catalogues of the protocol folders."""
+        from selftrack.protocols import check_paths
+
+        return check_paths(paths, self.protocol_folders)
+
     def focus_protocol(self) -> ProtocolSpec | None:
         """The `focus` routine built from recent history (see selftrack.analysis.focus)."""
         from selftrack.tracker import review
@@ -165,6 +172,7 @@ class Tracker:
         from selftrack.storage import queries, writes
 
         spec = protocol if isinstance(protocol, ProtocolSpec) else self.protocol(protocol)
+        spec = self._adapted(spec)
         if sides not in SIDES:
             raise TrackerError(f"sides must be one of {', '.join(SIDES)}, not {sides!r}")
         _check_scale("pain before", pain_before)
@@ -187,13 +195,33 @@ class Tracker:
                         protocol_name=spec.name, sides=sides, tool=tool, pain_before=pain_before,
                         pain_after=None, notes="", started_at=self.clock.now(), ended_at=None,
                         status=SessionStatus.IN_PROGRESS.value, plan=plan, origin="app",
-                        edited_at=None,
+                        edited_at=None, hold_guidance=_hold_guidance(spec.minutes),
                     )  # fmt: skip
                 ],
             )
             session = queries.session(scope, session_id)
         self._plans[session_id] = queries.plan_steps(plan)
         return session
+
+    def _adapted(self, spec: ProtocolSpec) -> ProtocolSpec:
+        """The routine as this person may walk it: refused while a red flag stands, adapted to
+        their conditions (spots left out, tools taken away, cautions added)."""
+        from selftrack.domain.conditions import adapt_protocol
+        from selftrack.tracker import care
+
+        blocked, profile = care.gate(self.store)
+        if blocked:
+            raise TrackerError(
+                "a red-flag answer stands in the way: sessions stay closed until a new screen "
+                "says it is safe (your history and exports are still there)"
+            )
+        if not profile.active():
+            return spec
+        adapted = adapt_protocol(spec, profile)
+        if not adapted.walkable:
+            reasons = "; ".join(adapted.routine_skipped) or "no spot of it suits your conditions"
+            raise TrackerError(f"{spec.name} is left out for you: {reasons}")
+        return adapted.spec
 
     def session(self, session_id: str) -> Session:
         """One session of this profile, with its plan."""
@@ -219,6 +247,7 @@ class Tracker:
         from selftrack.session.walk import Walk
         from selftrack.storage import queries
         from selftrack.storage.engine import DatabaseError
+        from selftrack.tracker import care
 
         for attempt in range(OPEN_TRIES):
             try:
@@ -231,6 +260,7 @@ class Tracker:
                     pairs = {(s.spot_id, s.side) for s in session.steps}
                     previous = queries.latest_ratings(scope, pairs, session.started_at)
                     warnings = queries.nerve_flags(scope, pairs, session.started_at)
+                dose = care.dose(self.store, pairs, session.started_at)
                 break
             except DatabaseError as error:
                 if not error.busy:
@@ -242,7 +272,7 @@ class Tracker:
                     ) from None
                 time.sleep(OPEN_PAUSE)
         self._plans[session_id] = queries.plan_steps(row[14])
-        return Walk.begin(session, ratings, previous, warnings)
+        return Walk.begin(session, ratings, previous, warnings, dose.resting, dose.lighter)
 
     def record_rating(
         self,
@@ -256,11 +286,16 @@ class Tracker:
         referred_to: str = "",
         nerve: bool = False,
         note: str = "",
+        hold_seconds: int | None = None,
+        tool: str | None = None,
+        pressure: str | None = None,
     ) -> Rating:
         """Store one rating (or a skip) durably; returns only once it is committed to disk.
 
-        One statement stores it, on the condition that the session is this profile's and in
-        progress; the session's plan is read once per session, not per rating.
+        The dose, each optional: `hold_seconds` on the hold timer, the `tool` used on this spot
+        when it is not the session's (None: the session's), the `pressure` (light, medium or
+        firm). One statement stores it, on the condition that the session is this profile's
+        and in progress; the session's plan is read once per session, not per rating.
         """
         from selftrack.domain.model import Rating
         from selftrack.storage import writes
@@ -268,6 +303,7 @@ class Tracker:
         _check_rating(tenderness, skipped)
         _text("referred to", referred_to, REFERRED_TO_MAX)
         _text("note", note, NOTE_MAX)
+        _check_dose(hold_seconds, tool, pressure)
         plan = self._plan(session_id)
         if not 0 <= step_index < len(plan):
             raise TrackerError(f"step {step_index} is outside this session (0–{len(plan) - 1})")
@@ -281,6 +317,9 @@ class Tracker:
             nerve=nerve,
             note=note,
             rated_at=self.clock.now(),
+            hold_seconds=hold_seconds,
+            tool=tool,
+            pressure=pressure,
         )
         with self.store.writing() as scope:
             if not writes.record_rating(scope, session_id, (step_index, route, spot, side, definition), values):
@@ -429,6 +468,43 @@ class Tracker:
             writes.delete_session(scope, session_id)
         self._plans.pop(session_id, None)
 
+    # -- safety over time (selftrack.tracker.care) -----------------------------------------
+
+    def care_state(self):
+        """What must happen before a session starts: the red-flag screen when due or standing in
+        the way, the soreness question after a hard session, and the conditions in force."""
+        from selftrack.tracker import care
+
+        return care.care_state(self.store)
+
+    def answer_screening(self, answers, trigger: str = "asked"):
+        """Store the red-flag screen's answers (question id -> no, yes or cleared), dated."""
+        from selftrack.tracker import care
+
+        try:
+            return care.answer_screening(self.store, answers, trigger)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def set_conditions(self, profile) -> None:
+        """Store the conditions (a ConditionProfile) that adapt the routines from now on."""
+        from selftrack.tracker import care
+
+        care.set_conditions(self.store, profile)
+
+    def answer_soreness(self, session_id: str, answer: str) -> None:
+        """Store how the person felt after a session (none, mild, sore-48h, bruised)."""
+        from selftrack.storage import queries
+        from selftrack.tracker import care
+
+        with self.store.reading() as scope:
+            if queries.session_status(scope, session_id) is None:
+                raise TrackerError(f"no session {session_id!r}")
+        try:
+            care.answer_soreness(self.store, session_id, answer)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
     # -- reviewing history (selftrack.tracker.review) -------------------------------------
 
     def overview(self):
@@ -486,11 +562,12 @@ class Tracker:
         except SubjectError as exc:
             raise TrackerError(str(exc)) from None
 
-    def spot_trends(self, start: datetime | None = None, end: datetime | None = None):
-        """A trend for every spot and side rated in the period, most tender now first."""
+    def spot_trends(self, start: datetime | None = None, end: datetime | None = None, *, slices: int = 0):
+        """A trend for every spot and side rated in the period, most tender now first; with
+        `slices`, each has its mean in that many equal parts of the period (a sparkline)."""
         from selftrack.tracker import review
 
-        return review.spot_trends(self.store, start, end)
+        return review.spot_trends(self.store, start, end, slices=slices)
 
     def spot_places(self, spot_ids):
         """Name, region, view and body-map place of stored spots."""
@@ -528,6 +605,83 @@ class Tracker:
 
         return review.adherence(self.store, start, end)
 
+    # -- outcomes (selftrack.tracker.outcomes) -----------------------------------------------
+
+    def record_checkin(
+        self, *, back: int, leg: int, night: int, below_knee: bool = False, soreness: str | None = None
+    ):
+        """Store today's morning check-in: back and leg pain now (0–10), whether the leg feeling
+        goes below the knee, the night (0 terrible … 10 excellent) and, the day after a
+        session, soreness from it (none, mild, sore-48h, bruised), which the over-treatment
+        rules read. A second one the same day replaces the first. Returns a CheckInSaved."""
+        from selftrack.tracker import outcomes
+
+        try:
+            return outcomes.record_checkin(
+                self.store, back=back, leg=leg, night=night, below_knee=below_knee, soreness=soreness
+            )
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def checkins(self, start: datetime | None = None, end: datetime | None = None):
+        """The morning check-ins answered in [start, end], oldest first (CheckIn values); reading
+        never creates a database."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.checkins(self.store, start, end) if self._has_history() else []
+
+    def outcome_prompts(self):
+        """What the home screen offers now (OutcomePrompts): the morning check-in until noon,
+        the soreness question the day after a session, the weekly form once a week."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.prompts(self.store)
+
+    def psfs_activities(self, *, include_ended: bool = False):
+        """The PSFS activities in force, in order (with `include_ended`, every one named)."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.psfs_activities(self.store, include_ended=include_ended)
+
+    def set_psfs_activities(self, names: Sequence[str]):
+        """Name the 1 to 3 activities the PSFS rates from now on; returns them."""
+        from selftrack.tracker import outcomes
+
+        try:
+            return outcomes.set_psfs_activities(self.store, names)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def record_weekly_form(
+        self, *, peg=None, psfs=None, pgic: int | None = None, activities: Sequence[str] | None = None
+    ):
+        """Store a weekly form: `peg` (pain, enjoyment, activity: 0–10 each), `psfs` (activity
+        id or name -> 0–10, every activity in force), `pgic` (1 very much improved … 7 very
+        much worse); any may be left out, not all. `activities` (1 to 3 names) sets the PSFS
+        activities first, in the same transaction. Returns the WeeklyForm."""
+        from selftrack.tracker import outcomes
+
+        try:
+            return outcomes.record_weekly_form(self.store, peg=peg, psfs=psfs, pgic=pgic, activities=activities)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from None
+
+    def weekly_forms(self, start: datetime | None = None, end: datetime | None = None):
+        """The weekly forms answered in [start, end], oldest first (WeeklyForm values); reading
+        never creates a database."""
+        from selftrack.tracker import outcomes
+
+        return outcomes.weekly_forms(self.store, start, end) if self._has_history() else []
+
+    def insights(self, start: datetime | None = None, end: datetime | None = None):
+        """What the person's own data says (selftrack.analysis.insights.Insights): next-morning
+        back pain after days with a session against days without, overall, by routine, by tool;
+        reading never creates a database."""
+        from selftrack.analysis.insights import compare
+        from selftrack.tracker import outcomes
+
+        return outcomes.insights(self.store, start, end) if self._has_history() else compare([])
+
     # -- files and sample data ------------------------------------------------------------
 
     def export(self, request, target, *, progress=None):
@@ -539,7 +693,8 @@ class Tracker:
 
         def write(out):
             if request.format != "pdf":
-                return exports.export_records(self.store, request, out, progress)
+                spots = self.spot_trends(request.start, request.end) if request.format == "xlsx" else ()
+                return exports.export_records(self.store, request, out, progress, spots=spots)
             from selftrack.exports.pdf_report import write_pdf
             from selftrack.tracker import review
 
@@ -562,13 +717,50 @@ class Tracker:
         return import_json(self.store, Path(path), progress=progress)
 
     def write_demo(self, *, days: int = 120, seed: int = 1, force: bool = False, progress=None):
-        """Write `days` days of sample sessions ending today (see selftrack.demo)."""
+        """Write `days` days of sample sessions ending today (see selftrack.demo), then the
+        morning check-ins and weekly forms that go with them (selftrack.tracker.sample_outcomes)."""
         from selftrack.demo import DEMO_ROUTINES, write_demo
 
         specs = [self.protocol(pid) for pid in DEMO_ROUTINES if pid in self.load().specs]
         if not specs:
             raise TrackerError("no built-in protocols found to build sample data from")
-        return write_demo(self.store, specs, days=days, seed=seed, force=force, progress=progress)
+        result = write_demo(self.store, specs, days=days, seed=seed, force=force, progress=progress)
+        from dataclasses import replace
+
+        from selftrack.tracker.sample_outcomes import write_outcomes
+
+        written = write_outcomes(self.store, days=days, seed=seed)
+        return replace(result, checkins=written.checkins, forms=written.forms)
+
+    # -- the database itself -------------------------------------------------------------
+
+    def database_display(self) -> str:
+        """Where the database is, safe to print (no password); opens nothing."""
+        from selftrack.storage.engine import locate
+
+        return locate(self.store.location).display
+
+    def check_database(self, *, fix: bool = False):
+        """Check the database without changing it (a `selftrack.storage.maintenance.CheckReport`);
+        with `fix`, remove leftovers of interrupted writes (beside it, in the data, cache and
+        export folders)."""
+        from selftrack.storage.maintenance import check_database
+
+        return check_database(self.store.location, fix=fix)
+
+    def backup_database(self, target: str | Path) -> None:
+        """Copy the (SQLite) database to a new, owner-only file."""
+        from selftrack.storage.maintenance import backup_to
+
+        backup_to(self.store.location, Path(target))
+
+    def upgrade_database(self, *, backup: bool = True) -> str:
+        """Bring the schema up to date after a backup (a SQLite copy, or pg_dump on PostgreSQL,
+        refused without it unless `backup` is False); says what was done and where."""
+        from selftrack.storage.maintenance import upgrade_database
+
+        self.store.close()
+        return upgrade_database(self.store.location, backup=backup)
 
     def profiles(self) -> list[ProfileSummary]:
         """Every profile in the database with its session count (a clinic keeps several)."""
@@ -602,6 +794,27 @@ def _check_rating(tenderness: int | None, skipped: bool) -> None:
         if tenderness is None:
             raise TrackerError("give a tenderness from 0 to 10, or skip the spot")
         _check_scale("tenderness", tenderness)
+
+
+def _check_dose(hold_seconds: int | None, tool: str | None, pressure: str | None) -> None:
+    """Hold seconds from 0 to an hour, a known tool, light, medium or firm pressure (each may
+    be left out)."""
+    from selftrack.domain.outcomes import HOLD_SECONDS_MAX, PRESSURES
+
+    if hold_seconds is not None and (
+        isinstance(hold_seconds, bool) or not isinstance(hold_seconds, int) or not 0 <= hold_seconds <= HOLD_SECONDS_MAX
+    ):
+        raise TrackerError(f"hold seconds must be a whole number from 0 to {HOLD_SECONDS_MAX}, not {hold_seconds!r}")
+    if tool is not None and tool not in TOOLS:
+        raise TrackerError(f"tool must be one of {', '.join(TOOLS)}, not {tool!r}")
+    if pressure is not None and pressure not in PRESSURES:
+        raise TrackerError(f"pressure must be one of {', '.join(PRESSURES)}, not {pressure!r}")
+
+
+def _hold_guidance(minutes: int | None) -> int | None:
+    from selftrack.analysis.care import hold_guidance
+
+    return hold_guidance(minutes)
 
 
 def _check_scale(what: str, value: int | None) -> None:

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from selftrack.analysis.adherence import streak
-from selftrack.analysis.trends import Subject, Trend, levels_trend, subject_name
+from selftrack.analysis.trends import Trend
 from selftrack.domain.model import Session
 from selftrack.domain.terms import SessionStatus
 from selftrack.storage import history, queries
 from selftrack.storage.store import Store
+from selftrack.tracker.review import levels_trends
 
 LATELY_DAYS = 90
 PAIN_SESSIONS = 30
@@ -48,14 +49,7 @@ def build_overview(store: Store) -> Overview:
         unfinished = queries.latest_session(scope, statuses=[SessionStatus.IN_PROGRESS.value])
         starts = history.session_starts(scope, now - timedelta(days=400))
         pain = [(at, before) for at, before, _after in history.pain_series(scope, now - timedelta(days=365)) if before is not None]
-        levels = history.spot_levels(scope, now - timedelta(days=LATELY_DAYS))
-        infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
-    spots = []
-    for (spot, side), found in levels.items():
-        info = infos.get(spot)
-        name = subject_name(Subject("spot", spot, side), info.name if info else spot)
-        spots.append(levels_trend(found, name, info.region if info else ""))
-    spots.sort(key=lambda t: (-(t.summary.latest or 0.0), t.subject.key, t.subject.side))
+        spots = levels_trends(scope, now - timedelta(days=LATELY_DAYS), None)
     days = {clock.local(moment).date() for moment in starts}
     return Overview(
         total_sessions=total,

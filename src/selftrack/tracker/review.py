@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from selftrack.analysis.adherence import Adherence, build_adherence
 from selftrack.analysis.heatmap import HeatMap, build_heat_map
@@ -78,9 +79,12 @@ def trends(
     """One Trend per subject (see selftrack.analysis.trends for the words).
 
     With no subjects: every region and side that has ratings, then the overall pain before
-    and after. `known_spots` adds spots (with their sides) that have no ratings yet. Raises
-    SubjectError for a name that is neither a spot, a region nor `pain`.
+    and after, then the outcome series that have values (morning back and leg pain, PEG,
+    PSFS). `known_spots` adds spots (with their sides) that have no ratings yet. Raises
+    SubjectError for a name that is neither a spot, a region, `pain` nor an outcome.
     """
+    from selftrack.tracker import outcomes
+
     with store.reading() as scope:
         infos = queries.spot_infos(scope.conn)
         chosen = [s for s in subjects if isinstance(s, Subject)]
@@ -92,7 +96,8 @@ def trends(
         levels = history.spot_levels(scope, start, end) if regions else {}
         if not chosen:
             chosen = default_subjects(
-                {(infos[spot].region, side) for spot, side in levels if spot in infos}
+                {(infos[spot].region, side) for spot, side in levels if spot in infos},
+                outcomes.outcomes_present(scope, start, end),
             )
         members = {s: _members(s, levels, infos) for s in chosen if s.kind == "region"}
         cores = {s: core_spots({key: levels[key].sessions for key in keys}) for s, keys in members.items()}
@@ -100,6 +105,9 @@ def trends(
         wanted |= {s.key for s in chosen if s.kind == "spot"}
         series = history.spot_series(scope, wanted, start, end) if wanted else {}
         pain = history.pain_series(scope, start, end) if any(s.kind == "pain" for s in chosen) else []
+        outcome_series = {
+            s: outcomes.outcome_points(scope, s, start, end) for s in chosen if s.kind == "outcome"
+        }
     out = []
     for subject in chosen:
         if subject.kind == "region":
@@ -111,6 +119,10 @@ def trends(
             name = subject_name(subject, info.name if info else "")
             points = series.get((subject.key, subject.side), [])
             out.append(series_trend(subject, name, points, info.region if info else ""))
+        elif subject.kind == "outcome":
+            points, drawn = outcome_series[subject]
+            found = series_trend(subject, subject_name(subject), points, measure=subject.measure)
+            out.append(replace(found, drawn_from=drawn) if drawn else found)
         else:
             column = 1 if subject.side == "before" else 2
             points = [Point(row[0], float(row[column])) for row in pain if row[column] is not None]
@@ -135,15 +147,23 @@ def _label(infos: Mapping[str, SpotInfo], key: tuple[str, str], region_side: str
     return f"{name} ({side})" if region_side == "both" and side != "mid" else name
 
 
-def spot_trends(store: Store, start: datetime | None = None, end: datetime | None = None) -> list[Trend]:
+def spot_trends(
+    store: Store, start: datetime | None = None, end: datetime | None = None, *, slices: int = 0
+) -> list[Trend]:
     """A trend for every spot and side rated in the period, most tender now first.
 
-    Each comes from its levels (first and last sessions, count, slice means for a
-    sparkline): its points are not read.
+    Each comes from its levels (first and last sessions, count, and with `slices` its mean in
+    that many equal parts of the period, for a sparkline): its points are not read.
     """
     with store.reading() as scope:
-        levels = history.spot_levels(scope, start, end)
-        infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
+        return levels_trends(scope, start, end, slices=slices)
+
+
+def levels_trends(scope, start: datetime | None, end: datetime | None, *, slices: int = 0) -> list[Trend]:
+    """Every spot and side rated in the period as a trend from its levels, most tender now
+    first (inside a transaction the caller opened)."""
+    levels = history.spot_levels(scope, start, end, slices=slices)
+    infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
     out = []
     for (spot, side), found in levels.items():
         info = infos.get(spot)
@@ -236,23 +256,182 @@ def focus_protocol(store: Store):
     return build_focus_spec(pairs, specs)
 
 
+REPORT_SESSION_ROWS = 65  # one row per session up to this many (about a page)
+REPORT_SUMMARY_ROWS = 130  # otherwise days, weeks, months, ... summed up in at most this many
+REPORT_BARS = 60  # regularity bars: weeks, else months, else quarters
+
+
 def report_data(store: Store, start: datetime | None, end: datetime | None, name: str = ""):
     """Everything the PDF report shows for sessions in [start, end], gathered in one place."""
     from selftrack.exports.pdf_report import ReportData
 
     clock = store.clock
     now = clock.now()
+    tz = clock.tz
     summaries = sorted(session_summaries(store, start, end), key=lambda s: s.started_at)
     first = clock.local(start if start else (summaries[0].started_at if summaries else now)).date()
     last = clock.local(min(end, now) if end else now).date()
-    data = ReportData(name.strip(), first, last, clock.local(now), summaries)
-    data.adherence = adherence(store, start, end)
+    zone = getattr(tz, "key", None) or getattr(tz, "name", None) or str(tz)
+    data = ReportData(name.strip(), first, last, clock.local(now), summaries, zone=zone)
+    data.care = _care_summary(store)
     data.heat = heat_map(store, start, end)
     if summaries:
+        data.regularity = _regularity(summaries, tz, first, last)
+        data.group_unit, data.groups = _session_groups(summaries, tz, first, last)
         found = trends(store, (), start, end)
         data.pain = {t.subject.side: t for t in found if t.subject.kind == "pain"}
         data.regions = [t for t in found if t.subject.kind == "region"]
         data.spots = spot_trends(store, start, end)
         data.flags = flagged_spots(store, start, end)
+        data.referrals = _referrals(data.flags)
         data.notes = notes(store, start, end)
     return data
+
+
+def _care_summary(store: Store):
+    """The latest red-flag screen and the conditions in force, in words for the report."""
+    from selftrack import safety
+    from selftrack.analysis.care import TRIGGER_WORDS
+    from selftrack.domain.conditions import CONDITION_IDS, condition
+    from selftrack.exports.pdf_report import CareSummary, ScreenAnswer
+    from selftrack.tracker.care import care_state
+
+    state = care_state(store)
+    screen = state.screening
+    answers = ()
+    if screen is not None:
+        answers = tuple(
+            ScreenAnswer(q.sign, q.urgency, screen.answers.get(q.id, "not asked")) for q in safety.RED_FLAG_SCREEN
+        )
+    active = sorted(state.conditions.active(), key=lambda cid: CONDITION_IDS.index(cid) if cid in CONDITION_IDS else 99)
+    return CareSummary(
+        screened_at=None if screen is None else store.clock.local(screen.answered_at),
+        trigger="" if screen is None else TRIGGER_WORDS.get(screen.trigger, screen.trigger),
+        answers=answers,
+        outcome="" if screen is None else screen.outcome,
+        due=TRIGGER_WORDS.get(state.due, state.due) if state.due and screen is not None else "",
+        conditions=tuple((condition(cid).name, condition(cid).why) for cid in active if cid in CONDITION_IDS),
+        pregnancy_weeks=state.conditions.pregnancy_weeks,
+        conditions_given=None if state.conditions_updated is None else store.clock.local(state.conditions_updated),
+    )
+
+
+def _unit_start(day: date, unit: str) -> date:
+    if unit == "day":
+        return day
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    month = {"month": day.month, "quarter": day.month - (day.month - 1) % 3, "year": 1}[unit]
+    return date(day.year, month, 1)
+
+
+def _unit_next(start: date, unit: str) -> date:
+    if unit == "day":
+        return start + timedelta(days=1)
+    if unit == "week":
+        return start + timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[unit]
+    total = start.year * 12 + start.month - 1 + months
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def _units(first: date, last: date, unit: str) -> list[tuple[date, date]]:
+    """The stretches (start, next start) of `unit` that cover [first, last]."""
+    out = []
+    start = _unit_start(first, unit)
+    while start <= last:
+        following = _unit_next(start, unit)
+        out.append((start, following))
+        start = following
+    return out
+
+
+def _regularity(summaries: Sequence[SessionSummary], tz, first: date, last: date):
+    """Sessions per week in bars of a week (a month, a quarter when there would be too many),
+    counting the sessions adherence counts: not stopped early, something rated or skipped."""
+    from selftrack.domain.terms import SessionStatus
+    from selftrack.exports.pdf_report import Bar, Regularity
+
+    days = [
+        s.started_at.astimezone(tz).date()
+        for s in summaries
+        if s.status is not SessionStatus.ABANDONED and s.rated + s.skipped > 0
+    ]
+    unit = next(u for u in ("week", "month", "quarter") if len(_units(first, last, u)) <= REPORT_BARS or u == "quarter")
+    bars = []
+    for begin, following in _units(first, last, unit):
+        inside = (min(following - timedelta(days=1), last) - max(begin, first)).days + 1
+        count = sum(1 for d in days if begin <= d < following)
+        bars.append(Bar(begin, count, inside, (following - begin).days))
+    active = sorted(set(days))
+    longest = max(((b - a).days - 1 for a, b in zip(active, active[1:])), default=0)
+    return Regularity(unit, tuple(bars), len(days), len(active), (last - first).days + 1, longest)
+
+
+def _session_groups(summaries: Sequence[SessionSummary], tz, first: date, last: date):
+    """('session', []) when each session can have its row; otherwise the finest unit (day,
+    week, month, quarter, year) whose stretches with sessions fit, and their sums."""
+    from selftrack.domain.terms import SessionStatus
+    from selftrack.exports.pdf_report import SessionGroup
+
+    if len(summaries) <= REPORT_SESSION_ROWS:
+        return "session", []
+    local = [(s.started_at.astimezone(tz).date(), s) for s in summaries]
+    for unit in ("day", "week", "month", "quarter", "year"):
+        starts = {_unit_start(d, unit) for d, _s in local}
+        if len(starts) <= REPORT_SUMMARY_ROWS or unit == "year":
+            break
+    grouped: dict[date, list[SessionSummary]] = {}
+    for d, s in local:
+        grouped.setdefault(_unit_start(d, unit), []).append(s)
+    out = []
+    for begin in sorted(grouped):
+        rows = grouped[begin]
+        rated = sum(s.rated for s in rows)
+        total = sum(s.mean * s.rated for s in rows if s.mean is not None)
+        highs = [s.highest for s in rows if s.highest is not None]
+        before = [s.pain_before for s in rows if s.pain_before is not None]
+        after = [s.pain_after for s in rows if s.pain_after is not None]
+        out.append(
+            SessionGroup(
+                first=max(begin, first),
+                last=min(_unit_next(begin, unit) - timedelta(days=1), last),
+                sessions=len(rows),
+                finished=sum(1 for s in rows if s.status is SessionStatus.FINISHED),
+                unfinished=sum(1 for s in rows if s.status is SessionStatus.IN_PROGRESS),
+                abandoned=sum(1 for s in rows if s.status is SessionStatus.ABANDONED),
+                rated=rated,
+                skipped=sum(s.skipped for s in rows),
+                mean=total / rated if rated else None,
+                highest=max(highs) if highs else None,
+                pain_before=sum(before) / len(before) if before else None,
+                pain_after=sum(after) / len(after) if after else None,
+            )
+        )
+    return unit, out
+
+
+def _referrals(flags: Sequence[FlaggedSpot]):
+    """Where pain spread, most often first: each place with its count and the spots it came
+    from; ratings that said it spread without saying where come last."""
+    from selftrack.exports.pdf_report import Referral
+
+    places: dict[str, dict[tuple[str, str], int]] = {}
+    for flag in flags:
+        told = 0
+        for place, count in flag.referred_to:
+            spots = places.setdefault(place, {})
+            spots[(flag.spot_id, flag.side)] = spots.get((flag.spot_id, flag.side), 0) + count
+            told += count
+        if flag.referred > told:
+            spots = places.setdefault("", {})
+            spots[(flag.spot_id, flag.side)] = spots.get((flag.spot_id, flag.side), 0) + flag.referred - told
+    out = [
+        Referral(
+            place,
+            sum(spots.values()),
+            tuple((spot, side, count) for (spot, side), count in sorted(spots.items(), key=lambda item: (-item[1], item[0]))),
+        )
+        for place, spots in places.items()
+    ]
+    return sorted(out, key=lambda r: (r.place == "", -r.count, r.place))

@@ -12,10 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from selftrack.domain.text import printable
-from selftrack.exports import FORMAT_LABELS, FORMATS, ExportRequest, ExportResult, default_filename, default_folder
+from selftrack.exports import FORMAT_LABELS, ExportRequest, ExportResult, default_filename, default_folder
 from selftrack.tui import core
 from selftrack.tui.messages import ExportWritten
 
+# Every export format but NDJSON, which is for loading years of data into a FHIR server
+FORMATS = ("pdf", "xlsx", "csv", "json", "fhir")
 PERIODS = (("30d", "Last 30 days"), ("90d", "Last 90 days"), ("1y", "Last year"), ("", "Everything"))
 
 

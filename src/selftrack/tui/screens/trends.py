@@ -25,6 +25,7 @@ from selftrack.tui.messages import SpotChartLoaded, SpotTrendsLoaded, TrendsLoad
 from selftrack.tui.widgets.title_bar import TitleBar
 from selftrack.tui.widgets.trend_chart import TrendChart
 
+SPARK_WIDTH = 16  # a sparkline of the spot's mean in 16 equal parts of the period
 PERIODS = {"1": ("last 30 days", 30), "2": ("last 90 days", 90), "3": ("last year", 365), "0": ("all history", None)}
 
 
@@ -123,7 +124,7 @@ class TrendsScreen(Screen):
         # the per-spot table is read once the chart is on the screen
         start, end = self._range()
         self.call_after_refresh(
-            core.call, self, self.app.tracker.spot_trends, start, end, done=SpotTrendsLoaded,
+            core.call, self, self.app.tracker.spot_trends, start, end, slices=SPARK_WIDTH, done=SpotTrendsLoaded,
             doing="read the spots' trends", group="trend-spots", exclusive=True,
         )
 
@@ -194,7 +195,7 @@ class TrendsScreen(Screen):
             table.add_row(
                 printable(trend.name.rsplit(",", 1)[0]),
                 trend.subject.side,
-                sparkline(trend.slices, 16),
+                sparkline(trend.slices, SPARK_WIDTH),
                 number(s.latest),
                 number(s.baseline),
                 signed(s.change),

@@ -1,0 +1,303 @@
+"""FHIR R4 Observations for one session: a panel for the session, its pain scores and ratings.
+
+Plain dicts, ready for JSON; the Bundle and NDJSON writers decide how resources refer to each
+other (`urn:uuid:` inside a Bundle, `Observation/<id>` across NDJSON lines).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from selftrack.exports import ExportError
+from selftrack.exports import fhir_codes as codes
+from selftrack.domain.records import RatingRecord, SessionRecord
+from selftrack.exports.times import LocalTime
+
+# Resource ids are derived from the session and step, so exporting twice gives the same ids.
+ID_NAMESPACE = uuid.UUID("5b0d7a6e-3c1f-4f43-9a57-2f6f1e0c8d21")
+_NAMESPACE_BYTES = ID_NAMESPACE.bytes
+DEFAULT_SUBJECT = "Person not named"
+BUNDLE_TYPES = ("collection", "transaction")
+
+_TOOL_WORDS = {
+    "ball": "a ball",
+    "cane": "a cane",
+    "roller": "a foam roller",
+    "hands": "the hands",
+    "elbow": "an elbow",
+    "partner": "a partner's help",
+}
+_SIDE_WORDS = {"left": "left side", "right": "right side", "mid": "midline"}
+# What XML 1.0 cannot hold (a narrative is XHTML): other control characters and lone surrogates
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+_PATIENT_HELP = (
+    "give Patient/ID (ID: 1-64 letters, digits, '-' or '.') or SYSTEM|VALUE "
+    "(SYSTEM a URI such as urn:oid:1.2.3 or https://clinic.example/mrn)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRef:
+    """Who the records are about: a FHIR id, or an identifier (system, value)."""
+
+    id: str = ""
+    system: str = ""
+    value: str = ""
+
+
+def parse_patient(text: str) -> PatientRef | None:
+    """`Patient/123` or `system|value` as a PatientRef; None for ""; ExportError otherwise."""
+    if not text:
+        return None
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    if text.startswith("Patient/"):
+        if _FHIR_ID.fullmatch(text[8:]):
+            return PatientRef(id=text[8:])
+        raise ExportError(f"--patient {shown!r} is not a FHIR id: {_PATIENT_HELP}")
+    system, bar, value = text.partition("|")
+    if not bar:
+        raise ExportError(f"--patient {shown!r}: {_PATIENT_HELP}")
+    if not _URI_SCHEME.fullmatch(system):
+        raise ExportError(f"--patient {shown!r}: the system is not a URI: {_PATIENT_HELP}")
+    if not value or value != value.strip() or "|" in value or not value.isprintable():
+        raise ExportError(f"--patient {shown!r}: the value is empty or not plain text: {_PATIENT_HELP}")
+    return PatientRef(system=system, value=value)
+
+
+def check_bundle_type(bundle: str) -> str:
+    """The bundle type, or ExportError for one selftrack does not write."""
+    if bundle not in BUNDLE_TYPES:
+        raise ExportError(f"unknown bundle type {bundle!r} (choose {' or '.join(BUNDLE_TYPES)})")
+    return bundle
+
+
+def subject_reference(patient: PatientRef | None, name: str, *, transaction: bool) -> dict:
+    """Observation.subject: a Patient reference when known, else a display name only.
+
+    An identifier becomes a conditional reference in a transaction (the server resolves it
+    to its Patient) and a logical reference (`identifier`) elsewhere.
+    """
+    if patient is None:
+        return {"display": name or DEFAULT_SUBJECT}
+    subject: dict = {}
+    if patient.id:
+        subject["reference"] = f"Patient/{patient.id}"
+    else:
+        if transaction:
+            subject["reference"] = f"Patient?identifier={patient.system}|{patient.value}"
+        subject["identifier"] = {"system": patient.system, "value": patient.value}
+    if name:
+        subject["display"] = name
+    return subject
+
+
+def method_text(tool: str) -> str:
+    """How the spot was examined, in words."""
+    if not tool:
+        return "Self-palpation"
+    return f"Self-palpation with {_TOOL_WORDS.get(tool, tool)}"
+
+
+def resource_id(session_id: str, key: str | int | None = None) -> str:
+    """The stable id of the session's panel (key None) or of one of its Observations.
+
+    uuid5(ID_NAMESPACE, name), computed without building UUID objects (one per resource).
+    """
+    name = session_id if key is None else f"{session_id}/{key}"
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def identifier_value(session_id: str, key: str | int | None = None) -> str:
+    return session_id if key is None else f"{session_id}/{key}"
+
+
+def status_of(session: SessionRecord) -> str:
+    """Observation.status: an unfinished session may still change, so it is preliminary."""
+    return "preliminary" if session.status == "in_progress" else "final"
+
+
+def narrative(text: str) -> dict:
+    """Observation.text: one escaped line of generated XHTML."""
+    clean = _NOT_XML.sub("\ufffd", text)
+    return {
+        "status": "generated",
+        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(clean)}</div>',
+    }
+
+
+_CATEGORY = [{"coding": [{"system": codes.CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}]
+
+
+class SessionResources:
+    """Builds a session's Observations; `refer(id)` makes the reference to another one."""
+
+    def __init__(self, local: LocalTime, subject: dict, refer: Callable[[str], str]) -> None:
+        self.iso = local.iso
+        self.subject = subject
+        self.refer = refer
+        self._spots: dict[tuple[str, str], tuple[dict, dict, str]] = {}
+        self._flag_codes = {
+            name: {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, pair)]}
+            for name, pair in (
+                ("recognised", codes.RECOGNISED),
+                ("referred", codes.REFERRED),
+                ("referred-to", codes.REFERRED_TO),
+                ("nerve", codes.NERVE),
+            )
+        }
+
+    def resources(self, session: SessionRecord) -> Iterator[tuple[str, dict]]:
+        """(identifier value, resource) for the panel, then pain before, ratings, pain after.
+
+        Skipped spots have no value, so they get no Observation.
+        """
+        status = status_of(session)
+        parts: list[dict] = []
+        if session.pain_before is not None:
+            parts.append(self._pain(session, status, "before", session.pain_before, session.started_at))
+        for rating in session.ratings:
+            if not rating.skipped:
+                parts.append(self._rating(session, status, rating))
+        if session.pain_after is not None:
+            moment = session.ended_at or session.started_at
+            parts.append(self._pain(session, status, "after", session.pain_after, moment))
+        members = [{"reference": self.refer(resource["id"])} for resource in parts]
+        yield identifier_value(session.id), self._panel(session, status, members, len(parts))
+        for resource in parts:
+            yield resource["identifier"][0]["value"], resource
+
+    def _base(self, session: SessionRecord, key, status: str, code: dict) -> dict:
+        return {
+            "resourceType": "Observation",
+            "id": resource_id(session.id, key),
+            "text": None,  # the narrative, set once the rest is known
+            "identifier": [{"system": codes.IDENTIFIER_SYSTEM, "value": identifier_value(session.id, key)}],
+            "status": status,
+            "category": _CATEGORY,
+            "code": code,
+            "subject": self.subject,
+        }
+
+    def _panel(self, session: SessionRecord, status: str, members: list[dict], count: int) -> dict:
+        code = {
+            "coding": [codes.coding(codes.OBSERVATION_SYSTEM, codes.SESSION)],
+            "text": "Self-massage session",
+        }
+        resource = self._base(session, None, status, code)
+        started = self.iso(session.started_at)
+        period = {"start": started}
+        if session.ended_at is not None:
+            period["end"] = self.iso(session.ended_at)
+        resource["effectivePeriod"] = period
+        if members:
+            resource["hasMember"] = members
+        state = codes.SESSION_STATUS_NAMES.get(session.status, session.status)
+        routine = f"{session.protocol_name} ({session.protocol_id}, version {session.protocol_version})"
+        resource["component"] = [
+            {
+                "code": {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, codes.ROUTINE)]},
+                "valueString": routine,
+            },
+            {
+                "code": {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, codes.SESSION_STATUS)]},
+                "valueCodeableConcept": {
+                    "coding": [
+                        {"system": codes.SESSION_STATUS_SYSTEM, "code": session.status, "display": state}
+                    ],
+                    "text": state,
+                },
+            },
+        ]
+        if session.notes:
+            resource["note"] = [{"text": session.notes}]
+        resource["text"] = narrative(
+            f"Self-massage session, {started}: {session.protocol_name}; {state.lower()}; "
+            f"{count} observation(s)."
+        )
+        return resource
+
+    def _pain(self, session: SessionRecord, status: str, when: str, value: int, moment) -> dict:
+        ours = codes.PAIN_BEFORE if when == "before" else codes.PAIN_AFTER
+        code = {
+            "coding": [codes.PAIN_SCALE, codes.coding(codes.OBSERVATION_SYSTEM, ours)],
+            "text": f"Overall pain {when} the self-massage session (0-10)",
+        }
+        resource = self._base(session, f"pain-{when}", status, code)
+        resource["effectiveDateTime"] = effective = self.iso(moment)
+        resource["valueInteger"] = value
+        resource["text"] = narrative(f"Overall pain {when} the session: {value} of 10 ({effective}).")
+        return resource
+
+    def _spot(self, definition, side: str) -> tuple[dict, dict, str]:
+        """(code, bodySite, words for where) of a spot definition on one side, made once."""
+        key = (definition.digest, side)
+        known = self._spots.get(key)
+        if known is None:
+            spot = definition.spec
+            where = f"{spot.name} ({_SIDE_WORDS[side]})"
+            code = {
+                "coding": [
+                    {"system": codes.SPOT_TENDERNESS_SYSTEM, "code": spot.id, "display": spot.name},
+                    codes.TENDERNESS,
+                ],
+                "text": f"Tenderness when pressed: {spot.name} (0-10)",
+            }
+            site: dict = {}
+            if side in codes.LATERALITY:
+                site["extension"] = [
+                    {
+                        "url": codes.LATERALITY_URL,
+                        "valueCodeableConcept": {
+                            "coding": [codes.coding(codes.SNOMED, codes.LATERALITY[side])]
+                        },
+                    }
+                ]
+            structure = codes.body_site_code(spot)
+            if structure:
+                site["coding"] = [codes.coding(codes.SNOMED, structure)]
+            site["text"] = where
+            known = self._spots[key] = (code, site, where)
+        return known
+
+    def _rating(self, session: SessionRecord, status: str, r: RatingRecord) -> dict:
+        code, site, where = self._spot(session.spots[r.spot_id], r.side)
+        resource = self._base(session, r.step_index, status, code)
+        resource["effectiveDateTime"] = effective = self.iso(r.rated_at)
+        resource["valueInteger"] = r.tenderness
+        resource["bodySite"] = site
+        resource["method"] = {"text": method_text(session.tool)}
+        flags = self._flag_codes
+        components = [
+            {"code": flags["recognised"], "valueBoolean": bool(r.recognised)},
+            {"code": flags["referred"], "valueBoolean": bool(r.referred)},
+            {"code": flags["nerve"], "valueBoolean": bool(r.nerve)},
+        ]
+        if r.referred_to:
+            components.append({"code": flags["referred-to"], "valueString": r.referred_to})
+        resource["component"] = components
+        notes = []
+        if r.referred_to:
+            notes.append({"text": f"Spreads to: {r.referred_to}"})
+        if r.note:
+            notes.append({"text": r.note})
+        if notes:
+            resource["note"] = notes
+        said = [word for word, flag in (("recognised", r.recognised), ("referred", r.referred),
+                                         ("nerve-like", r.nerve)) if flag]  # fmt: skip
+        resource["text"] = narrative(
+            f"Tenderness at {where}: {r.tenderness} of 10 ({effective})"
+            + (f"; {', '.join(said)}" if said else "")
+            + "."
+        )
+        return resource
