@@ -6,7 +6,7 @@ the unfinished session (or starts one), prints `A SESSION STEP VALUE` before eac
 `record_rating` and `R SESSION STEP VALUE` after it returns; a session it completes is finished
 (`F SESSION`) and a new one begun. MODE `outside`: the test kills the child. MODE `commit`
 (SQLite): after a few ratings the child kills itself from a timer started the moment a
-rating's COMMIT begins (`K SESSION STEP` first), so the kill lands inside that commit or just
+rating's COMMIT begins (`K SESSION STEP` first), so the kill lands inside that commit or soon
 after it; `slow` does the same with a rating carrying a 20,000-character note, a longer commit.
 Every line is one write() on the pipe, so lines never interleave or tear.
 """
@@ -49,9 +49,11 @@ class Killer:
     def commit_begins(self) -> None:
         if self.current is None or self.after > 0:
             return
-        # seconds: often under a millisecond, sometimes up to 8 ms (a commit with its fsync
-        # takes about 1 ms here, longer on a busy disk)
-        delay = self.rng.choice((min(self.rng.expovariate(1 / 0.0006), 0.004), self.rng.uniform(0, 0.008)))
+        # seconds: often under a millisecond, else up to 8 or 100 ms (a commit with its fsync
+        # takes one to several milliseconds, longer on a busy disk)
+        delay = self.rng.choice(
+            (min(self.rng.expovariate(1 / 0.0006), 0.004), self.rng.uniform(0, 0.008), self.rng.uniform(0, 0.1))
+        )
         say(f"K {self.current}")
         threading.Thread(target=self._kill, args=(time.perf_counter() + delay,), daemon=True).start()
         self.current = None

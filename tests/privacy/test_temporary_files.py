@@ -136,7 +136,7 @@ def test_killed_exports_and_backups_leave_nothing_that_looks_finished(tmp_path, 
     rows = sqlite3.connect(db).execute("SELECT count(*) FROM ratings").fetchone()[0]
     env = _env(private_home)
     finished = unfinished = 0
-    for round_ in range(6):
+    for round_ in range(4):
         out = private_home / f"out{round_}.json"
         _killed(["--db", str(db), "export", "--format", "json", "-o", str(out)], env, rng.uniform(0.3, 1.5))
         copy = private_home / f"copy{round_}.db"
@@ -150,7 +150,7 @@ def test_killed_exports_and_backups_leave_nothing_that_looks_finished(tmp_path, 
                     _database_is_whole(copy, rows)
             else:
                 unfinished += 1
-        assert {p.name.split(".")[1] for p in _leftovers(private_home)} <= {f"out{n}" for n in range(6)} | {f"copy{n}" for n in range(6)}
+        assert {p.name.split(".")[1] for p in _leftovers(private_home)} <= {f"out{n}" for n in range(4)} | {f"copy{n}" for n in range(4)}
     left = _leftovers(private_home)
     assert unfinished and left, "no kill landed while a file was being written"
     check = CliRunner().invoke(cli, ["--db", str(db), "db", "check"])
@@ -166,7 +166,7 @@ def test_killed_exports_and_backups_leave_nothing_that_looks_finished(tmp_path, 
 def test_a_killed_upgrade_or_import_leaves_no_half_backup_and_no_change(tmp_path, private_home):
     rng = random.Random(3)
     env = _env(private_home)
-    for round_ in range(4):
+    for round_ in range(3):
         db = private_home / f"old{round_}.db"
         db.touch(mode=0o600)
         migrate(str(db), None, target="0001")

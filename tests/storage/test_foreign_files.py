@@ -168,31 +168,44 @@ SPECIAL = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(SPECIAL))
-@pytest.mark.parametrize(
-    "where", ["database", "import file", "protocol file", "protocol folder entry", "backup target"]
-)
-def test_special_files_are_refused_in_one_line_at_once(kind, where, tmp_path):
-    """A pipe, a device or a folder where a regular file belongs is refused at once (a pipe
-    used to hang every command): run as real processes, each must end within seconds."""
-    special = tmp_path / ("thing.protocol.toml" if "protocol" in where else "thing")
-    SPECIAL[kind](special)
-    db = tmp_path / "real.db"
-    open_database(str(db)).close()
-    args = {
+WHERE = ("database", "import file", "protocol file", "protocol folder entry", "backup target")
+
+
+def _special_args(where: str, special: Path, db: Path, folder: Path) -> list[str]:
+    return {
         "database": ["--db", str(special), "history"],
         "import file": ["--db", str(db), "import", str(special)],
         "protocol file": ["--db", str(db), "protocols", "check", str(special)],
-        "protocol folder entry": ["--db", str(db), "--protocols-dir", str(tmp_path), "protocols", "list"],
+        "protocol folder entry": ["--db", str(db), "--protocols-dir", str(folder), "protocols", "list"],
         "backup target": ["--db", str(db), "db", "backup", str(special)],
     }[where]
-    done = subprocess.run(
-        [sys.executable, "-m", "selftrack", *args], capture_output=True, text=True, timeout=30
-    )
-    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
-    problems = [line for line in done.stderr.splitlines() if "thing" in line]
-    assert problems, done.stderr
-    assert all(len(line) < 300 for line in problems)
-    if where != "protocol folder entry":
-        assert done.returncode in (1, 2), done.stderr  # 2: the option parser refused a folder
-    FIGURES["special files refused at once"] += 1
+
+
+def test_special_files_are_refused_in_one_line_at_once(tmp_path):
+    """A pipe, a device or a folder where a regular file belongs is refused at once. Pipes
+    used to hang every command, so those run as real processes, each of which must end
+    within seconds; the rest run in this process."""
+    db = tmp_path / "real.db"
+    open_database(str(db)).close()
+    for number, (kind, make) in enumerate(sorted(SPECIAL.items())):
+        for where in WHERE:
+            folder = tmp_path / f"case{number}-{where.replace(' ', '-')}"
+            folder.mkdir()
+            special = folder / ("thing.protocol.toml" if "protocol" in where else "thing")
+            make(special)
+            args = _special_args(where, special, db, folder)
+            if kind == "a pipe":
+                done = subprocess.run(
+                    [sys.executable, "-m", "selftrack", *args], capture_output=True, text=True, timeout=30
+                )
+                code, err = done.returncode, done.stderr
+            else:
+                result = CliRunner().invoke(cli, args)
+                assert result.exception is None or isinstance(result.exception, SystemExit), (kind, where)
+                code, err = result.exit_code, result.stderr
+            assert "Traceback" not in err and "internal error" not in err, (kind, where, err)
+            problems = [line for line in err.splitlines() if "thing" in line]
+            assert problems and all(len(line) < 300 for line in problems), (kind, where, err)
+            if where != "protocol folder entry":
+                assert code in (1, 2), (kind, where, err)  # 2: the option parser refused a folder
+            FIGURES["special files refused at once"] += 1
