@@ -95,6 +95,13 @@ def json_option(func):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
+def _say(text: str, *, err: bool = False) -> None:
+    """A message that holds a path or stored text, shown through the text gate."""
+    from selftrack.domain.text import printable
+
+    click.echo(printable(text, multiline=True), err=err)
+
+
 def _print_json(data, indent: int | None = None) -> None:
     import json
 
@@ -332,7 +339,7 @@ def db() -> None:
 @pass_context
 def db_path(obj: Context) -> None:
     """Print where the database is."""
-    click.echo(_user_errors(obj.tracker.database_display)())
+    _say(_user_errors(obj.tracker.database_display)())
 
 
 @db.command("check")
@@ -343,7 +350,7 @@ def db_check(obj: Context, fix: bool) -> None:
     """Check the database without changing it: integrity, schema, contents (exit 1 on a problem)."""
     report = obj.tracker.check_database(fix=fix)
     for line in report.lines:
-        click.echo(line)
+        _say(line)
     if not report.ok:
         raise UserError("the database has problems (see above)")
 
@@ -355,15 +362,24 @@ def db_check(obj: Context, fix: bool) -> None:
 def db_backup(obj: Context, file: Path) -> None:
     """Copy the database to FILE (SQLite; created readable by you only)."""
     obj.tracker.backup_database(file)
-    click.echo(f"backed up to {file}", err=True)
+    _say(f"backed up to {file}", err=True)
 
 
 @db.command("upgrade")
+@click.option(
+    "--no-backup",
+    is_flag=True,
+    help="Upgrade without a backup (when you made one yourself: PostgreSQL without pg_dump).",
+)
 @pass_context
 @_user_errors
-def db_upgrade(obj: Context) -> None:
-    """Bring the database schema up to date (a backup is made first)."""
-    click.echo(obj.tracker.upgrade_database(), err=True)
+def db_upgrade(obj: Context, no_backup: bool) -> None:
+    """Bring the database schema up to date, after a backup.
+
+    A SQLite file is copied beside itself; a PostgreSQL database is dumped with pg_dump into
+    the data folder (the upgrade is refused when pg_dump is missing, unless --no-backup).
+    """
+    _say(obj.tracker.upgrade_database(backup=not no_backup), err=True)
 
 
 # -- history and trends ---------------------------------------------------------------------
@@ -459,6 +475,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     The trend per month is the Theil-Sen slope (median of pairwise slopes), robust to odd
     days.
     """
+    from selftrack.domain.text import printable
     from selftrack.render import history as text
 
     obj.existing_database()
@@ -482,7 +499,7 @@ def trend(obj: Context, subjects: tuple[str, ...], since: str | None, until: str
     for group in groups.values():
         shown = [t for t in group if t.points]
         if shown:
-            title = ", ".join(t.name for t in shown)
+            title = printable(", ".join(t.name for t in shown))
             out += ["", title, trend_chart(shown, tz=tz, colour=_colour())]
     click.echo("\n".join(out))
 
@@ -757,7 +774,7 @@ def export(
     progress = _progress_printer("export") if sys.stderr.isatty() else None
     if output is not None:
         result = tracker.export(request, output, progress=progress)
-        click.echo(
+        _say(
             f"wrote {counted(result.sessions, 'session')} with {counted(result.ratings, 'rating')} "
             f"to {result.path}",
             err=True,
@@ -839,8 +856,8 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
     progress = _progress_printer("import") if sys.stderr.isatty() else None
     result = obj.tracker.import_file(file, progress=progress)
     for conflict in result.conflicts:
-        click.echo(f"warning: {conflict}", err=True)
-    click.echo(
+        _say(f"warning: {conflict}", err=True)
+    _say(
         f"imported {counted(result.added_sessions, 'session')} with {counted(result.added_ratings, 'rating')} "
         f"from {file}; {result.unchanged_sessions} already present"
         + (f", {len(result.conflicts)} in conflict (see above)" if result.conflicts else ""),
@@ -853,7 +870,7 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
 
 @cli.command()
 @click.option("--days", default=120, show_default=True, type=click.IntRange(1, 36500), help="How many days of history.")
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same data).")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same data: run twice, it adds nothing).")
 @click.option("--force", is_flag=True, help="Write even into a database that holds real sessions.")
 @pass_context
 @_user_errors
@@ -861,9 +878,10 @@ def demo(obj: Context, days: int, seed: int, force: bool) -> None:
     """Write a realistic sample history, to try the program with months of data."""
     progress = _progress_printer("demo") if sys.stderr.isatty() else None
     result = obj.tracker.write_demo(days=days, seed=seed, force=force, progress=progress)
-    click.echo(
+    kept = f" ({result.already_present} were there already)" if result.already_present else ""
+    _say(
         f"wrote {counted(result.sessions, 'sample session')} with {counted(result.ratings, 'rating')} "
-        f"over {counted(days, 'day')} into {obj.tracker.database.display}",
+        f"over {counted(days, 'day')} into {obj.tracker.database.display}{kept}",
         err=True,
     )
     click.echo(f"and {result.checkins} morning check-ins and {result.forms} weekly forms", err=True)
@@ -879,6 +897,28 @@ def _progress_printer(label: str):
     return show
 
 
+DEBUG_ENV = "SELFTRACK_DEBUG"
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="selftrack")
+    """Console-script entry point.
+
+    Every refusal is already a one-line message; anything else that escapes is a fault in
+    selftrack, told in one line too (SELFTRACK_DEBUG=1 shows the traceback for a report).
+    """
+    import os
+
+    try:
+        cli(prog_name="selftrack")  # click turns refusals into a line and an exit status
+    except Exception as fault:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        from selftrack.domain.text import printable
+
+        reason = printable(f"{type(fault).__name__}: {fault}".splitlines()[0])
+        click.echo(
+            f"selftrack: internal error ({reason}); what was saved before is kept. "
+            f"Please report it (run again with {DEBUG_ENV}=1 to see where it happened)",
+            err=True,
+        )
+        sys.exit(2)

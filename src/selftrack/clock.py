@@ -12,6 +12,10 @@ from selftrack.errors import SelftrackError
 
 WHEN_HELP = "a date (2026-10-01), today, yesterday, or an age: 30d, 2w, 6m, 1y"
 _AGE = re.compile(r"^(\d+)\s*([dwmy])$")
+# what a WHEN word may reach: records are kept from 1900 to 2199, ages go back 200 years
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+_AGE_MAX = {"d": 200 * 366, "w": 200 * 53, "m": 200 * 12, "y": 200}
+_UNIT_NAMES = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 
 class WhenError(SelftrackError, ValueError):
@@ -57,14 +61,19 @@ class Clock:
         elif word == "yesterday":
             day = today.subtract(days=1)
         elif match := _AGE.match(word):
-            count, unit = int(match.group(1)), match.group(2)
-            delta = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[unit]
-            day = today.subtract(**{delta: count})
+            digits, unit = match.group(1), match.group(2)
+            if len(digits) > 6 or int(digits) > _AGE_MAX[unit]:
+                raise WhenError(
+                    f"{text.strip()!r} is too far back: at most {_AGE_MAX[unit]:,} {_UNIT_NAMES[unit]}"
+                )
+            day = today.subtract(**{_UNIT_NAMES[unit]: int(digits)})
         else:
             try:
                 parsed = datetime.strptime(word, "%Y-%m-%d")
             except ValueError:
                 raise WhenError(f"cannot read {text!r} as a date: use {WHEN_HELP}") from None
+            if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+                raise WhenError(f"{text.strip()!r}: give a date from {FIRST_YEAR} to {LAST_YEAR}")
             day = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=self.tz)
         if end:
             day = day.end_of("day")

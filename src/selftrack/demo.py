@@ -32,6 +32,7 @@ class DemoRefused(SelftrackError, ValueError):
 class DemoResult:
     sessions: int
     ratings: int
+    already_present: int = 0  # sessions of the same seed found in the database (kept as they are)
     checkins: int = 0  # written by selftrack.tracker.sample_outcomes
     forms: int = 0
 
@@ -52,7 +53,7 @@ def write_demo(
     """
     from selftrack.domain.model import ALTERNATING, ONE_SIDE_FIRST
 
-    from selftrack.storage import queries, writes
+    from selftrack.storage import export_reads, queries, writes
 
     with store.reading() as scope:
         real = queries.count_other_origins(scope, "demo")
@@ -82,7 +83,7 @@ def write_demo(
         if began + timedelta(hours=1) <= now:  # today's later sessions have not happened yet
             sessions.append((day, began, pid, sides, tool))
     total = len(sessions)
-    written_sessions = written_ratings = 0
+    written_sessions = written_ratings = already = 0
     for start in range(0, total, _BATCH_SESSIONS):
         session_rows: list[dict] = []
         rating_rows: list[dict] = []
@@ -135,12 +136,23 @@ def write_demo(
                 )
             )
         with store.writing() as scope:
+            # the same seed makes the same sessions: those already here are not written again
+            present = set(export_reads.owners(scope.conn, [row["id"] for row in session_rows]))
+            if present:
+                session_rows = [row for row in session_rows if row["id"] not in present]
+                rating_rows = [row for row in rating_rows if row["session_id"] not in present]
+                already += len(present)
             writes.insert_sessions(scope.conn, session_rows, rating_rows)
         written_sessions += len(session_rows)
         written_ratings += len(rating_rows)
         if progress:
-            progress(written_sessions, total)
-    return DemoResult(written_sessions, written_ratings)
+            progress(written_sessions + already, total)
+    if already and not written_sessions:
+        raise DemoRefused(
+            f"the sample history of seed {seed} is in this database already ({already} sessions); "
+            "nothing was added (another --seed adds another history)"
+        )
+    return DemoResult(written_sessions, written_ratings, already)
 
 
 # Spots over or near the sciatic nerve, where a sample nerve-like feeling is plausible.

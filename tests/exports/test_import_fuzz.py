@@ -8,6 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,14 +19,34 @@ from support import FIGURES
 GOLDEN = json.loads((Path(__file__).parents[1] / "data" / "golden" / "export.json").read_text())
 EXAMPLES = {"sqlite": 500, "postgres": 100}
 
+# What the attack run used (attacks.md 4, 5): huge and negative integers, times far outside
+# the real world or with impossible offsets, lone surrogates, text longer than any limit.
+huge_integers = st.one_of(
+    st.integers(min_value=2**31 - 2, max_value=2**64 + 2),
+    st.integers(max_value=-(2**31) + 2, min_value=-(2**64) - 2),
+    st.sampled_from([2**63, 10**30, -(10**20), 99999999999999999999999, 1_000_001, 0]),
+)
+far_times = st.builds(
+    lambda year, month, day, minutes, seconds: (
+        f"{year:04d}-{month:02d}-{day:02d}T12:00:{seconds:02d}"
+        + ("Z" if minutes == 0 else f"{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    ),
+    st.integers(1, 9999), st.integers(1, 12), st.integers(1, 31),
+    st.integers(-(24 * 60 - 1), 24 * 60 - 1), st.integers(0, 61),
+)
+surrogate_text = st.builds(lambda a, b: a + "\ud800" + b, st.text(max_size=5), st.text(max_size=5))
 json_values = st.recursive(
     st.one_of(
         st.none(),
         st.booleans(),
         st.integers(min_value=-(2**70), max_value=2**70),
+        huge_integers,
         st.floats(allow_nan=False, allow_infinity=False),
         st.text(max_size=60),
-        st.sampled_from(["", "left", "mid", "low-back", "2026-09-01T06:30:00", "finished", 11, -1]),
+        surrogate_text,
+        far_times,
+        st.sampled_from(["", "left", "mid", "low-back", "2026-09-01T06:30:00", "finished", 11, -1,
+                         " ", "a\nb", "=evil()", "\u001b]0;OWNED\u0007", "x" * 20_001]),  # fmt: skip
     ),
     lambda inner: st.one_of(
         st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=10), inner, max_size=3)
@@ -57,9 +78,16 @@ def mutated_exports(draw) -> bytes:
         elif isinstance(parent, dict):
             parent[draw(st.text(max_size=12))] = draw(json_values)
     encoded = json.dumps(document, indent=draw(st.sampled_from([None, 1, 2]))).encode()
-    if draw(st.integers(0, 9)) == 0:  # now and then, damage the text itself
+    damage = draw(st.integers(0, 19))
+    if damage == 0:  # now and then, damage the text itself
         cut = draw(st.integers(0, len(encoded)))
         encoded = encoded[:cut] + draw(st.binary(max_size=8))
+    elif damage == 1:  # or nest a value deeper than any decoder follows
+        depth = draw(st.sampled_from([50, 999, 1001, 5000, 200_000]))
+        cut = encoded.find(b'"notes": ') + len(b'"notes": ')
+        encoded = encoded[:cut] + b"[" * depth + b"]" * depth + encoded[cut + 2 :]
+    elif damage == 2:  # or write a key twice
+        encoded = encoded.replace(b'"tool": ', b'"tool": "cane", "tool": ', 1)
     return encoded
 
 
@@ -91,6 +119,7 @@ def _try_import(tracker, content: bytes, folder: Path) -> str:
     return "accepted"
 
 
+@pytest.mark.slow
 def test_fuzzed_import_files(history, backend):
     outcomes: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -98,8 +127,7 @@ def test_fuzzed_import_files(history, backend):
         @settings(
             max_examples=EXAMPLES[backend],
             deadline=None,
-            database=None,
-            derandomize=True,
+            database=None,  # new examples every run; a failure prints how to reproduce it
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         )
         @given(st.one_of(mutated_exports(), st.binary(max_size=300), st.text(max_size=300).map(str.encode)))

@@ -9,7 +9,9 @@ import pytest
 
 from selftrack.exports import ExportRequest, json_import, json_reader
 from selftrack.exports.json_export import FORMAT_NAME, FORMAT_VERSION
-from exports.conftest import SESSIONS, check_golden
+from exports.conftest import GOLDEN, SESSIONS, check_golden
+
+DATA_GOLDEN = GOLDEN / "export.json"
 
 
 def export_json(tracker, **request) -> bytes:
@@ -131,3 +133,17 @@ def test_import_progress_reports_bytes(history, empty_tracker, tmp_path):
     seen = []
     empty_tracker.import_file(path, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (path.stat().st_size, path.stat().st_size)
+
+
+def test_every_exported_file_validates(history, tmp_path):
+    """The exporter and the importer share the format (json_schema): what one writes, the
+    other's checks accept, notes with any character included."""
+    from selftrack.exports.json_import import check_json
+
+    session = history.start_session("export-test", "left", tool="roller")
+    history.record_rating(session.id, 0, 3, note="\x1b]0;title\x07 \u202e <b> \"q\" \\ ünï 😀", referred_to="a\tb")
+    path = tmp_path / "export.json"
+    path.write_bytes(export_json(history))
+    sessions, ratings = check_json(path)
+    assert sessions == len(SESSIONS) + 1
+    assert check_json(DATA_GOLDEN) == (len(SESSIONS), sum(len(s["t"]) for s in SESSIONS))

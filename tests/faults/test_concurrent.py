@@ -7,6 +7,7 @@ months of sample data (`selftrack demo --force`) and read the whole file (`db ch
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def _selftrack(db, *args: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_first_open_by_several_processes_at_once(tmp_path):
     for round_ in range(3):
         db = tmp_path / f"new-{round_}.db"
@@ -74,6 +76,7 @@ def _exports_to_import(tmp_path, count: int) -> list[tuple[str, int]]:
     return files
 
 
+@pytest.mark.slow
 def test_recording_while_others_import_export_and_write(tmp_path):
     """A walk records ratings while, round after round, `import`, `export` (JSON and CSV),
     `demo --force` and the whole-file `db check` run against the same SQLite file."""
@@ -135,3 +138,84 @@ def test_recording_while_others_import_export_and_write(tmp_path):
     )
     print(f"{len(acked)} ratings beside {rounds} rounds in {time.perf_counter() - started:.1f}s")
     assert len(acked) > 100 and rounds >= len(imports)
+
+
+BUSY_MS = 2500  # a short busy timeout for both programs (SELFTRACK_BUSY_TIMEOUT_MS)
+RATER_DURING = """
+import os, sys, time
+from selftrack.storage.engine import DatabaseError
+from selftrack.tracker import Tracker
+
+location, stop = sys.argv[1], sys.argv[2]
+
+
+def timed(kind, write, *args, **kwargs):
+    began = time.time()
+    try:
+        result = write(*args, **kwargs)
+    except DatabaseError as exc:
+        print("REFUSED", kind, began, exc, flush=True)
+        return None
+    print("W", kind, began, time.time() - began, flush=True)
+    return result
+
+
+with Tracker(location, profile="rater") as tracker:
+    while not os.path.exists(stop):
+        session = timed("start", tracker.start_session, "quick-check", "both")
+        if session is None:
+            continue
+        for step in session.steps:
+            timed("rating", tracker.record_rating, session.id, step.index, step.index % 11)
+        timed("finish", tracker.finish, session.id, pain_after=3)
+"""
+
+
+@pytest.mark.slow
+def test_ratings_are_never_refused_during_a_long_import(tmp_path):
+    """attacks.md 1: a rating must never be refused because another selftrack imports. The
+    import here holds about 100,000 ratings; both programs run with a short busy timeout
+    (2.5 s). Imported in one write transaction (the old way), ratings waited for the whole
+    import and were refused; staged beside the database, the import holds the lock only to
+    publish, so no rating is refused and the longest wait is a small part of the import's
+    time (compared with the import's own duration, so a busy machine slows both alike)."""
+    source, export = tmp_path / "source.db", tmp_path / "big.json"
+    _finish(_selftrack(source, "demo", "--days", "900", "--seed", "7"))
+    _finish(_selftrack(source, "export", "--format", "json", "-o", str(export)))
+    db = tmp_path / "shared.db"
+    Tracker(str(db)).database.close()
+    env = {**os.environ, "SELFTRACK_BUSY_TIMEOUT_MS": str(BUSY_MS)}
+    stop = tmp_path / "stop"
+    log = (tmp_path / "rater.log").open("w")  # a file, not a pipe: a full pipe would stop the rater
+    rater = subprocess.Popen(
+        [sys.executable, "-c", RATER_DURING, str(db), str(stop)],
+        stdout=log, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    time.sleep(1.0)  # the rater is recording
+    began = time.time()
+    importing = subprocess.run(
+        [sys.executable, "-m", "selftrack", "--db", str(db), "--profile", "clinic", "import", str(export)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    ended = time.time()
+    time.sleep(0.5)
+    stop.touch()
+    _, err = rater.communicate(timeout=120)
+    log.close()
+    out = (tmp_path / "rater.log").read_text()
+    assert importing.returncode == 0, importing.stderr
+    assert rater.returncode == 0, err
+    refused = [line for line in out.splitlines() if line.startswith("REFUSED")]
+    assert refused == [], f"{len(refused)} writes refused during the import: {refused[:3]}"
+    writes = [line.split() for line in out.splitlines() if line.startswith("W ")]
+    during = [(kind, float(took)) for _, kind, at, took in writes if began <= float(at) <= ended]
+    ratings = sum(1 for kind, _ in during if kind == "rating")
+    assert ratings > 20, "the rater was not recording while the import ran"
+    slowest = max(took for _, took in during)
+    with Tracker(str(db), profile="clinic") as check:
+        imported = check.count_sessions()
+    assert f"imported {imported} session(s)" in importing.stderr
+    FIGURES["ratings recorded during a long import (none refused)"] += ratings
+    print(f"import {ended - began:.1f}s, {imported} sessions; {ratings} ratings meanwhile, slowest write {slowest:.2f}s")
+    assert slowest < 0.5 * (ended - began), f"a write waited {slowest:.1f}s of a {ended - began:.1f}s import"
+    FIGURES["longest wait of a rating during the import (s)"] = max(FIGURES["longest wait of a rating during the import (s)"], round(slowest, 2))

@@ -144,3 +144,38 @@ def test_database_full_by_page_limit(db_path):
         tracker.record_rating(session.id, len(saved), 5)  # room again: the walk goes on
         assert next_step(tracker, session.id) == len(saved) + 1
     FIGURES["disk-full failures met with a clear message"] += 1
+
+
+@pytest.mark.parametrize("what", ["json", "pdf", "backup", "import"])
+def test_exports_backups_and_imports_on_a_full_disk_are_one_line(what, tiny_disk, tmp_path):
+    """attacks.md 10: `export -o` (JSON, PDF), `db backup` and `import` on a full disk used to
+    end in a traceback. The source database lives elsewhere; the disk that fills is where the
+    file goes (for an import, where the database and its staging file are)."""
+    source = tmp_path / "source.db"
+    assert CliRunner().invoke(cli, ["--db", str(source), "demo", "--days", "90"]).exit_code == 0
+    export = tmp_path / "source.json"
+    assert CliRunner().invoke(cli, ["--db", str(source), "export", "--format", "json", "-o", str(export)]).exit_code == 0
+    if what == "import":
+        target = tiny_disk / "selftrack.db"
+        with Tracker(str(target)) as tracker:
+            tracker.start_session("quick-check", "left")
+        args = ["--db", str(target), "--profile", "other", "import", str(export)]
+    else:
+        target = tiny_disk / {"json": "out.json", "pdf": "out.pdf", "backup": "copy.db"}[what]
+        args = ["--db", str(source), *(["db", "backup", str(target)] if what == "backup" else
+                                       ["export", "--format", what, "-o", str(target)])]  # fmt: skip
+    _take_every_free_byte(tiny_disk / "filler")
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("selftrack: "), result.stderr
+    assert "full" in lines[0] or "No space left" in lines[0], lines[0]
+    assert not list(tiny_disk.glob(".*.selftrack-tmp")), "a half-written file was left"
+    if what == "import":
+        (tiny_disk / "filler").unlink()
+        with Tracker(str(target), profile="other") as tracker:
+            assert tracker.count_sessions() == 0  # all or nothing
+    else:
+        assert not target.exists()
+    FIGURES["disk-full failures met with a clear message"] += 1

@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,8 +32,7 @@ FUZZ = settings(
     max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
-    database=None,  # the same examples every run, and no files written
-    derandomize=True,
+    database=None,  # new examples every run, no files written; a failure prints how to reproduce it
 )
 
 
@@ -57,11 +58,13 @@ def toml_float(value: float) -> str:
 
 scalars = st.one_of(
     st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str),
+    st.sampled_from(["99999999999999999999999", "1000001", "-5", str(2**63), str(10**30)]),
     st.floats(allow_nan=True, allow_infinity=True).map(toml_float),
     st.booleans().map(lambda b: "true" if b else "false"),
     st.text(max_size=300).map(toml_string),
     st.sampled_from(['""', '"x" ', '"test-dimple-spot"', '"buttock"', '"left"', "0", "-1", "1e309"]),
     st.dates(min_value=date(1, 1, 1)).map(date.isoformat),
+    st.sampled_from(["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", '"\\ud800"']),
     st.datetimes(timezones=st.just(timezone.utc)).map(
         lambda d: d.isoformat().replace("+00:00", "Z")
     ),
@@ -164,6 +167,30 @@ def mutated_files(draw, base: str = VALID) -> str:
     return "\n".join(lines) + "\n"
 
 
+@st.composite
+def hostile_files(draw) -> str:
+    """Whole files built to hurt a parser: nesting deeper than it recurses, dotted keys whose
+    parsing time grows with the square of their parts, huge numbers, control characters in
+    keys (attacks.md 9, 10, 11)."""
+    kind = draw(st.sampled_from(["nested", "nested-inline", "dotted", "dotted-table", "key", "version"]))
+    depth = draw(st.sampled_from([10, 999, 5000, 100_000]))
+    base = VALID.rstrip("\n") + "\n"
+    if kind == "nested":
+        return base + "deep = " + "[" * depth + "]" * depth + "\n"
+    if kind == "nested-inline":
+        return base + "deep = " + "{a = " * depth + "1" + "}" * depth + "\n"
+    if kind == "dotted":
+        return base + ".".join(["k"] * depth) + " = 1\n"
+    if kind == "dotted-table":
+        return base + "[" + ".".join(["t"] * depth) + "]\n"
+    if kind == "key":
+        return base + toml_string(draw(st.text(min_size=1, max_size=20))) + " = 1\n"
+    return base.replace("version = 1", f"version = {draw(huge_versions)}")
+
+
+huge_versions = st.one_of(st.integers(min_value=1_000_001), st.integers(max_value=0)).map(str)
+
+
 def _answer(content: bytes) -> list[str]:
     """Load and check one file; every problem must be a one-line `file:line: message`."""
     with tempfile.TemporaryDirectory() as folder:
@@ -185,6 +212,7 @@ def _answer(content: bytes) -> list[str]:
     return shown
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=600)
 @given(mutated_files())
 def test_mutated_protocol_files(text):
@@ -209,6 +237,34 @@ def test_random_bytes(content):
     _answer(content)
 
 
+@settings(FUZZ, max_examples=60)
+@given(hostile_files())
+def test_hostile_files_are_answered_quickly(text):
+    started = time.perf_counter()
+    _answer(text.encode("utf-8", "surrogatepass"))
+    assert time.perf_counter() - started < 5  # 100,000 dotted parts used to take minutes
+
+
 def test_the_valid_file_loads():
     assert _answer(VALID.encode()) == []
     assert _answer(ADAPTED.encode()) == []
+
+
+def test_the_attacks_on_the_parser_are_answered_in_one_line_at_once(tmp_path):
+    """attacks.md 9-11: a key of 100,000 dotted parts (over 90 s in tomllib), nesting 100,000
+    deep (RecursionError), a version of 99999999999999999999999 (an OverflowError when
+    started): each a one-line problem at its line, in well under a second."""
+    cases = {
+        "dotted.protocol.toml": (VALID + ".".join(["k"] * 100_000) + " = 1\n", "dotted parts"),
+        "deep.protocol.toml": (VALID + "x = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+        "version.protocol.toml": (VALID.replace("version = 1", "version = 99999999999999999999999"),
+                                  "version: Input should be less than or equal to 1000000"),  # fmt: skip
+    }
+    for name, (text, words) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        started = time.perf_counter()
+        problems = check_paths([path], [])
+        assert time.perf_counter() - started < 1.0, name
+        assert len(problems) == 1 and words in problems[0].message, problems
+        assert problems[0].line and problems[0].line > 1 and "\n" not in str(problems[0])

@@ -51,6 +51,21 @@ def test_any_text_is_stored_exactly(tracker, note, referred, session_notes):
     done = tracker.finish(session.id, notes=session_notes)
     assert done.notes == session_notes
     FIGURES["notes and names with odd characters stored"] += 3
+    # and what the app stored, the export writes in a form its own import accepts
+    import io
+    import tempfile
+
+    from selftrack.exports import ExportRequest
+    from selftrack.exports.json_import import check_json
+
+    out = io.StringIO(newline="")
+    tracker.export(ExportRequest("json", start=done.started_at, end=done.started_at), out)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", newline="") as file:
+        file.write(out.getvalue())
+        file.flush()
+        sessions, ratings = check_json(file.name)  # the fixed clock: every session at one moment
+        assert sessions == ratings >= 1
+    FIGURES["exports checked against the format they claim"] += 1
 
 
 def test_oversized_and_nul_text_is_refused_and_nothing_changes(tracker):
@@ -138,12 +153,20 @@ def _hostile_history(db) -> None:
         tracker.record_rating(session.id, 0, 5, note=HOSTILE_NOTE)
         tracker.record_rating(session.id, 1, 6, referred_to="REF\x1b[2Jthere")
         tracker.finish(session.id, pain_after=3, notes="SESSION\x1b[5mBLINK\u202eabc")
+    # names as an older selftrack or another program may have left them (imports and
+    # protocol files refuse them now): spot names reach `trend` and its chart legend
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE spot_definitions SET name = name || ?", ("\x1b]0;owned\x07\x9bNAME",))
+        conn.execute("UPDATE sessions SET tool = ?", ("\x1b]52;c;T1dORUQ=\x07",))
 
 
 COMMANDS = [
     ["history"],
     ["trend"],
     ["trend", "test-line-1"],
+    ["trend", "low-back", "buttock"],
     ["profiles"],
     ["export", "--format", "csv"],
     ["export", "--format", "json"],
@@ -168,7 +191,7 @@ def test_commands_on_a_terminal_never_pass_escapes_through(tmp_path, args):
         program.close()
     shown = bytes(program.output).decode("utf-8", "replace")
     # The program may colour its own output; what must never arrive is the stored text's.
-    planted = ["\x1b[31mRED", "\x1b]0;", "\x07", "\x9b", "\u202e", "\x1b[2Jthere", "\x1b[5mBLINK"]
+    planted = ["\x1b[31mRED", "\x1b]0;", "\x07", "\x9b", "\u202e", "\x1b[2Jthere", "\x1b[5mBLINK", "\x1b]52;"]
     assert not [seq for seq in planted if seq in shown], shown[:500]
     FIGURES["commands checked for escape sequences on a terminal"] += 1
 
@@ -206,3 +229,36 @@ async def test_past_session_screen_shows_hostile_notes_harmlessly(tracker):
         assert "[bold]loud\\x1b]0;title\\x07 \\u202e" in summary
         cell = app.screen.query_one("#ratings", DataTable).get_row_at(0)[-1]
         assert getattr(cell, "plain", cell) == "[/b] [link=x]click[/link] \\x1b[2J"
+
+
+@settings(SETTINGS, max_examples=300)
+@given(st.text(max_size=40) | st.sampled_from(NASTY) | st.sampled_from(["\ud800", "a\udfffb", "\x00"]))
+def test_the_schemas_accept_exactly_what_the_text_gate_accepts(text):
+    """One gate: the pydantic types of imports and protocol files are built from the patterns
+    of selftrack.domain.text, and agree with it on any text."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from selftrack.domain.text import TextError, check_text, has_control
+    from selftrack.exports.json_schema import Label, Note
+    from selftrack.protocols.schema import Text
+
+    def accepts(kind, value) -> bool:
+        try:
+            TypeAdapter(kind).validate_python(value, strict=True)
+        except ValidationError:
+            return False
+        return True
+
+    def gate(value, **options) -> bool:
+        try:
+            check_text("x", value, **options)
+        except TextError:
+            return False
+        return True
+
+    assert accepts(Note, text) == gate(text)
+    if text:
+        assert accepts(Label, text) == gate(text, label=True)
+    surrogate = any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+    assert accepts(Text, text) == (not has_control(text, keep_lines=True) and not surrogate)
+    FIGURES["strings checked against the text gate and the schemas"] += 1

@@ -44,25 +44,68 @@ def _assert_private(paths: list[Path]) -> None:
         FIGURES["files and folders checked owner-only"] += 1
 
 
-def test_everything_written_is_owner_only_under_umask_000(open_umask, private_home, tmp_path):
-    runner = CliRunner()
-    assert runner.invoke(cli, ["demo", "--days", "3"]).exit_code == 0  # default location
-    data = private_home / ".local" / "share" / "selftrack"
+def _every_path_below(top: Path) -> list[Path]:
+    found = []
+    for folder, folders, files in os.walk(top):
+        found += [Path(folder) / name for name in folders + files]
+    return found
+
+
+SCRIPTED_RUN = """
+import sys
+from selftrack import safety
+from selftrack.clock import Clock
+from selftrack.tracker import Tracker
+
+safety.acknowledge(Clock().now())  # what the terminal program writes after the safety note
+with Tracker(None) as tracker:
+    session = tracker.start_session("quick-check", "left")
+    tracker.record_rating(session.id, 0, 3)
+    database = tracker.database.path
+    companions = [database.with_name(database.name + s) for s in ("-wal", "-shm")]
+    print(" ".join(oct(p.stat().st_mode & 0o777) for p in companions if p.exists()))
+"""
+
+
+@pytest.mark.parametrize("xdg", ["plain HOME", "XDG folders inside HOME"])
+def test_everything_written_is_owner_only_under_umask_000(xdg, tmp_path):
+    """Real processes under umask 000 in an empty home: every folder selftrack creates, parents
+    included (~/.local, ~/.local/share, ~/.cache, ~/.config), and every file is owner-only
+    (attacks.md 8). The whole home is walked: nothing in it was there before."""
+    home = tmp_path / "h"
+    home.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "SELFTRACK_"))}
+    env["HOME"] = str(home)
+    if xdg != "plain HOME":
+        env |= {"XDG_DATA_HOME": str(home / "d" / "share"), "XDG_CACHE_HOME": str(home / "c" / "cache"),
+                "XDG_CONFIG_HOME": str(home / "k" / "config")}  # fmt: skip
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, *args], env=env, capture_output=True, text=True, timeout=120,
+            preexec_fn=lambda: os.umask(0),
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("-m", "selftrack", "demo", "--days", "3")
+    open_companions = run("-c", SCRIPTED_RUN).split()
+    run("-m", "selftrack", "protocols", "list")
+    run("-m", "selftrack", "export", "--format", "json", "-o", str(home / "export.json"))
+    run("-m", "selftrack", "db", "backup", str(home / "copy.db"))
+    created = _every_path_below(home)
+    assert len([p for p in created if p.is_dir()]) >= 5
+    assert open_companions == ["0o600", "0o600"]  # -wal and -shm, looked at while open
+    for path in created:
+        expected = 0o700 if path.is_dir() else 0o600
+        assert _mode(path) == expected, f"{path.relative_to(home)} is {oct(_mode(path))}"
+        FIGURES["files and folders checked owner-only"] += 1
+    data = Path(run("-m", "selftrack", "db", "path").strip()).parent
+    # The README's "delete everything" recipe: rm "$(selftrack db path)"* catches every file
+    # in the data folder, and nothing is left behind by these runs (no .*.selftrack-tmp)
     database = data / "selftrack.db"
-    with Tracker(None) as tracker:
-        session = tracker.start_session("quick-check", "left")
-        tracker.record_rating(session.id, 0, 3)
-        companions = [database.with_name(database.name + s) for s in ("-wal", "-shm")]
-        assert all(p.exists() for p in companions)  # checked while the database is open
-        _assert_private([data, database, *companions])
-    backup = tmp_path / "copy.db"
-    assert runner.invoke(cli, ["db", "backup", str(backup)]).exit_code == 0
-    cache = list((private_home / ".cache" / "selftrack").iterdir())
-    _assert_private([backup, private_home / ".cache" / "selftrack", *cache])
-    # The README's "delete everything" recipe, rm "$(selftrack db path)"*, catches every file
-    # in the data folder.
     assert all(p.name.startswith(database.name) for p in data.iterdir())
-    assert [p.name for p in cache] == ["protocols.json"]
+    assert not [p for p in created if p.name.endswith(".selftrack-tmp")]
 
 
 def test_automatic_backup_before_an_upgrade_is_owner_only(open_umask, tmp_path):
@@ -124,27 +167,39 @@ def test_no_module_imports_a_network_library():
 
 
 def test_the_command_line_in_a_fresh_process_never_connects(tmp_path):
-    """Real `selftrack` processes with the guard installed at start-up (sitecustomize)."""
+    """Real `selftrack` processes with the guard installed at start-up (sitecustomize).
+
+    Each process leaves a mark once the guard is in place, so a run whose guard did not load
+    cannot pass unnoticed; and a process that does try to connect is caught the same way.
+    """
     guard_dir = tmp_path / "site"
     guard_dir.mkdir()
+    marks = tmp_path / "marks"
+    marks.mkdir()
     tests = Path(__file__).parents[1]
     (guard_dir / "sitecustomize.py").write_text(
         f"import sys\nsys.path.insert(0, {str(tests)!r})\n"
         "from netguard import NetworkGuard\n"
         "import atexit, os\n"
         "guard = NetworkGuard(set())\nguard.install()\n"
+        f"open(os.path.join({str(marks)!r}, str(os.getpid())), 'w').close()\n"
         "atexit.register(lambda: guard.attempts and os.write(2, b'NETWORK ATTEMPTED\\n'))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(guard_dir), "HOME": str(tmp_path)}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
+
+    trying = run("-c", "import socket\ntry:\n    socket.create_connection(('192.0.2.1', 80), timeout=1)\n"
+                       "except Exception:\n    pass\n")  # fmt: skip
+    assert "NETWORK ATTEMPTED" in trying.stderr, "the guard did not catch a connection in a fresh process"
+    assert len(list(marks.iterdir())) == 1
     db = str(tmp_path / "x.db")
-    for args in (["demo", "--days", "5"], ["protocols", "list"], ["profiles"], ["db", "check"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "selftrack", "--db", db, *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    commands = (["demo", "--days", "5"], ["protocols", "list"], ["profiles"], ["db", "check"],
+                ["export", "--format", "fhir"], ["history"], ["trend"])  # fmt: skip
+    for number, args in enumerate(commands, start=2):
+        done = run("-m", "selftrack", "--db", db, *args)
         assert done.returncode == 0, done.stderr
         assert "NETWORK ATTEMPTED" not in done.stderr
+        assert len(list(marks.iterdir())) == number, f"the guard was not installed for {args}"
         FIGURES["command-line processes run with the network blocked"] += 1

@@ -81,15 +81,7 @@ def test_not_a_database_is_refused_and_left_untouched(tmp_path):
     assert not path.with_name("notes.db-wal").exists()
 
 
-def test_other_sqlite_database_is_refused(tmp_path):
-    path = tmp_path / "other.db"
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE accounts (id INTEGER)")
-    with pytest.raises(DatabaseError, match="not a selftrack database"):
-        open_database(str(path))
-    with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    assert tables == ["accounts"]
+# Files of other programs: tests/storage/test_foreign_files.py (every command, bytes compared).
 
 
 def test_newer_schema_is_refused_and_left_untouched(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import signal
 import time
 
@@ -14,7 +15,7 @@ from selftrack.tui.screens.resume import ResumeDialog
 from selftrack.tui.screens.summary import SummaryScreen
 from selftrack.tui.screens.walk import WalkScreen
 from pty_support import TerminalProcess, selftrack_command
-from support import FIXED_NOW, TEST_PROTOCOLS, answer_safety_questions, next_step, unfinished
+from support import FIXED_NOW, TEST_PROTOCOLS, answer_safety_questions, unfinished
 from tui_support import settle, text_of
 
 
@@ -31,6 +32,9 @@ def _wait_for_ratings(db_path, count: int, timeout: float = 20.0) -> None:
 
 @pytest.mark.slow
 async def test_sigkill_mid_session_then_resume(db_path, acknowledged):
+    """Two ratings are acknowledged (in the database), a third is typed and the program is
+    killed a random moment later, while that rating may be being saved: the two are kept,
+    the third is there or not, and the next start resumes at the first gap."""
     answer_safety_questions(str(db_path))
     program = TerminalProcess(
         selftrack_command(
@@ -49,13 +53,15 @@ async def test_sigkill_mid_session_then_resume(db_path, acknowledged):
         program.type("s")
         _wait_for_ratings(db_path, 2)
         program.type("5")
-        _wait_for_ratings(db_path, 3)
+        time.sleep(random.Random().random() * 0.03)  # not waiting for the save: mid-commit or not
         assert program.kill(signal.SIGKILL) == -signal.SIGKILL
     finally:
         program.close()
 
     clock = Clock(fixed=FIXED_NOW, tz_name="Europe/London")
     with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as tracker:
+        kept = [(r.tenderness, r.skipped) for r in tracker.ratings(unfinished(tracker).id)]
+        assert kept in ([(7, False), (None, True)], [(7, False), (None, True), (5, False)])
         app = build_app(tracker)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -64,9 +70,9 @@ async def test_sigkill_mid_session_then_resume(db_path, acknowledged):
             await settle(pilot)
             assert isinstance(app.screen, WalkScreen)
             walk = app.screen.walk
-            assert walk.current == 3
-            assert text_of(app, "#walk-progress").startswith("Spot 4 of 6")
-            for key in "210":
+            assert walk.current == len(kept)
+            assert text_of(app, "#walk-progress").startswith(f"Spot {len(kept) + 1} of 6")
+            for key in "3210"[len(kept) - 2 :]:
                 await pilot.press(key)
                 await settle(pilot)
             assert isinstance(app.screen, SummaryScreen)
@@ -75,9 +81,8 @@ async def test_sigkill_mid_session_then_resume(db_path, acknowledged):
         (session,) = tracker.sessions()
         ratings = tracker.ratings(session.id)
     assert session.pain_before == 4 and session.pain_after == 2
-    assert [(r.tenderness, r.skipped) for r in ratings] == [
-        (7, False), (None, True), (5, False), (2, False), (1, False), (0, False)
-    ]
+    assert [(r.tenderness, r.skipped) for r in ratings][:2] == [(7, False), (None, True)]
+    assert [r.tenderness for r in ratings][-3:] == [2, 1, 0] and len(ratings) == 6
 
 
 async def test_unfinished_session_can_be_abandoned_or_finished_from_the_offer(tracker, acknowledged):

@@ -20,6 +20,8 @@ TOOLS: tuple[str, ...] = ("ball", "cane", "roller", "hands", "elbow", "partner")
 BODY_WEIGHT_TOOLS: frozenset[str] = frozenset({"ball", "roller", "elbow"})
 SIDES: tuple[str, ...] = ("left", "right", "both")
 STEP_SIDES: tuple[str, ...] = ("left", "right", "mid")
+# a routine's version is a whole number from 1 up to this (protocol files and imports alike)
+PROTOCOL_VERSION_MAX = 1_000_000
 
 
 def region_name(region: str) -> str:

@@ -78,9 +78,9 @@ def default_filename(fmt: str, today: date) -> str:
 
 def default_folder(home: Path | None = None) -> Path:
     """Where exports go unless the user says otherwise: ~/Documents when it exists, else ~."""
-    home = home or Path.home()
-    documents = home / "Documents"
-    return documents if documents.is_dir() else home
+    from selftrack.paths import export_folder
+
+    return export_folder(home)
 
 
 def check_request(request: ExportRequest) -> None:
@@ -174,19 +174,26 @@ def write_file(
         handle, partial = private_temp(path.parent, path.name)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if fmt in BINARY_FORMATS:
+        stream = os.fdopen(handle, "wb")
+    else:
+        stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+    renamed = False
     try:
-        if fmt in BINARY_FORMATS:
-            stream = os.fdopen(handle, "wb")
-        else:
-            stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         try:
-            with stream:
-                result = write(stream)
-                stream.flush()
-                os.fsync(stream.fileno())
+            result = write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+            # renamed while still open (and locked): never taken for a leftover meanwhile
+            os.replace(partial, path)
+            renamed = True
         except OSError as exc:
             raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-        os.replace(partial, path)
     finally:
-        partial.unlink(missing_ok=True)
+        try:
+            stream.close()
+        except OSError:
+            pass  # only when writing failed already: that error is the one to report
+        if not renamed:
+            partial.unlink(missing_ok=True)
     return dataclasses.replace(result, path=path)

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TextIO
 
 from selftrack.domain.records import RatingRecord, SessionRecord, SpotDefinition
+from selftrack.exports.json_schema import FORMAT_NAME, FORMAT_VERSION, header_json, session_head_json
 from selftrack.exports.times import utc_iso
 
-FORMAT_NAME = "selftrack-export"
-FORMAT_VERSION = 1
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "rating_text", "session_json_head", "session_text", "write_json"]
 
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
 _text = json.encoder.encode_basestring  # what _dumps does to a str, without the dispatch
@@ -39,8 +39,9 @@ def rating_text(r: RatingRecord) -> str:
 
 
 def session_json_head(s: SessionRecord) -> dict:
-    """A session's JSON object without its steps and ratings."""
-    return {
+    """A session's JSON object without its steps and ratings, in the key order of the
+    format's SessionHead (selftrack.exports.json_schema)."""
+    return session_head_json({
         "id": s.id,
         "protocol": {
             "id": s.protocol_id,
@@ -59,7 +60,7 @@ def session_json_head(s: SessionRecord) -> dict:
         "edited_at": utc_iso(s.edited_at),
         "routes": s.routes,
         "spot_definitions": {spot_id: d.digest for spot_id, d in s.spots.items()},
-    }
+    })
 
 
 def session_text(s: SessionRecord, indent: str = "    ") -> str:
@@ -88,10 +89,11 @@ def write_json(
 
     Definitions come before the sessions that name them, so a reader can go in one pass.
     """
+    header = header_json(exported_at, start, end)
     out.write("{\n")
-    out.write(f'  "format": {_dumps(FORMAT_NAME)},\n  "version": {FORMAT_VERSION},\n')
-    out.write(f'  "exported_at": {_dumps(utc_iso(exported_at))},\n')
-    out.write(f'  "selection": {_dumps({"from": utc_iso(start), "to": utc_iso(end)})},\n')
+    out.write(f'  "format": {_dumps(header["format"])},\n  "version": {header["version"]},\n')
+    out.write(f'  "exported_at": {_dumps(header["exported_at"])},\n')
+    out.write(f'  "selection": {_dumps(header["selection"])},\n')
     if definitions:
         out.write('  "spot_definitions": {\n')
         out.write(

@@ -1,23 +1,29 @@
-"""Reading a JSON export as a stream: one value at a time, with the line of each, so a big
-file is checked as it is read and a problem is named where it is."""
+"""Reading a JSON export as a stream: one value at a time, with the place of each, so a big
+file is checked as it is read and a problem is named on the line of the bad value.
+
+Limits hold before anything is parsed: the file's size (IMPORT_MAX_BYTES), one value's size
+(VALUE_MAX_CHARS), and the nesting the decoder can follow (deeper is refused at its line,
+never a crash). A key that appears twice in an object is refused wherever it is.
+"""
 
 from __future__ import annotations
 
 import codecs
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from selftrack.domain.records import SpotDefinition
+from selftrack.domain.text import printable
 from selftrack.errors import SelftrackError
-from selftrack.exports.json_export import FORMAT_NAME, FORMAT_VERSION
-from selftrack.exports.json_schema import Bad, spot_definition
 
 CHUNK_BYTES = 1 << 20
+IMPORT_MAX_BYTES = 256 << 20  # ten years of daily sessions export to about 140 MB
+VALUE_MAX_CHARS = 64 << 20  # one session (notes of 20,000 characters on every spot fit)
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_HEADER_KEYS = ("format", "version", "exported_at", "selection", "spot_definitions", "sessions")
+HEADER_KEYS = ("format", "version", "exported_at", "selection", "spot_definitions", "sessions")
+
 
 class ImportRefused(SelftrackError, ValueError):
     """A file that cannot be imported; the message names the first problem and where it is."""
@@ -27,7 +33,45 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not allowed in JSON")
 
 
+class DuplicateKey(ValueError):
+    """A key that appears twice in one object."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list) -> dict:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_pairs)
+
+
+class Span:
+    """Where one value is in the reader's buffer (valid until the reader reads on)."""
+
+    __slots__ = ("reader", "start", "end")
+
+    def __init__(self, reader: Reader, start: int, end: int) -> None:
+        self.reader, self.start, self.end = reader, start, end
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of the value at `loc` inside this one (the nearest enclosing one found)."""
+        return self.reader.line_of(locate(self.reader.buf, self.start, loc))
+
+    def first_line(self) -> int:
+        """The line the value starts on."""
+        return self.reader.line_of(self.start)
+
 
 class Reader:
     """Reads one JSON document piece by piece, keeping line numbers for messages."""
@@ -44,29 +88,48 @@ class Reader:
         self.counted_lines = 0  # ... and there were this many before it in the file
         self.bytes_read = 0
         self.eof = False
+        self.value_start = 0  # where the value being read (or last read) starts in buf
 
     def more(self) -> bool:
         """Append the next chunk to the buffer; False at the end of the file."""
         if self.eof:
             return False
-        data = self.handle.read(CHUNK_BYTES)
+        try:
+            data = self.handle.read(CHUNK_BYTES)
+        except OSError as exc:
+            raise ImportRefused(f"{self.path}: cannot read: {exc.strerror or exc}; nothing was imported") from None
         try:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
             where = self.bytes_read + exc.start
             raise ImportRefused(f"{self.path}: not UTF-8 text (byte {where}); nothing was imported") from None
         self.bytes_read += len(data)
+        if self.bytes_read > IMPORT_MAX_BYTES:
+            raise self.too_big()
         self.eof = not data
         if self.pos:
             self.line_of(self.pos)
             self.counted_pos -= self.pos
+            self.value_start = max(0, self.value_start - self.pos)
             self.dropped += self.pos
             self.buf = self.buf[self.pos :]
             self.pos = 0
+        if len(self.buf) > VALUE_MAX_CHARS:
+            line, _column = self.where()
+            raise ImportRefused(
+                f"{self.path}:{line}: one value is longer than {VALUE_MAX_CHARS:,} characters "
+                "(no session is that long); nothing was imported"
+            )
         self.buf += text
         if self.progress:
             self.progress(self.bytes_read)
         return True
+
+    def too_big(self) -> ImportRefused:
+        return ImportRefused(
+            f"{self.path}: larger than {IMPORT_MAX_BYTES >> 20} MB, the most one import takes "
+            "(export a shorter period with --from/--to, and import each); nothing was imported"
+        )
 
     def line_of(self, pos: int) -> int:
         """The line (from 1) of a buffer position; positions are asked for in order, mostly."""
@@ -105,13 +168,14 @@ class Reader:
         self.pos += 1
         return char
 
-    def value(self):
-        """Decode the next complete JSON value."""
+    def value(self, decoder: json.JSONDecoder = _DECODER):
+        """Decode the next complete JSON value (it starts at `value_start` in the buffer)."""
         self.peek()
+        self.value_start = self.pos
         last = None
         while True:
             try:
-                value, end = _DECODER.raw_decode(self.buf, self.pos)
+                value, end = decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 seen = (exc.msg, self.dropped + exc.pos)
                 unterminated = exc.msg.startswith("Unterminated string")
@@ -121,6 +185,17 @@ class Reader:
                     raise self.refuse(exc.msg[0].lower() + exc.msg[1:], exc.pos) from None
                 last = seen
                 continue
+            except RecursionError:
+                raise self.refuse(
+                    "lists or objects nested too deeply (this format needs five levels)",
+                    _deep_position(self.buf, self.pos),
+                ) from None
+            except DuplicateKey as twice:
+                line, column = self.where(find_duplicate(self.buf, self.pos, twice.key))
+                raise ImportRefused(
+                    f'{self.path}:{line}:{column}: the key "{printable(twice.key)}" appears twice in one '
+                    "object (which of its values counts is unclear); nothing was imported"
+                ) from None
             except ValueError as exc:
                 raise self.refuse(str(exc)) from None
             if end == len(self.buf) and not self.eof and self.more():
@@ -129,18 +204,14 @@ class Reader:
             return value
 
 
-def walk(reader: Reader, header: dict, on_session) -> bool:
-    """Read the document; header values go into `header`, each session to `on_session`.
-
-    Returns False when the sessions came before the header was complete (they were only
-    checked as JSON then, and need a second pass).
-    """
+def walk(reader: Reader, on_header, on_session) -> None:
+    """Read the document: each top-level value but the sessions goes to `on_header(key, value,
+    span)` as soon as it is read, each session to `on_session(value, index, span)`."""
     if reader.peek() != "{":
         raise ImportRefused(
             f"{reader.path}: not a selftrack export: the file is not a JSON object; nothing was imported"
         )
     reader.expect("{", "{")
-    processed = True
     seen: set[str] = set()
     if reader.peek() == "}":
         reader.pos += 1
@@ -153,33 +224,24 @@ def walk(reader: Reader, header: dict, on_session) -> bool:
             if key in seen:
                 raise reader.refuse(f'the key "{key}" appears twice', key_pos)
             seen.add(key)
-            if key not in _HEADER_KEYS:
+            if key not in HEADER_KEYS:
                 line, _col = reader.where(key_pos)
                 raise ImportRefused(
                     f'{reader.path}:{line}: unexpected key "{key}" at the top level '
-                    f"(expected {', '.join(_HEADER_KEYS)}); nothing was imported"
+                    f"(expected {', '.join(HEADER_KEYS)}); nothing was imported"
                 )
             reader.expect(":", "':'")
             if key == "sessions":
-                ready = _header_ready(header, reader.path)
-                processed = ready
-                _sessions(reader, on_session if ready else None)
+                _sessions(reader, on_session)
             else:
-                header[key] = reader.value()
-                _check_header_value(key, header[key], reader.path)
+                value = reader.value(_STRICT_DECODER)
+                on_header(key, value, Span(reader, reader.value_start, reader.pos))
             if reader.expect(",}", "',' or '}'") == "}":
                 break
     if reader.peek():
         raise reader.refuse("extra data after the end of the document")
     if "sessions" not in seen:
         raise ImportRefused(f'{reader.path}: no "sessions" list; nothing was imported')
-    if not _header_ready(header, reader.path):
-        missing = [k for k in ("format", "version", "spot_definitions") if k not in header]
-        raise ImportRefused(
-            f"{reader.path}: not a selftrack export: no {', '.join(repr(m) for m in missing)}; "
-            "nothing was imported"
-        )
-    return processed
 
 
 def _sessions(reader: Reader, on_session) -> None:
@@ -189,44 +251,173 @@ def _sessions(reader: Reader, on_session) -> None:
         return
     index = 0
     while True:
-        reader.peek()
-        line, _col = reader.where()
-        value = reader.value()
-        if on_session is not None:
-            on_session(value, index, line)
+        value = reader.value(_STRICT_DECODER)  # a key twice in any object is refused
+        on_session(value, index, Span(reader, reader.value_start, reader.pos))
         index += 1
         if reader.expect(",]", "',' or ']'") == "]":
             return
 
 
-def _check_header_value(key: str, value, path: Path) -> None:
-    if key == "format" and value != FORMAT_NAME:
-        raise ImportRefused(
-            f"{path}: not a selftrack export (format is {value!r}, expected {FORMAT_NAME!r}); "
-            "nothing was imported"
-        )
-    if key == "version" and (type(value) is not int or value != FORMAT_VERSION):
-        raise ImportRefused(
-            f"{path}: format version {value!r} is not supported (this selftrack reads version "
-            f"{FORMAT_VERSION}); nothing was imported"
-        )
-    if key == "spot_definitions" and not isinstance(value, dict):
-        raise ImportRefused(f"{path}: spot_definitions must be an object; nothing was imported")
+# -- places in a value, found only when there is a problem to name ---------------------------
 
 
-def _header_ready(header: dict, path: Path) -> bool:
-    """True once format, version and spot definitions are known (and checked)."""
-    if not all(k in header for k in ("format", "version", "spot_definitions")):
-        return False
-    if "_definitions" not in header:
-        definitions: dict[str, SpotDefinition] = {}
-        for key, data in header["spot_definitions"].items():
-            try:
-                spec = spot_definition(data)
-            except Bad as bad:
-                raise ImportRefused(
-                    f"{path}: spot_definitions[{key!r}]{bad.where}: {bad.message}; nothing was imported"
-                ) from None
-            definitions[key] = SpotDefinition(spec, spec.digest)
-        header["_definitions"] = definitions
-    return True
+def locate(text: str, start: int, loc: tuple) -> int:
+    """The position in `text` of the value at path `loc` inside the JSON value at `start`
+    (the key, for a key that should not be there; the enclosing value when the path ends)."""
+    pos = _skip_space(text, start)
+    for part in loc:
+        char = text[pos : pos + 1]
+        if char == "{" and isinstance(part, str):
+            found = None
+            for key, key_pos, value_pos in _members(text, pos):
+                if key == part:
+                    found = (key_pos, value_pos)
+            if found is None:
+                return pos
+            pos = found[1]
+        elif char == "[" and isinstance(part, int):
+            for number, item_pos in enumerate(_items(text, pos)):
+                if number == part:
+                    pos = item_pos
+                    break
+            else:
+                return pos
+        else:
+            return pos
+    return pos
+
+
+def _skip_space(text: str, pos: int) -> int:
+    return _WHITESPACE.match(text, pos).end()
+
+
+def _members(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
+    """(key, key position, value position) of each member of the object at `pos`."""
+    pos = _skip_space(text, pos + 1)
+    if text[pos : pos + 1] == "}":
+        return
+    while True:
+        key_pos = pos
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = _skip_space(text, pos)
+        pos = _skip_space(text, pos + 1)  # the ':'
+        value_pos = pos
+        yield key, key_pos, value_pos
+        pos = _skip_space(text, _value_end(text, pos))
+        if text[pos : pos + 1] != ",":
+            return
+        pos = _skip_space(text, pos + 1)
+
+
+def _items(text: str, pos: int) -> Iterator[int]:
+    """The position of each item of the list at `pos`."""
+    pos = _skip_space(text, pos + 1)
+    if text[pos : pos + 1] == "]":
+        return
+    while True:
+        yield pos
+        pos = _skip_space(text, _value_end(text, pos))
+        if text[pos : pos + 1] != ",":
+            return
+        pos = _skip_space(text, pos + 1)
+
+
+def _value_end(text: str, pos: int) -> int:
+    try:
+        return _DECODER.raw_decode(text, pos)[1]
+    except (ValueError, RecursionError):
+        return len(text)
+
+
+def find_duplicate(text: str, start: int, key: str) -> int:
+    """The position of the second appearance of `key` in one object of the value at
+    `start` (walked without recursion); `start` when not found."""
+    pending = [_skip_space(text, start)]
+    while pending:
+        pos = pending.pop()
+        char = text[pos : pos + 1]
+        if char == "{":
+            seen: set[str] = set()
+            children = []
+            for member, key_pos, value_pos in _members_tolerant(text, pos):
+                if member == key and member in seen:
+                    return key_pos
+                seen.add(member)
+                children.append(value_pos)
+            pending.extend(reversed(children))
+        elif char == "[":
+            pending.extend(reversed(list(_items_tolerant(text, pos))))
+    return start
+
+
+def _members_tolerant(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
+    """Like _members, over text whose objects may repeat keys (values skipped by structure)."""
+    pos = _skip_space(text, pos + 1)
+    if text[pos : pos + 1] == "}":
+        return
+    while pos < len(text):
+        key_pos = pos
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = _skip_space(text, _skip_space(text, pos) + 1)
+        yield key, key_pos, pos
+        pos = _skip_space(text, _skip_value(text, pos))
+        if text[pos : pos + 1] != ",":
+            return
+        pos = _skip_space(text, pos + 1)
+
+
+def _items_tolerant(text: str, pos: int) -> Iterator[int]:
+    pos = _skip_space(text, pos + 1)
+    if text[pos : pos + 1] == "]":
+        return
+    while pos < len(text):
+        yield pos
+        pos = _skip_space(text, _skip_value(text, pos))
+        if text[pos : pos + 1] != ",":
+            return
+        pos = _skip_space(text, pos + 1)
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _skip_value(text: str, pos: int) -> int:
+    """The end of the value at `pos`, found by its brackets and strings (keys may repeat)."""
+    char = text[pos : pos + 1]
+    if char not in "[{":
+        return _value_end(text, pos)
+    depth = 0
+    while pos < len(text):
+        char = text[pos]
+        if char == '"':
+            found = _STRING.match(text, pos)
+            pos = found.end() if found else len(text)
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return pos + 1
+        pos += 1
+    return pos
+
+
+def _deep_position(text: str, start: int, deepest: int = 100) -> int:
+    """The position where lists and objects first nest `deepest` levels down (strings
+    skipped); `start` when they never do."""
+    depth, pos = 0, start
+    while pos < len(text):
+        char = text[pos]
+        if char == '"':
+            found = _STRING.match(text, pos)
+            pos = found.end() if found else len(text)
+            continue
+        if char in "[{":
+            depth += 1
+            if depth >= deepest:
+                return pos
+        elif char in "]}":
+            depth -= 1
+        pos += 1
+    return start

@@ -1,125 +1,282 @@
-"""What a selftrack JSON export may hold: every value checked, with where it is.
+"""The `selftrack-export` format, version 1, as pydantic models shared by exporter and importer.
 
-Each function takes a parsed JSON value and gives a checked domain value, or raises Bad with
-the path of the first problem (e.g. `.ratings[3].tenderness`).
+The exporter writes the header through the model and each session's head in its key order
+(`header_json`, `session_head_json`); the importer validates every value with them, then
+checks what one value cannot say alone (`check_session`): times between 1900 and 2200 with
+real-world offsets, a session that ends after it starts and rates its spots while it runs,
+steps that match its sides and its spots, each step rated at most once. A problem is a `Bad`
+holding the path of the value (`("ratings", 3, "tenderness")`) and a message, so the reader
+can name the line the value is on.
+
+Text fields take their rules from the text gate (selftrack.domain.text): labels hold no
+control character, notes no NUL, neither a lone surrogate.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import datetime, timezone
+import functools
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from selftrack.domain.model import SpotSpec
 from selftrack.domain.records import RatingRecord, SessionRecord, SpotDefinition
-from selftrack.domain.terms import REGIONS, SIDES, STEP_SIDES, VIEWS, SessionStatus
-from selftrack.domain.text import NOTE_MAX, TextError, check_text
+from selftrack.domain.terms import PROTOCOL_VERSION_MAX, REGIONS, TOOLS, VIEWS, SessionStatus
+from selftrack.domain.text import (
+    FREE_TEXT_PATTERN,
+    LABEL_MAX,
+    LABEL_PATTERN,
+    NOTE_MAX,
+    PROTOCOL_TEXT_MAX,
+    PROTOCOL_TEXT_PATTERN,
+    REFERRED_TO_MAX,
+    printable,
+)
 
-_IDENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # as in protocol files
-_STATUSES = tuple(s.value for s in SessionStatus)
-_SPOT_TEXT = ("find", "feel", "refers", "pressure")
-_SPOT_LISTS = ("muscles", "cautions", "tools")
+FORMAT_NAME = "selftrack-export"
+FORMAT_VERSION = 1
+
+# the real world's bounds
+YEAR_FIRST, YEAR_LAST = 1900, 2199
+MOMENT_FIRST = datetime(YEAR_FIRST, 1, 1, tzinfo=timezone.utc)
+MOMENT_END = datetime(YEAR_LAST + 1, 1, 1, tzinfo=timezone.utc)
+OFFSET_WEST, OFFSET_EAST = timedelta(hours=-12), timedelta(hours=14)  # every zone there is
+# A rating, an edit or a session start may lie this far outside the span it belongs to
+# (session start to end, or to the export for a session still open): a clock put right by a
+# few minutes during a session must not make its record unimportable.
+SLACK = timedelta(hours=1)
+STEPS_MAX = 10_000
+SESSIONS_MAX = 10_000_000
+
+_IDENT = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_DIGEST = r"^[0-9a-f]{32}$"
+_HASH = r"^[0-9a-f]{8,64}$"
+_MOMENT = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$"
+
+Ident = Annotated[str, StringConstraints(pattern=_IDENT, min_length=1, max_length=64)]
+SessionId = Annotated[str, StringConstraints(pattern=_UUID)]
+Digest = Annotated[str, StringConstraints(pattern=_DIGEST)]
+ProtocolHash = Annotated[str, StringConstraints(pattern=_HASH)]
+Label = Annotated[str, StringConstraints(pattern=LABEL_PATTERN, min_length=1, max_length=LABEL_MAX)]
+Note = Annotated[str, StringConstraints(pattern=FREE_TEXT_PATTERN, max_length=NOTE_MAX)]
+ReferredTo = Annotated[str, StringConstraints(pattern=FREE_TEXT_PATTERN, max_length=REFERRED_TO_MAX)]
+SpotText = Annotated[
+    str, StringConstraints(pattern=PROTOCOL_TEXT_PATTERN, max_length=PROTOCOL_TEXT_MAX)
+]
+Moment = Annotated[str, StringConstraints(pattern=_MOMENT)]  # then checked by check_session
+Scale = Annotated[int, Field(ge=0, le=10)]
+Version = Annotated[int, Field(ge=1, le=PROTOCOL_VERSION_MAX)]
+Coordinate = Annotated[float, Field(ge=-1.5, le=3.0, allow_inf_nan=False)]
+Region = Literal[REGIONS]  # type: ignore[valid-type]
+View = Literal[VIEWS]  # type: ignore[valid-type]
+Tool = Literal[TOOLS]  # type: ignore[valid-type]
+SessionTool = Literal[("", *TOOLS)]  # type: ignore[valid-type]
+Status = Literal[tuple(s.value for s in SessionStatus)]  # type: ignore[valid-type]
+Sides = Literal["left", "right", "both"]
+StepSide = Literal["left", "right", "mid"]
+
+_STRICT = ConfigDict(strict=True, extra="forbid")
+
+
+class SpotDefinitionModel(BaseModel):
+    """One version of a spot, as `spot_definitions` holds it (SpotSpec.to_dict)."""
+
+    model_config = _STRICT
+
+    id: Ident
+    name: Label
+    region: Region
+    x: Coordinate
+    y: Coordinate
+    view: View = "back"
+    muscles: list[Label] = Field(default=[], max_length=50)
+    find: SpotText = ""
+    feel: SpotText = ""
+    refers: SpotText = ""
+    cautions: list[SpotText] = Field(default=[], max_length=50)
+    tools: list[Tool] = Field(default=[], max_length=len(TOOLS))
+    pressure: SpotText = ""
+    sided: bool = True
+
+
+# `from` is a Python keyword: the functional form keeps the file's key
+Selection = TypedDict("Selection", {"from": Moment | None, "to": Moment | None})
+Selection.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
+
+
+class Header(TypedDict, total=False):
+    """The document's keys besides `sessions`; format, version and spot definitions needed."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    format: Literal["selftrack-export"]
+    version: Literal[1]
+    exported_at: Moment
+    selection: Selection
+    spot_definitions: dict[Digest, SpotDefinitionModel]
+
+
+class ProtocolRef(TypedDict):
+    """The routine a session followed, as it was then."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    id: Ident
+    version: Version
+    hash: ProtocolHash
+    name: Label
+
+
+class SessionHead(TypedDict):
+    """A session's fields before its steps and ratings, in the order the file has them."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    id: SessionId
+    protocol: ProtocolRef
+    sides: Sides
+    tool: SessionTool
+    status: Status
+    started_at: Moment
+    ended_at: Moment | None
+    pain_before: Scale | None
+    pain_after: Scale | None
+    notes: Note
+    edited_at: Moment | None
+    routes: Annotated[dict[Ident, Label], Field(max_length=1000)]
+    spot_definitions: Annotated[dict[Ident, Digest], Field(max_length=STEPS_MAX)]
+
+
+class Rating(TypedDict):
+    """One rating: the step it is for (which must name the same spot and side)."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    step: Annotated[int, Field(ge=0, lt=STEPS_MAX)]
+    spot: Ident
+    side: StepSide
+    tenderness: Scale | None
+    skipped: bool
+    recognised: bool
+    referred: bool
+    referred_to: ReferredTo
+    nerve: bool
+    note: Note
+    rated_at: Moment
+    edited_at: Moment | None
+
+
+Step = Annotated[tuple[Ident, Ident, StepSide], Field(strict=False)]  # a JSON list of three
+
+
+class Session(SessionHead):
+    """A whole session as the file holds it."""
+
+    steps: Annotated[list[Step], Field(max_length=STEPS_MAX)]
+    ratings: Annotated[list[Rating], Field(max_length=STEPS_MAX)]
+
+
+
+
+@functools.cache
+def _adapter(kind) -> TypeAdapter:
+    return TypeAdapter(kind)
+
+
+# -- problems --------------------------------------------------------------------------------
 
 
 class Bad(Exception):
-    """A problem inside one value; `where` is a path such as `ratings[3].tenderness`."""
+    """A problem inside one value: `loc` is the path to it, `message` says what is wrong."""
 
-    def __init__(self, where: str, message: str) -> None:
+    def __init__(self, loc: tuple, message: str) -> None:
         super().__init__(message)
-        self.where = where
+        self.loc = tuple(loc)
         self.message = message
 
-
-# -- checking values ---------------------------------------------------------------------------
-
-
-def _text(
-    data: dict,
-    key: str,
-    where: str,
-    *,
-    limit: int | None = None,
-    empty: bool = True,
-    label: bool = False,
-) -> str:
-    """A text value; a `label` (a name shown on screen) may hold no control characters."""
-    if key not in data:
-        raise Bad(f"{where}", f'"{key}" is missing')
-    value = data[key]
-    if not isinstance(value, str):
-        raise Bad(f"{where}.{key}", f"expected text, found {_kind(value)}")
-    if not empty and not value:
-        raise Bad(f"{where}.{key}", "must not be empty")
-    if limit is not None and len(value) > limit:
-        raise Bad(f"{where}.{key}", f"longer than {limit} characters")
-    try:
-        check_text("", value, NOTE_MAX, label=label)
-    except TextError as exc:
-        raise Bad(f"{where}.{key}", str(exc).removeprefix(": ")) from None
-    return value
+    @property
+    def where(self) -> str:
+        """The path as the message shows it: `.ratings[3].tenderness`."""
+        return dotted(self.loc)
 
 
-def _ident(data: dict, key: str, where: str) -> str:
-    value = _text(data, key, where, limit=64, empty=False)
-    if not _IDENT.match(value):
-        raise Bad(f"{where}.{key}", f"{value!r} is not an id (lower-case letters, digits, hyphens)")
-    return value
+def dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
 
 
-def _choice(data: dict, key: str, where: str, allowed: tuple[str, ...]) -> str:
-    value = _text(data, key, where)
-    if value not in allowed:
-        raise Bad(f"{where}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
-    return value
+_PATTERN_WORDS = {
+    _IDENT: "is not an id (lower-case letters, digits and hyphens)",
+    _UUID: "is not a session id (a UUID such as 6f1c…-…)",
+    _DIGEST: "is not a definition key (32 hexadecimal digits)",
+    _HASH: "is not a routine's hash (hexadecimal digits)",
+    _MOMENT: "is not a time in ISO 8601 with its UTC offset (e.g. 2026-09-01T06:30:00+00:00)",
+}
 
 
-def _flag(data: dict, key: str, where: str) -> bool:
-    if key not in data:
-        raise Bad(where, f'"{key}" is missing')
-    value = data[key]
-    if type(value) is not bool:
-        raise Bad(f"{where}.{key}", f"expected true or false, found {_kind(value)}")
-    return value
+_RANGE_WORDS = {
+    "tenderness": "is not a whole number from 0 to 10",
+    "pain_before": "is not a whole number from 0 to 10",
+    "pain_after": "is not a whole number from 0 to 10",
+    "version": f"is not a version from 1 to {PROTOCOL_VERSION_MAX:,}",
+    "step": f"is not a step number (0 to {STEPS_MAX - 1:,})",
+    "x": "is off the body map (-1.5 to 3.0)",
+    "y": "is off the body map (-1.5 to 3.0)",
+}
 
 
-def _scale(data: dict, key: str, where: str, *, nullable: bool = True) -> int | None:
-    if key not in data:
-        raise Bad(where, f'"{key}" is missing')
-    value = data[key]
-    if value is None and nullable:
-        return None
-    if type(value) is not int or not 0 <= value <= 10:
-        raise Bad(f"{where}.{key}", f"{value!r} is not a whole number from 0 to 10")
-    return value
+def first_problem(error: ValidationError) -> Bad:
+    """The first error pydantic found, in the words of this format."""
+    detail = error.errors(include_url=False)[0]
+    loc, kind, value = tuple(detail["loc"]), detail["type"], detail.get("input")
+    shown = _shown(value)
+    if kind == "missing":
+        return Bad(loc[:-1], f'"{loc[-1]}" is missing')
+    if kind == "extra_forbidden":
+        return Bad(loc, f'unexpected key "{printable(str(loc[-1]))}"')
+    if kind == "string_pattern_mismatch":
+        pattern = detail.get("ctx", {}).get("pattern")
+        if pattern == FREE_TEXT_PATTERN:  # the text gate's own words (selftrack.domain.text)
+            return Bad(loc, "holds a NUL character, which cannot be stored")
+        if pattern in (LABEL_PATTERN, PROTOCOL_TEXT_PATTERN):
+            return Bad(loc, f"holds a control character: {_shown(value)}")
+        return Bad(loc, f"{shown} {_PATTERN_WORDS.get(pattern, 'is not allowed here')}")
+    if kind == "string_unicode":
+        return Bad(loc, "holds a lone surrogate (not text), which cannot be stored")
+    if kind == "string_too_long":
+        limit = detail["ctx"]["max_length"]
+        return Bad(loc, f"{len(value):,} characters, at most {limit:,} fit")
+    if kind in ("string_too_short",):
+        return Bad(loc, "must not be empty")
+    if kind in ("int_type", "bool_type", "string_type", "float_type", "dict_type", "list_type",
+                "tuple_type", "model_type", "int_from_float", "typed_dict_type", "model_attributes_type"):  # fmt: skip
+        expected = {"int": "a whole number", "bool": "true or false", "string": "text",
+                    "float": "a number", "dict": "an object", "list": "a list", "tuple": "a list",
+                    "model": "an object", "typed": "an object"}.get(kind.split("_")[0], "another kind")  # fmt: skip
+        return Bad(loc, f"expected {expected}, found {kind_of(value)}")
+    if kind == "literal_error":
+        return Bad(loc, f"{shown} is not one of {detail['ctx']['expected']}")
+    if kind in ("greater_than_equal", "less_than_equal", "less_than", "greater_than"):
+        field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        words = _RANGE_WORDS.get(field_name, f"is out of range ({detail['msg'].lower()})")
+        return Bad(loc, f"{shown} {words}")
+    if kind == "too_long":
+        return Bad(loc, f"too many items (at most {detail['ctx']['max_length']:,})")
+    message = detail["msg"]
+    return Bad(loc, message[:1].lower() + message[1:])
 
 
-def _moment(data: dict, key: str, where: str, *, nullable: bool = False) -> datetime | None:
-    if key not in data:
-        raise Bad(where, f'"{key}" is missing')
-    value = data[key]
-    if value is None and nullable:
-        return None
-    if not isinstance(value, str):
-        raise Bad(f"{where}.{key}", f"expected an ISO 8601 time, found {_kind(value)}")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise Bad(f"{where}.{key}", f"{value!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise Bad(f"{where}.{key}", f"{value!r} has no UTC offset")
-    return moment.astimezone(timezone.utc)
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return printable(text if len(text) <= 80 else text[:77] + "…")
 
 
-def _object(value, where: str, allowed: tuple[str, ...]) -> dict:
-    if not isinstance(value, dict):
-        raise Bad(where, f"expected an object, found {_kind(value)}")
-    for key in value:
-        if key not in allowed:
-            raise Bad(where, f'unexpected key "{key}"')
-    return value
-
-
-def _kind(value) -> str:
+def kind_of(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -129,151 +286,244 @@ def _kind(value) -> str:
     )
 
 
-_SPOT_KEYS = ("id", "name", "region", "x", "y", "view", "sided", *_SPOT_TEXT, *_SPOT_LISTS)
+# -- the header -------------------------------------------------------------------------------
 
 
-def spot_definition(data) -> SpotSpec:
-    data = _object(data, "", _SPOT_KEYS)
-    values: dict = {
-        "id": _ident(data, "id", ""),
-        "name": _text(data, "name", "", limit=200, empty=False, label=True),
-        "region": _choice(data, "region", "", REGIONS),
+def check_header(values: dict) -> dict:
+    """The checked header values (any of them may be missing; `require_header` says which
+    must be there); spot definitions become SpotDefinition objects by their key."""
+    try:
+        checked = _adapter(Header).validate_python(values)
+    except ValidationError as error:
+        raise first_problem(error) from None
+    definitions = checked.get("spot_definitions")
+    if definitions is not None:
+        made = {}
+        for key, model in definitions.items():
+            spec = SpotSpec.from_dict(model.model_dump())
+            made[key] = SpotDefinition(spec, spec.digest)
+        checked["spot_definitions"] = made
+    if "exported_at" in checked:
+        checked["exported_at"] = moment(checked["exported_at"], ("exported_at",))
+    return checked
+
+
+def header_json(exported_at: datetime, start: datetime | None, end: datetime | None) -> dict:
+    """The header as the exporter writes it, checked against the model (selection included)."""
+    from selftrack.exports.times import utc_iso
+
+    values = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": utc_iso(exported_at),
+        "selection": {"from": utc_iso(start), "to": utc_iso(end)},
     }
-    for key in ("x", "y"):
-        number = data.get(key)
-        if type(number) not in (int, float) or not math.isfinite(number):
-            raise Bad(f".{key}", f"expected a number, found {_kind(number)}")
-        if not -1.5 <= number <= 3.0:
-            raise Bad(f".{key}", f"{number} is off the body map (-1.5 to 3.0)")
-        values[key] = float(number)
-    if "view" in data:
-        values["view"] = _choice(data, "view", "", VIEWS)
-    if "sided" in data:
-        values["sided"] = _flag(data, "sided", "")
-    for key in _SPOT_TEXT:
-        if key in data:
-            values[key] = _text(data, key, "")
-    for key in _SPOT_LISTS:
-        if key in data:
-            items = data[key]
-            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-                raise Bad(f".{key}", "expected a list of texts")
-            values[key] = tuple(items)
-    return SpotSpec(**values)
+    try:
+        _adapter(Header).validate_python(values)
+    except ValidationError as error:
+        raise ValueError(f"the export header does not fit its format: {first_problem(error)}") from None
+    return values
 
 
-_SESSION_KEYS = (
-    "id", "protocol", "sides", "tool", "status", "started_at", "ended_at", "pain_before",
-    "pain_after", "notes", "edited_at", "routes", "spot_definitions", "steps", "ratings",
-)  # fmt: skip
-_RATING_KEYS = (
-    "step", "spot", "side", "tenderness", "skipped", "recognised", "referred", "referred_to",
-    "nerve", "note", "rated_at", "edited_at",
-)  # fmt: skip
+def session_head_json(values: dict) -> dict:
+    """A session's head as the exporter writes it: the SessionHead keys, in their order.
+
+    Not refused when a value breaks the format: a database written before these checks may
+    hold one, and an export never withholds a person's records (its import then names the
+    line to correct).
+    """
+    return {key: values[key] for key in _HEAD_KEYS}
 
 
-def session_record(data, definitions: dict[str, SpotDefinition]) -> SessionRecord:
-    """A checked session from its JSON object, or Bad naming the first problem."""
-    data = _object(data, "", _SESSION_KEYS)
-    session_id = _text(data, "id", "", limit=36, empty=False)
-    if "protocol" not in data:
-        raise Bad("", '"protocol" is missing')
-    protocol = _object(data["protocol"], ".protocol", ("id", "version", "hash", "name"))
-    version = protocol.get("version")
-    if type(version) is not int:
-        raise Bad(".protocol.version", f"expected a whole number, found {_kind(version)}")
-    routes = data.get("routes")
-    if not isinstance(routes, dict) or not all(
-        _IDENT.match(k) and len(k) <= 64 and isinstance(v, str) for k, v in routes.items()
-    ):
-        raise Bad(".routes", "expected an object of route ids and names")
-    used = data.get("spot_definitions")
-    if not isinstance(used, dict):
-        raise Bad(".spot_definitions", "expected an object of spot ids and definition keys")
+_HEAD_KEYS = tuple(SessionHead.__annotations__)
+
+
+# -- moments -------------------------------------------------------------------------------------
+
+
+def moment(text: str, loc: tuple) -> str:
+    """A checked ISO 8601 time as SQLite stores it (UTC text: `2026-09-01 06:30:00.000000`),
+    which sorts in time order; a Bad when it is no real time, or out of the real world."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise Bad(loc, f"{_shown(text)} is not a real date and time") from None
+    offset = value.utcoffset()
+    if offset is None:
+        raise Bad(loc, f"{_shown(text)} has no UTC offset")
+    if not YEAR_FIRST <= value.year <= YEAR_LAST:
+        raise Bad(loc, f"{_shown(text)} is not between {YEAR_FIRST} and {YEAR_LAST}")
+    if not offset:  # UTC already: the stored text is cut from the checked text
+        body = text[:-1] if text[-1] == "Z" else text[:-6]
+        if len(body) == 19:
+            return f"{body[:10]} {body[11:]}.000000"
+        if len(body) == 26:
+            return f"{body[:10]} {body[11:]}"
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    if not OFFSET_WEST <= offset <= OFFSET_EAST:
+        raise Bad(loc, f"{_shown(text)} has an offset no time zone has (-12:00 to +14:00)")
+    utc = value.astimezone(timezone.utc).replace(tzinfo=None)  # within a day: no overflow
+    if not YEAR_FIRST <= utc.year <= YEAR_LAST:
+        raise Bad(loc, f"{_shown(text)} is not between {YEAR_FIRST} and {YEAR_LAST}")
+    return utc.isoformat(" ", "microseconds")
+
+
+def _shift(stored: str, delta: timedelta) -> str:
+    return (datetime.fromisoformat(stored) + delta).isoformat(" ", "microseconds")
+
+
+def stored_datetime(stored: str) -> datetime:
+    """An aware UTC datetime from a stored moment."""
+    return datetime.fromisoformat(stored).replace(tzinfo=timezone.utc)
+
+
+# -- a whole session ------------------------------------------------------------------------------
+
+
+class Checked:
+    """A session that passed every check: its values as validated, its moments as stored UTC
+    text (`started_at` … and each rating's `rated_at`, `edited_at`), and its totals."""
+
+    __slots__ = ("data", "started_at", "ended_at", "edited_at", "rated", "skipped", "total", "highest")
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+
+def check_session(
+    raw: Any, definitions: dict[str, SpotDefinition], exported_at: str | None
+) -> Checked:
+    """Validate one session from its parsed JSON value; a Bad names the first problem."""
+    try:
+        data = _adapter(Session).validate_python(raw)
+    except ValidationError as error:
+        raise first_problem(error) from None
+    checked = Checked(data)
+    started = checked.started_at = moment(data["started_at"], ("started_at",))
+    ended = checked.ended_at = None if data["ended_at"] is None else moment(data["ended_at"], ("ended_at",))
+    edited = checked.edited_at = None if data["edited_at"] is None else moment(data["edited_at"], ("edited_at",))
+    earliest = _shift(started, -SLACK)
+    latest_known = _shift(exported_at, SLACK) if exported_at else None
+    if latest_known is not None and started > latest_known:
+        raise Bad(("started_at",), f"{data['started_at']} is after the file was exported")
+    in_progress = data["status"] == SessionStatus.IN_PROGRESS.value
+    if in_progress and ended is not None:
+        raise Bad(("ended_at",), "a session in progress has not ended (use null)")
+    if not in_progress and ended is None:
+        raise Bad(("ended_at",), f"a session {data['status'].replace('_', ' ')} has ended: give when")
+    if ended is not None and ended < started:
+        raise Bad(("ended_at",), f"{data['ended_at']} is before the session started ({data['started_at']})")
+    if ended is not None and latest_known is not None and ended > latest_known:
+        raise Bad(("ended_at",), f"{data['ended_at']} is after the file was exported")
+    latest = _shift(ended, SLACK) if ended is not None else latest_known
+    if edited is not None and (edited < earliest or latest_known is not None and edited > latest_known):
+        raise Bad(("edited_at",), f"{data['edited_at']} is not between the session's start and the export")
+    spots = _session_spots(data, definitions)
+    steps = data["steps"]
+    _check_steps(data, steps, spots)
+    rated: set[int] = set()
+    count = skipped = total = 0
+    highest = None
+    for number, rating in enumerate(data["ratings"]):
+        where = ("ratings", number)
+        index = rating["step"]
+        if index >= len(steps):
+            raise Bad((*where, "step"), f"{index} is not a step of this session (0–{len(steps) - 1})")
+        if index in rated:
+            raise Bad((*where, "step"), f"step {index} is rated twice")
+        rated.add(index)
+        _route, spot_id, side = steps[index]
+        if rating["spot"] != spot_id or rating["side"] != side:
+            raise Bad(where, f"step {index} is {spot_id} ({side}), not {rating['spot']} ({rating['side']})")
+        tenderness = rating["tenderness"]
+        if rating["skipped"]:
+            if tenderness is not None:
+                raise Bad((*where, "tenderness"), "a skipped spot has no tenderness (use null)")
+            skipped += 1
+        else:
+            if tenderness is None:
+                raise Bad((*where, "tenderness"), "missing: give 0 to 10, or mark the spot skipped")
+            count += 1
+            total += tenderness
+            highest = tenderness if highest is None or tenderness > highest else highest
+        if rating["referred_to"] and not rating["referred"]:
+            raise Bad((*where, "referred"), "the pain spread (referred_to is given): must be true")
+        at = rating["rated_at"] = moment(rating["rated_at"], (*where, "rated_at"))
+        if at < earliest or latest is not None and at > latest:
+            raise Bad((*where, "rated_at"), f"{_stored_iso(at)} is outside the session's time "
+                      f"({data['started_at']} to {data['ended_at'] or 'the export'})")  # fmt: skip
+        if rating["edited_at"] is not None:
+            fixed = rating["edited_at"] = moment(rating["edited_at"], (*where, "edited_at"))
+            if fixed < earliest or latest_known is not None and fixed > latest_known:
+                raise Bad((*where, "edited_at"), "is not between the session's start and the export")
+    checked.rated, checked.skipped, checked.total, checked.highest = count, skipped, total, highest
+    return checked
+
+
+def _stored_iso(stored: str) -> str:
+    return stored.replace(" ", "T").removesuffix(".000000") + "+00:00"
+
+
+def _session_spots(data: dict, definitions: dict[str, SpotDefinition]) -> dict[str, SpotDefinition]:
     spots: dict[str, SpotDefinition] = {}
-    for spot_id, key in used.items():
-        if key not in definitions:
-            raise Bad(
-                f".spot_definitions.{spot_id}", f"unknown spot: no definition {key!r} in the file"
-            )
-        if definitions[key].spec.id != spot_id:
-            raise Bad(
-                f".spot_definitions.{spot_id}",
-                f"definition {key!r} is for spot {definitions[key].spec.id!r}",
-            )
-        spots[spot_id] = definitions[key]
-    raw_steps = data.get("steps")
-    if not isinstance(raw_steps, list):
-        raise Bad(".steps", f"expected a list, found {_kind(raw_steps)}")
-    steps: list[tuple[str, str, str]] = []
-    for i, step in enumerate(raw_steps):
-        if not (isinstance(step, list) and len(step) == 3 and all(isinstance(p, str) for p in step)):
-            raise Bad(f".steps[{i}]", "expected [route, spot, side]")
-        route_id, spot_id, side = step
+    for spot_id, key in data["spot_definitions"].items():
+        found = definitions.get(key)
+        if found is None:
+            raise Bad(("spot_definitions", spot_id), f"unknown spot: no definition {key!r} in the file")
+        if found.spec.id != spot_id:
+            raise Bad(("spot_definitions", spot_id), f"definition {key!r} is for spot {found.spec.id!r}")
+        spots[spot_id] = found
+    return spots
+
+
+def _check_steps(data: dict, steps: list, spots: dict[str, SpotDefinition]) -> None:
+    routes, sides = data["routes"], data["sides"]
+    wrong_side = {"left": "right", "right": "left"}.get(sides)
+    for number, (route_id, spot_id, side) in enumerate(steps):
         if route_id not in routes:
-            raise Bad(f".steps[{i}]", f"route {route_id!r} is not in routes")
-        if spot_id not in spots:
-            raise Bad(f".steps[{i}]", f"unknown spot {spot_id!r}: it has no definition")
-        if side not in STEP_SIDES:
-            raise Bad(f".steps[{i}]", f"side {side!r} is not one of {', '.join(STEP_SIDES)}")
-        steps.append((route_id, spot_id, side))
-    raw_ratings = data.get("ratings")
-    if not isinstance(raw_ratings, list):
-        raise Bad(".ratings", f"expected a list, found {_kind(raw_ratings)}")
-    ratings: dict[int, RatingRecord] = {}
-    for i, item in enumerate(raw_ratings):
-        rating = _rating(item, f".ratings[{i}]", steps)
-        if rating.step_index in ratings:
-            raise Bad(f".ratings[{i}].step", f"step {rating.step_index} is rated twice")
-        ratings[rating.step_index] = rating
+            raise Bad(("steps", number), f"route {route_id!r} is not in routes")
+        spot = spots.get(spot_id)
+        if spot is None:
+            raise Bad(("steps", number), f"unknown spot {spot_id!r}: it has no definition")
+        if side == wrong_side:
+            raise Bad(("steps", number), f"a {side} step in a session on the {sides} side")
+        if (side == "mid") == spot.spec.sided:
+            needed = "left or right" if spot.spec.sided else "mid (the spot is on the middle line)"
+            raise Bad(("steps", number), f"side {side!r} of spot {spot_id!r} must be {needed}")
+
+
+def to_record(checked: Checked, definitions: dict[str, SpotDefinition]) -> SessionRecord:
+    """The session as the domain knows it (moments as stored UTC text), to compare with the
+    database's copy."""
+    data = checked.data
+    steps = [tuple(step) for step in data["steps"]]
     return SessionRecord(
-        id=session_id,
-        protocol_id=_ident(protocol, "id", ".protocol"),
-        protocol_version=version,
-        protocol_hash=_text(protocol, "hash", ".protocol", limit=64),
-        protocol_name=_text(protocol, "name", ".protocol", limit=200, label=True),
-        sides=_choice(data, "sides", "", SIDES),
-        tool=_text(data, "tool", "", limit=32),
-        status=_choice(data, "status", "", _STATUSES),
-        started_at=_moment(data, "started_at", ""),
-        ended_at=_moment(data, "ended_at", "", nullable=True),
-        pain_before=_scale(data, "pain_before", ""),
-        pain_after=_scale(data, "pain_after", ""),
-        notes=_text(data, "notes", ""),
-        edited_at=_moment(data, "edited_at", "", nullable=True),
-        routes=routes,
+        id=data["id"],
+        protocol_id=data["protocol"]["id"],
+        protocol_version=data["protocol"]["version"],
+        protocol_hash=data["protocol"]["hash"],
+        protocol_name=data["protocol"]["name"],
+        sides=data["sides"],
+        tool=data["tool"],
+        status=data["status"],
+        started_at=checked.started_at,
+        ended_at=checked.ended_at,
+        pain_before=data["pain_before"],
+        pain_after=data["pain_after"],
+        notes=data["notes"],
+        edited_at=checked.edited_at,
+        routes=dict(data["routes"]),
         steps=steps,
-        spots={spot_id: spots[spot_id] for _r, spot_id, _s in steps},
-        ratings=[ratings[k] for k in sorted(ratings)],
+        spots={spot_id: definitions[key] for spot_id, key in data["spot_definitions"].items()
+               if any(s[1] == spot_id for s in steps)},  # fmt: skip
+        ratings=[
+            RatingRecord(
+                r["step"], steps[r["step"]][0], r["spot"], r["side"], r["tenderness"], r["skipped"],
+                r["recognised"], r["referred"], r["referred_to"], r["nerve"], r["note"],
+                r["rated_at"], r["edited_at"],
+            )  # fmt: skip
+            for r in sorted(data["ratings"], key=lambda r: r["step"])
+        ],
     )
 
 
-def _rating(data, where: str, steps: list[tuple[str, str, str]]) -> RatingRecord:
-    data = _object(data, where, _RATING_KEYS)
-    index = data.get("step")
-    if type(index) is not int or not 0 <= index < len(steps):
-        raise Bad(f"{where}.step", f"{index!r} is not a step of this session (0–{len(steps) - 1})")
-    route_id, spot_id, side = steps[index]
-    if data.get("spot") != spot_id or data.get("side") != side:
-        raise Bad(where, f"step {index} is {spot_id} ({side}), not {data.get('spot')} ({data.get('side')})")
-    skipped = _flag(data, "skipped", where)
-    tenderness = _scale(data, "tenderness", where)
-    if skipped and tenderness is not None:
-        raise Bad(f"{where}.tenderness", "a skipped spot has no tenderness (use null)")
-    if not skipped and tenderness is None:
-        raise Bad(f"{where}.tenderness", "missing: give 0 to 10, or mark the spot skipped")
-    return RatingRecord(
-        step_index=index,
-        route_id=route_id,
-        spot_id=spot_id,
-        side=side,
-        tenderness=tenderness,
-        skipped=skipped,
-        recognised=_flag(data, "recognised", where),
-        referred=_flag(data, "referred", where),
-        referred_to=_text(data, "referred_to", where, limit=200),
-        nerve=_flag(data, "nerve", where),
-        note=_text(data, "note", where),
-        rated_at=_moment(data, "rated_at", where),
-        edited_at=_moment(data, "edited_at", where, nullable=True),
-    )

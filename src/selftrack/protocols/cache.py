@@ -8,7 +8,7 @@ from pathlib import Path
 
 from selftrack.domain.conditions import Adaptation
 from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
-from selftrack.paths import open_private
+from selftrack.paths import make_private_dir, private_temp
 from selftrack.protocols.loader import LoadResult, Problem
 
 FORMAT = 3  # raise whenever what is cached changes
@@ -69,13 +69,18 @@ def write(cache: Path, fingerprint_: list[list], result: LoadResult) -> None:
         "catalogue_refused": result.catalogue_refused,
     }
     try:
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        with open_private(partial, "w", encoding="utf-8") as handle:  # names the user's files
-            handle.write(json.dumps(data))
-        partial.replace(cache)
+        make_private_dir(cache.parent)
+        handle, partial = private_temp(cache.parent, cache.name)  # names the user's files
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(data))
+        os.replace(partial, cache)
     except OSError:
         pass
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _spec_dict(spec: ProtocolSpec) -> dict:

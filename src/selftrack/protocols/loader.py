@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -13,10 +14,15 @@ from pathlib import Path
 
 from selftrack.domain.conditions import Adaptation
 from selftrack.domain.model import ProtocolSpec, RouteSpec, SpotSpec
+from selftrack.domain.text import first_unsafe, has_control, printable
 
 PROTOCOL_SUFFIX = ".protocol.toml"
 USE_DISTANCE = 0.05  # a spot named in `along.use` lies at most this far from the one it replaces
 CATALOGUE_SUFFIX = ".spots.toml"
+# Read before parsing: the built-in files are under 30 KB, and tomllib takes time that grows
+# with the square of a dotted key's parts (100,000 parts: minutes), so both are bounded.
+PROTOCOL_FILE_MAX = 1 << 20
+KEY_PARTS_MAX = 16  # protocol files need at most 3 (routes.along.adapt)
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
@@ -53,12 +59,20 @@ class LoadResult:
 
 
 def discover(folders: Iterable[Path], suffix: str) -> list[Path]:
-    """Files ending in `suffix` in each existing folder, sorted by name within a folder."""
+    """Files ending in `suffix` in each existing folder, sorted by name within a folder.
+
+    A path that is not a folder is taken as it is (when its name fits): reading it then says
+    whether it is a regular file, so a pipe or a device is reported, never opened.
+    """
     found: list[Path] = []
     for folder in folders:
         if folder.is_dir():
-            found.extend(sorted(p for p in folder.iterdir() if p.name.endswith(suffix)))
-        elif folder.is_file() and folder.name.endswith(suffix):
+            try:
+                entries = sorted(p for p in folder.iterdir() if p.name.endswith(suffix))
+            except OSError:
+                continue  # an unreadable folder holds nothing we can load
+            found.extend(entries)
+        elif os.path.lexists(folder) and folder.name.endswith(suffix):
             found.append(folder)
     return found
 
@@ -105,11 +119,15 @@ def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]
     problems: list[Problem] = []
     targets: list[Path] = []
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):
             problems.append(Problem(str(path), None, "no such file or folder"))
             continue
         picked = discover([path], CATALOGUE_SUFFIX) + discover([path], PROTOCOL_SUFFIX)
-        if path.is_file() and not picked:
+        if path.is_dir() and not picked:
+            problems.append(
+                Problem(str(path), None, f"a folder without protocol files (*{PROTOCOL_SUFFIX}, *{CATALOGUE_SUFFIX})")
+            )
+        if not path.is_dir() and not picked:
             problems.append(
                 Problem(
                     str(path),
@@ -139,18 +157,60 @@ def check_paths(paths: Sequence[Path], folders: Sequence[Path]) -> list[Problem]
     return problems + checked.problems
 
 
-def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes; otherwise an
+    OSError (not a regular file, unreadable) or ValueError (too large) saying why.
+    """
+    from selftrack.paths import open_regular
+
+    descriptor = open_regular(path)
     try:
-        raw = path.read_bytes()
+        size = os.fstat(descriptor).st_size
+        if size > limit:
+            raise ValueError(f"{size:,} bytes, larger than the {limit:,} a file may have")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(descriptor, 1 << 16):
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(f"larger than the {limit:,} bytes a file may have")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
+    if has_control(path.name):
+        result.problems.append(
+            Problem(str(path), None, "the file name holds a control character: rename the file")
+        )
+        return None
+    try:
+        raw = read_regular_file(path, PROTOCOL_FILE_MAX)
     except OSError as exc:
         reason = exc.strerror or exc
         result.problems.append(Problem(str(path), None, f"cannot read the file: {reason}"))
+        return None
+    except ValueError as exc:
+        result.problems.append(Problem(str(path), None, f"refused: {exc}"))
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         result.problems.append(Problem(str(path), line, "not UTF-8 text: save the file as UTF-8"))
+        return None
+    too_long = _long_dotted_key(text)
+    if too_long is not None:
+        result.problems.append(
+            Problem(
+                str(path),
+                too_long,
+                f"not valid here: a key of more than {KEY_PARTS_MAX} dotted parts "
+                "(protocol files need at most 3)",
+            )
+        )
         return None
     try:
         data = tomllib.loads(text)
@@ -161,35 +221,80 @@ def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
         message = _TOML_LINE.sub("", message).strip()
         result.problems.append(Problem(str(path), line, f"not valid TOML: {message}"))
         return None
-    unsafe = _control_character(data)
+    except RecursionError:
+        result.problems.append(
+            Problem(str(path), _deep_line(text), "nested too deeply (lists or tables inside each other)")
+        )
+        return None
+    unsafe = first_unsafe(data)
     if unsafe is not None:
         loc, value = unsafe
         where = locate(text, loc)
         result.problems.append(
-            Problem(str(path), where, f"{_dotted(loc)}: holds a control character: {value!r}")
+            Problem(str(path), where, f"{_dotted(loc)}: holds a control character: '{printable(value)}'")
         )
         return None
     return text, data
 
 
-# C0 controls but tab and newline, DEL, C1 controls and the bidirectional overrides: text
-# holding them could rewrite or reorder the terminal it is shown on.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
-def _control_character(value, loc: tuple = ()) -> tuple[tuple, str] | None:
-    """Where the first string with a control character is in parsed TOML, if anywhere."""
-    if isinstance(value, str):
-        return (loc, value) if _CONTROL.search(value) else None
-    if isinstance(value, dict):
-        items = value.items()
-    else:
-        items = enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _control_character(item, (*loc, key))
-        if found is not None:
-            return found
+def _long_dotted_key(text: str) -> int | None:
+    """The line of a key with more than KEY_PARTS_MAX dotted parts, if there is one.
+
+    A key is on one line, so only lines with that many dots are looked at, one character
+    at a time (outside strings and comments): a run of parts joined by dots is a key.
+    """
+    if text.count(".") <= KEY_PARTS_MAX:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.count(".") >= KEY_PARTS_MAX and _dotted_parts(line) > KEY_PARTS_MAX:
+            return number
     return None
+
+
+def _dotted_parts(line: str) -> int:
+    """The most parts of any run `a.b."c".d` in one line, strings and comments left out."""
+    most = parts = 0
+    after_dot = False  # the last thing in the run was a dot: a part may follow
+    index, length = 0, len(line)
+    while index < length:
+        char = line[index]
+        if char in _BARE_KEY or char in "\"'":
+            if char in "\"'":  # a quoted part: skip to its end (a backslash escapes in "…")
+                index += 1
+                while index < length and line[index] != char:
+                    index += 2 if char == '"' and line[index] == "\\" else 1
+            else:
+                while index + 1 < length and line[index + 1] in _BARE_KEY:
+                    index += 1
+            parts = parts + 1 if after_dot else 1
+            most = max(most, parts)
+            after_dot = False
+        elif char == ".":
+            after_dot = parts > 0
+            if not after_dot:
+                parts = 0
+        elif char == "#":
+            break
+        elif char not in " \t":
+            parts, after_dot = 0, False
+        index += 1
+    return most
+
+
+def _deep_line(text: str, deepest: int = 100) -> int:
+    """The line where brackets first nest `deepest` levels down (1 when not found)."""
+    depth = 0
+    for position, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth >= deepest:
+                return text.count("\n", 0, position) + 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return 1
 
 
 def _validate(model, data: dict, text: str, path: Path, result: LoadResult):

@@ -7,12 +7,17 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from selftrack.domain.conditions import CONDITION_IDS
+from selftrack.domain.terms import PROTOCOL_VERSION_MAX
+from selftrack.domain.text import LABEL_PATTERN, PROTOCOL_TEXT_MAX, PROTOCOL_TEXT_PATTERN
 
 Ident = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64)
 ]
-Text = Annotated[str, StringConstraints(max_length=4000)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+# texts and names as the text gate (selftrack.domain.text) accepts them
+Text = Annotated[str, StringConstraints(max_length=PROTOCOL_TEXT_MAX, pattern=PROTOCOL_TEXT_PATTERN)]
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True, pattern=LABEL_PATTERN)
+]
 Region = Literal["low-back", "buttock", "side-of-hip", "thigh", "calf", "front"]
 View = Literal["back", "front", "calf"]
 Tool = Literal["ball", "cane", "roller", "hands", "elbow", "partner"]
@@ -115,9 +120,9 @@ class ProtocolModel(_Strict):
     """A whole protocol file."""
 
     id: Ident
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=PROTOCOL_VERSION_MAX)
     name: Name
-    summary: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=LABEL_PATTERN)]
     minutes: int | None = Field(default=None, ge=1, le=240)
     about: Text = ""
     cautions: list[Text] = []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from selftrack.analysis.stats import Verdict
 from selftrack.analysis.trends import Point, Trend
+from selftrack.domain.text import printable
 
 # Okabe–Ito colours (colour-blind safe) by plotille name: blue, orange, bluish green, purple.
 SERIES_COLOURS = ("blue", "yellow", "green", "magenta")
@@ -45,7 +46,7 @@ def trend_chart(
     """
     import plotille
 
-    drawn = [t for t in trends if t.points]
+    drawn = [t for t in trends if _drawable(t.points)]
     if not drawn:
         return "(no ratings in this period)"
     fig = plotille.Figure()
@@ -56,22 +57,33 @@ def trend_chart(
     fig.y_label = "0–10"
     fig.x_label = "date"
     fig.y_ticks_fkt = lambda value, _delta: f"{value:.0f}"
-    start = min(t.points[0].moment for t in drawn)
-    end = max(t.points[-1].moment for t in drawn)
+    start = min(_drawable(t.points)[0].moment for t in drawn)
+    end = max(_drawable(t.points)[-1].moment for t in drawn)
     if end - start < timedelta(days=1):
         start, end = start - timedelta(days=1), end + timedelta(days=1)
     fig.set_x_limits(_local(start, tz), _local(end, tz))
     fig.x_ticks_fkt = date_ticks(end - start)
     for number, trend in enumerate(drawn):
-        dots, line = trend.chart_points(width * 2)
+        dots, line = (_drawable(points) for points in trend.chart_points(width * 2))
         colour_name = SERIES_COLOURS[number % len(SERIES_COLOURS)]
         if len(drawn) == 1:
             fig.scatter(_xs(dots, tz), _ys(dots), lc=colour_name, label="sessions")
             fig.plot(_xs(line, tz), _ys(line), lc="yellow", label="running median")
         else:
-            fig.plot(_xs(line, tz), _ys(line), lc=colour_name, label=trend.name)
+            fig.plot(_xs(line, tz), _ys(line), lc=colour_name, label=printable(trend.name))
     text = fig.show(legend=len(drawn) > 1 or colour)
     return text
+
+
+# Moments a date axis can hold with a day to spare either side, in any time zone. Records
+# are kept from 1900 to 2199 (imports refuse others); a database written before that check
+# may still hold one, which is left off the chart rather than stopping it.
+_FIRST = datetime(1900, 1, 3, tzinfo=timezone.utc)
+_LAST = datetime(2199, 12, 29, tzinfo=timezone.utc)
+
+
+def _drawable(points: Sequence[Point]) -> list[Point]:
+    return [p for p in points if _FIRST <= p.moment <= _LAST]
 
 
 def _local(moment: datetime, tz: tzinfo | None) -> datetime:

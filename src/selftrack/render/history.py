@@ -10,6 +10,7 @@ from typing import TextIO
 from selftrack.analysis.stats import READING_OUTCOMES, READING_TRENDS, rounded
 from selftrack.analysis.trends import Point, Subject, Trend, series_trend, subject_name
 from selftrack.clock import age_in_words
+from selftrack.domain.text import printable
 from selftrack.domain.records import SessionSummary
 from selftrack.render.words import STATUS_WORDS, counted, number, pain_text, signed, verdict_words
 
@@ -140,7 +141,8 @@ def trend_records(trends: Iterable[Trend], tz: tzinfo) -> Iterator[dict]:
 
 def trend_table(trends: Sequence[Trend]) -> str:
     """One line per subject: sessions, baseline, latest, change, %, verdict, trend per month."""
-    width = max([len(t.name) for t in trends] + [7])
+    names = [printable(t.name) for t in trends]  # names come from stored spot definitions
+    width = max([len(name) for name in names] + [7])
     verdicts = [verdict_words(t.summary) for t in trends]
     verdict_width = max([len(v) for v in verdicts] + [7])
     header = (
@@ -148,16 +150,16 @@ def trend_table(trends: Sequence[Trend]) -> str:
         f"{'change':>6}  {'%':>7}  {'verdict':<{verdict_width}}  {'per month':>9}"
     )
     lines = [header, "-" * len(header)]
-    for trend, verdict in zip(trends, verdicts):
+    for trend, name, verdict in zip(trends, names, verdicts):
         s = trend.summary
         lines.append(
-            f"{trend.name:<{width}}  {s.sessions:>8}  {number(s.baseline):>8}  "
+            f"{name:<{width}}  {s.sessions:>8}  {number(s.baseline):>8}  "
             f"{number(s.latest):>6}  {signed(s.change):>6}  {signed(s.percent_change, 0, '%'):>7}  "
             f"{verdict:<{verdict_width}}  {signed(trend.per_month, 2):>9}"
         )
     drawn = [t for t in trends if t.drawn_from]
     for trend in drawn:
-        lines.append(f"{trend.name}: the chart is the mean of {', '.join(trend.drawn_from)}")
+        lines.append(printable(f"{trend.name}: the chart is the mean of {', '.join(trend.drawn_from)}"))
     return "\n".join(lines)
 
 

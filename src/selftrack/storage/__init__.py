@@ -10,6 +10,8 @@ SQLAlchemy models (`models`) and built by Alembic migrations (`migrations/`).
 - `queries`: reads for the walk and the core; `history`: reads for history and trends;
   `export_reads`: what the exports read;
 - `writes`: every change, keeping each session's totals up to date in the same transaction;
-- `maintenance`: `db check`, `db backup`, `db upgrade`.
+- `maintenance`: `db check`, `db backup`, `db upgrade`; `backups`: SQLite copies and PostgreSQL
+  dumps that never look finished before they are; `staging`: an import staged beside a
+  SQLite database and published in one short transaction.
 Storage imports only the domain (and the clock, paths and errors beside it).
 """

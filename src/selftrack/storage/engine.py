@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from selftrack.errors import SelftrackError
-from selftrack.paths import create_private_file, default_db_path, make_private_dir, private_temp
+from selftrack.paths import create_private_file, default_db_path, make_private_dir
 from selftrack.storage.connection import AlchemyConnection, Connection, SQLiteConnection
 from selftrack.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
@@ -29,7 +29,18 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x53544B31
 SELFTRACK_TABLES = frozenset({"alembic_version", "profiles", "spot_definitions", "sessions", "ratings"})
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another program's write to end
+BUSY_TIMEOUT_ENV = "SELFTRACK_BUSY_TIMEOUT_MS"  # a setting for slow disks, and for tests
+WRITE_TRIES = 3  # a write waits up to this many busy timeouts for the lock before giving up
+
+
+def busy_timeout_ms() -> int:
+    """How long (ms) a statement waits for a lock another program holds: BUSY_TIMEOUT_MS, or
+    SELFTRACK_BUSY_TIMEOUT_MS when it holds a whole number from 0 to 600,000."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    if value.isdigit() and int(value) <= 600_000:
+        return int(value)
+    return BUSY_TIMEOUT_MS
 
 _PLAIN_REASONS = {
     "database or disk is full": "the disk is full (earlier entries are kept)",
@@ -40,7 +51,17 @@ _PLAIN_REASONS = {
 
 
 class DatabaseError(SelftrackError):
-    """A database problem explained in one line for the user."""
+    """A database problem explained in one line for the user; `busy` when another program
+    held a lock for longer than the busy timeout (trying again later may work)."""
+
+    busy = False
+
+
+def _failure(message: str, exc: BaseException) -> DatabaseError:
+    error = DatabaseError(message)
+    reason = str(getattr(exc, "orig", None) or exc).lower()
+    error.busy = "database is locked" in reason or "database is busy" in reason
+    return error
 
 
 @dataclass
@@ -132,11 +153,12 @@ class Database:
         yield  # pragma: no cover
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
+    def writing(self, *, attach: Path | None = None) -> Iterator[Connection]:
         """A write transaction, committed durably when the block ends without an error.
 
         When the disk is full, read-only or failing, nothing of this block is kept, earlier
-        work stays intact, and the error is a DatabaseError with a one-line reason.
+        work stays intact, and the error is a DatabaseError with a one-line reason. With
+        `attach` (SQLite), that file is reachable as the schema `stage` inside the block.
         """
         raise NotImplementedError
         yield  # pragma: no cover
@@ -151,10 +173,10 @@ class Database:
         except sqlite3.Error as exc:
             if isinstance(exc, sqlite3.IntegrityError):
                 raise
-            raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
+            raise _failure(f"could not {action} {self.display}: {_plain(exc)}", exc) from exc
         except Exception as exc:
             if _is_alchemy_operational(exc):
-                raise DatabaseError(f"could not {action} {self.display}: {_plain(exc)}") from exc
+                raise _failure(f"could not {action} {self.display}: {_plain(exc)}", exc) from exc
             raise
 
 
@@ -174,11 +196,12 @@ class SQLiteDatabase(Database):
 
     def connect(self) -> sqlite3.Connection:
         """A new connection with selftrack's settings (autocommit: transactions are explicit)."""
+        timeout = busy_timeout_ms()
         raw = sqlite3.connect(
-            self.location.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            self.location.path, timeout=timeout / 1000, isolation_level=None,
             check_same_thread=False,
         )  # fmt: skip
-        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        raw.execute(f"PRAGMA busy_timeout = {timeout}")
         raw.execute("PRAGMA journal_mode = WAL")
         raw.execute("PRAGMA synchronous = FULL")
         raw.execute("PRAGMA foreign_keys = ON")
@@ -214,15 +237,34 @@ class SQLiteDatabase(Database):
                 raw.execute("ROLLBACK")
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
+    def writing(self, *, attach: Path | None = None) -> Iterator[Connection]:
         with self._explained("save to"), self._connection() as raw:
-            raw.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting for it if need be
+            if attach is not None:
+                raw.execute("ATTACH DATABASE ? AS stage", (str(attach),))
             try:
-                yield SQLiteConnection(raw)
-            except BaseException:
-                raw.execute("ROLLBACK")
-                raise
-            raw.execute("COMMIT")
+                self._begin_immediate(raw)
+                try:
+                    yield SQLiteConnection(raw)
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
+                raw.execute("COMMIT")
+            finally:
+                if attach is not None:
+                    raw.execute("DETACH DATABASE stage")
+
+    @staticmethod
+    def _begin_immediate(raw: sqlite3.Connection) -> None:
+        """Take the write lock now, waiting for it if need be: up to WRITE_TRIES busy
+        timeouts, so a person's rating outwaits any other selftrack's write (an import holds
+        the lock only to publish: about 4 s for ten years of sessions)."""
+        for attempt in range(WRITE_TRIES):
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt + 1 == WRITE_TRIES or "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
 
     def close(self) -> None:
         with self._lock:
@@ -249,7 +291,9 @@ class AlchemyDatabase(Database):
                 transaction.rollback()
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
+    def writing(self, *, attach: Path | None = None) -> Iterator[Connection]:
+        if attach is not None:
+            raise ValueError("only a SQLite database can attach a file")
         with self._explained("save to"), self.engine.connect() as conn, conn.begin():
             yield AlchemyConnection(conn)
 
@@ -263,13 +307,14 @@ def make_engine(url, *, foreign_keys: bool = True):
 
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    timeout = busy_timeout_ms()
+    engine = create_engine(url, connect_args={"timeout": timeout / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy recipe)
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
@@ -310,10 +355,21 @@ def _open_sqlite(where: Location, *, create: bool, upgrade: bool) -> Database:
         if revision != HEAD_REVISION:
             migrate(where.text, revision)
     except BaseException:
-        if created and path.exists() and path.stat().st_size == 0:
-            path.unlink()
+        if created:
+            _remove_if_empty(path)
         raise
     return SQLiteDatabase(where)
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove a database file this process created when it holds no table yet."""
+    try:
+        empty = not path.stat().st_size or not _read_only_schema(path)[0]
+    except (OSError, DatabaseError):
+        return
+    if empty:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _open_alchemy(where: Location, *, upgrade: bool) -> Database:
@@ -384,18 +440,39 @@ def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> boo
         return False  # another process created it a moment ago: it migrates it, we wait
     except OSError as exc:
         raise DatabaseError(f"cannot create database {path}: {exc.strerror or exc}") from None
+    _stamp(path)
     return True
+
+
+def _stamp(path: Path) -> None:
+    """Give a file just created selftrack's application id before anything else, so another
+    process opening it while it is being built knows it for ours (its tables come later)."""
+    try:
+        raw = sqlite3.connect(path, timeout=busy_timeout_ms() / 1000)
+        try:
+            raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            raw.commit()
+        finally:
+            raw.close()
+    except sqlite3.Error as exc:
+        path.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot create database {path}: {_plain(exc)}") from None
 
 
 def check_selftrack_file(path: Path) -> None:
     """Refuse a file that is not a selftrack SQLite database, reading it only.
 
     Ours: the SQLite header with selftrack's application id, or (a database made before the
-    id was set) no id and only selftrack's tables.
+    id was set) no id, only selftrack's tables and a schema revision selftrack wrote.
     """
+    from selftrack.paths import open_regular
+
     try:
-        with open(path, "rb") as handle:
-            header = handle.read(100)
+        descriptor = open_regular(path)
+        try:
+            header = os.read(descriptor, 100)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         raise DatabaseError(f"cannot read database {path}: {exc.strerror or exc}") from None
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
@@ -405,20 +482,36 @@ def check_selftrack_file(path: Path) -> None:
         return
     if application_id != 0:
         raise DatabaseError(f"{path} belongs to another program; refusing to touch it")
-    tables = _read_only_tables(path)
-    if "alembic_version" not in tables or not tables <= SELFTRACK_TABLES:
+    tables, revision = _read_only_schema(path)
+    if "alembic_version" not in tables or not tables <= SELFTRACK_TABLES or revision not in KNOWN_REVISIONS:
         raise DatabaseError(f"{path} holds other tables: not a selftrack database; refusing to touch it")
 
 
-def _read_only_tables(path: Path) -> set[str]:
+def _read_only_schema(path: Path) -> tuple[set[str], str | None]:
+    """The tables and Alembic revision of a file that may be someone else's, read as an
+    unchangeable file: no lock taken, no -wal or -shm file made beside it, nothing written."""
     try:
-        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        raw = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)
         try:
-            return {row[0] for row in raw.execute(_SQLITE_TABLES)}
+            tables = {row[0] for row in raw.execute(_SQLITE_TABLES)}
+            revision = None
+            if "alembic_version" in tables:
+                rows = raw.execute("SELECT version_num FROM alembic_version").fetchall()
+                revision = rows[0][0] if len(rows) == 1 else None
+            return tables, revision
         finally:
             raw.close()
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot read database {path}: {_plain(exc)}") from None
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that can only read one of our SQLite files (it waits for locks as a
+    writer would)."""
+    timeout = busy_timeout_ms()
+    raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=timeout / 1000)
+    raw.execute(f"PRAGMA busy_timeout = {timeout}")
+    return raw
 
 
 _SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
@@ -427,9 +520,8 @@ _SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name N
 def sqlite_revision(path: Path) -> str | None:
     """The schema revision of a SQLite file (plain SQL, read only; None without a schema)."""
     try:
-        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        raw = read_only_connection(path)
         try:
-            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             tables = {row[0] for row in raw.execute(_SQLITE_TABLES)}
             if "alembic_version" not in tables:
                 return None
@@ -470,14 +562,30 @@ def _table_names(conn) -> list[str]:
 # -- upgrading -------------------------------------------------------------------------------
 
 
-def migrate(location: str, current: str | None, target: str = HEAD_REVISION) -> UpgradeReport:
-    """Back up (when there is data) and upgrade the schema to `target` in one transaction."""
+def migrate(
+    location: str, current: str | None, target: str = HEAD_REVISION, *, backup: bool = True
+) -> UpgradeReport:
+    """Back up (when there is data) and upgrade the schema to `target` in one transaction.
+
+    A SQLite file is copied beside itself; a PostgreSQL database is dumped with `pg_dump`
+    into the data folder, and the upgrade is refused when that cannot be done (unless
+    `backup` is False).
+    """
     where = locate(location)
-    backup = None
-    if current is not None and where.path is not None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        backup = where.path.with_name(f"{where.path.name}.before-{target}-{stamp}.bak")
-        backup_sqlite(where.path, backup)
+    made = None
+    if current is not None and backup:
+        from selftrack.storage import backups
+
+        if where.path is not None:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            made = where.path.with_name(f"{where.path.name}.before-{target}-{stamp}.bak")
+            number = 1
+            while os.path.lexists(made):  # another process upgraded in the same second
+                number += 1
+                made = where.path.with_name(f"{where.path.name}.before-{target}-{stamp}-{number}.bak")
+            backups.backup_sqlite(where.path, made)
+        else:
+            made = backups.backup_postgres(where.text, target)
     engine = make_engine(to_url(where.text), foreign_keys=False)
     try:
         from alembic import command
@@ -493,7 +601,7 @@ def migrate(location: str, current: str | None, target: str = HEAD_REVISION) -> 
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(5170011)"))
             if _revision_of(conn) == target:
-                return UpgradeReport(current, target, backup)
+                return UpgradeReport(current, target, made)
             config.attributes["connection"] = conn
             command.upgrade(config, target)
             if conn.dialect.name == "sqlite":
@@ -509,36 +617,7 @@ def migrate(location: str, current: str | None, target: str = HEAD_REVISION) -> 
         raise DatabaseError(f"upgrade failed, nothing was changed: {_plain(exc)}") from None
     finally:
         engine.dispose()
-    return UpgradeReport(current, target, backup)
-
-
-def backup_sqlite(source: Path, target: Path) -> None:
-    """Copy a live SQLite database to `target` (a new, owner-only file) with SQLite's backup API.
-
-    The copy is written under a temporary name, checked (integrity and selftrack's tables),
-    and only then given its name, so a backup that was interrupted never looks finished.
-    """
-    handle, partial = private_temp(target.parent, target.name)
-    os.close(handle)
-    try:
-        src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            integrity = [row[0] for row in dst.execute("PRAGMA integrity_check")]
-            tables = {row[0] for row in dst.execute(_SQLITE_TABLES)}
-        finally:
-            dst.close()
-            src.close()
-        if integrity != ["ok"] or not {"alembic_version", "sessions", "ratings"} <= tables:
-            raise DatabaseError(f"the copy of {source} did not check out; no backup was made")
-        os.link(partial, target)  # never replaces an existing file
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot back up {source}: {_plain(exc)}") from None
-    except FileExistsError:
-        raise DatabaseError(f"{target} already exists; choose a new file name") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    return UpgradeReport(current, target, made)
 
 
 # -- error text ------------------------------------------------------------------------------

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from selftrack.paths import TEMP_SUFFIX
+from selftrack.paths import TEMP_SUFFIX, is_leftover, leftover_folders
 from selftrack.storage.engine import (
-    BUSY_TIMEOUT_MS,
     HEAD_REVISION,
     KNOWN_REVISIONS,
     DatabaseError,
     Location,
-    backup_sqlite,
     check_selftrack_file,
     locate,
     migrate,
+    read_only_connection,
     sqlite_revision,
     to_url,
 )
@@ -61,22 +61,22 @@ def check_database(location: str, *, fix: bool = False) -> CheckReport:
     report = CheckReport(lines=[f"database: {where.display}"])
     if where.path is not None:
         _check_sqlite(where, report)
-        _leftovers(where.path, report, fix=fix)
     else:
         _check_server(where, report)
+    _leftovers(leftover_folders(where.path), report, fix=fix)
     return report
 
 
 def _check_sqlite(where: Location, report: CheckReport) -> None:
     path = where.path
     assert path is not None
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise DatabaseError(f"no database at {path}")
     check_selftrack_file(path)
     revision = sqlite_revision(path)
     _schema_line(report, revision)
     try:
-        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        raw = read_only_connection(path)
         try:
             integrity = [row[0] for row in raw.execute("PRAGMA integrity_check")]
             ok = integrity == ["ok"]
@@ -155,6 +155,12 @@ def _schema_line(report: CheckReport, revision: str | None) -> None:
         )
 
 
+_OUT_OF_RANGE = (
+    "SELECT count(*) FROM sessions WHERE started_at < '1900-01-01' OR started_at >= '2200-01-01' "
+    "OR ended_at < '1900-01-01' OR ended_at >= '2200-01-01'"
+)
+
+
 def _consistency(count, report: CheckReport) -> None:
     for what, sql in _CONSISTENCY:
         found = count(sql)
@@ -163,6 +169,13 @@ def _consistency(count, report: CheckReport) -> None:
             report.lines.append(f"summaries: {found} {what}")
     if report.ok:
         report.lines.append("summaries: ok")
+    far = count(_OUT_OF_RANGE)
+    if far:  # only an import made before such files were refused can have written them
+        report.ok = False
+        report.lines.append(
+            f"dates: {far} session(s) dated outside 1900-2199; find them in the program's history "
+            "(they sort first or last) and delete them"
+        )
 
 
 def _contents(report: CheckReport, counts: list[int]) -> None:
@@ -171,12 +184,24 @@ def _contents(report: CheckReport, counts: list[int]) -> None:
     )
 
 
-def _leftovers(path: Path, report: CheckReport, *, fix: bool) -> None:
-    """Temporary files an interrupted export, backup or upgrade left beside the database."""
-    found = sorted(path.parent.glob(f".*{TEMP_SUFFIX}"))
+def _leftovers(folders: list[Path], report: CheckReport, *, fix: bool) -> None:
+    """Temporary files an interrupted import, export, backup or upgrade left behind (beside
+    the database, in the data and cache folders, in the default export folder); files still
+    being written by a running selftrack are left alone."""
+    found: list[Path] = []
+    for folder in folders:
+        try:
+            found += sorted(p for p in folder.glob(f".*{TEMP_SUFFIX}") if is_leftover(p))
+        except OSError:
+            continue
     for leftover in found:
         if fix:
-            leftover.unlink(missing_ok=True)
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError as exc:
+                report.ok = False
+                report.lines.append(f"could not remove {leftover}: {exc.strerror or exc}")
+                continue
             report.lines.append(f"removed a leftover of an interrupted write: {leftover}")
         else:
             report.lines.append(f"leftover of an interrupted write (may hold health data): {leftover}")
@@ -188,10 +213,15 @@ def _leftovers(path: Path, report: CheckReport, *, fix: bool) -> None:
 
 def backup_to(location: str, target: Path) -> None:
     """Copy a SQLite database to `target`, never overwriting an existing file."""
+    from selftrack.storage.backups import backup_sqlite
+
     where = locate(location)
     if where.path is None:
-        raise DatabaseError("backup copies SQLite files; for a PostgreSQL database use the server's pg_dump")
-    if not where.path.is_file():
+        raise DatabaseError(
+            "backup copies SQLite files; for a PostgreSQL database use the server's pg_dump "
+            "(`selftrack db upgrade` runs it for you before an upgrade)"
+        )
+    if not os.path.lexists(where.path):
         raise DatabaseError(f"no database at {where.path}")
     check_selftrack_file(where.path)
     target = target.expanduser()
@@ -199,17 +229,15 @@ def backup_to(location: str, target: Path) -> None:
         raise DatabaseError(f"{target} already exists; choose a new file name")
     if not target.parent.is_dir():
         raise DatabaseError(f"cannot write {target}: folder {target.parent} does not exist")
-    try:
-        backup_sqlite(where.path, target)
-    except OSError as exc:
-        raise DatabaseError(f"cannot write {target}: {exc.strerror or exc}") from None
+    backup_sqlite(where.path, target)
 
 
-def upgrade_database(location: str) -> str:
-    """Upgrade the schema at `location` to this version's; says what it did."""
+def upgrade_database(location: str, *, backup: bool = True) -> str:
+    """Upgrade the schema at `location` to this version's, after a backup (unless `backup`
+    is False); says what it did and where the backup is."""
     where = locate(location)
     if where.path is not None:
-        if not where.path.is_file():
+        if not os.path.lexists(where.path):
             raise DatabaseError(f"no database at {where.path}")
         check_selftrack_file(where.path)
         revision = sqlite_revision(where.path)
@@ -224,9 +252,9 @@ def upgrade_database(location: str) -> str:
         )
     if revision is None:
         raise DatabaseError(f"{where.display} holds no selftrack database; nothing was changed")
-    report = migrate(where.text, revision)
-    backup = f"; backup at {report.backup}" if report.backup else ""
-    return f"upgraded schema {report.before} -> {report.after}{backup}"
+    report = migrate(where.text, revision, backup=backup)
+    made = f"; backup at {report.backup}" if report.backup else "; no backup was made (--no-backup)"
+    return f"upgraded schema {report.before} -> {report.after}{made}"
 
 
 def _server_revision(where: Location) -> str | None:

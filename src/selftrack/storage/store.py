@@ -61,11 +61,12 @@ class Store:
             yield Scope(conn, self._known_profile(conn))
 
     @contextmanager
-    def writing(self) -> Iterator[Scope]:
-        """A write transaction for this profile, which is created on first use."""
+    def writing(self, *, attach=None) -> Iterator[Scope]:
+        """A write transaction for this profile, which is created on first use (`attach`: a
+        SQLite file reachable as `stage` inside it)."""
         from selftrack.storage import writes
 
-        with self.database.writing() as conn:
+        with self.database.writing(attach=attach) as conn:
             profile = self._known_profile(conn)
             if profile == NO_PROFILE:
                 check_profile_name(self.profile)

@@ -9,6 +9,7 @@ it is handed the Tracker.
 from __future__ import annotations
 
 import functools
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from selftrack.domain.model import ProfileSummary, ProtocolSpec, Rating, Session
     from selftrack.protocols import LoadResult
     from selftrack.session.walk import Walk
+
+
+OPEN_TRIES = 3  # a walk opened while another program holds the database is tried again
+OPEN_PAUSE = 0.5  # seconds between tries (each waits the busy timeout first)
 
 
 class TrackerError(SelftrackError, ValueError):
@@ -250,19 +255,32 @@ class Tracker:
         time's rating and any nerve warning for each of its spots."""
         from selftrack.session.walk import Walk
         from selftrack.storage import queries
+        from selftrack.storage.engine import DatabaseError
         from selftrack.tracker import care
 
-        with self.store.reading() as scope:
-            row = queries.session_row(scope, session_id)
-            if row is None:
-                raise TrackerError(f"no session {session_id!r}")
-            session = queries.to_session(scope.conn, row)
-            ratings = queries.session_ratings(scope, session_id)
-            pairs = {(s.spot_id, s.side) for s in session.steps}
-            previous = queries.latest_ratings(scope, pairs, session.started_at)
-            warnings = queries.nerve_flags(scope, pairs, session.started_at)
+        for attempt in range(OPEN_TRIES):
+            try:
+                with self.store.reading() as scope:
+                    row = queries.session_row(scope, session_id)
+                    if row is None:
+                        raise TrackerError(f"no session {session_id!r}")
+                    session = queries.to_session(scope.conn, row)
+                    ratings = queries.session_ratings(scope, session_id)
+                    pairs = {(s.spot_id, s.side) for s in session.steps}
+                    previous = queries.latest_ratings(scope, pairs, session.started_at)
+                    warnings = queries.nerve_flags(scope, pairs, session.started_at)
+                dose = care.dose(self.store, pairs, session.started_at)
+                break
+            except DatabaseError as error:
+                if not error.busy:
+                    raise
+                if attempt + 1 == OPEN_TRIES:
+                    raise TrackerError(
+                        "the database stayed busy (another selftrack program is writing to it, "
+                        "an import perhaps): the session is kept, open it again in a moment"
+                    ) from None
+                time.sleep(OPEN_PAUSE)
         self._plans[session_id] = queries.plan_steps(row[14])
-        dose = care.dose(self.store, pairs, session.started_at)
         return Walk.begin(session, ratings, previous, warnings, dose.resting, dose.lighter)
 
     def record_rating(
@@ -772,7 +790,8 @@ class Tracker:
 
     def check_database(self, *, fix: bool = False):
         """Check the database without changing it (a `selftrack.storage.maintenance.CheckReport`);
-        with `fix`, remove leftovers of interrupted writes beside it."""
+        with `fix`, remove leftovers of interrupted writes (beside it, in the data, cache and
+        export folders)."""
         from selftrack.storage.maintenance import check_database
 
         return check_database(self.store.location, fix=fix)
@@ -783,12 +802,13 @@ class Tracker:
 
         backup_to(self.store.location, Path(target))
 
-    def upgrade_database(self) -> str:
-        """Bring the schema up to date (a backup first); says what was done."""
+    def upgrade_database(self, *, backup: bool = True) -> str:
+        """Bring the schema up to date after a backup (a SQLite copy, or pg_dump on PostgreSQL,
+        refused without it unless `backup` is False); says what was done and where."""
         from selftrack.storage.maintenance import upgrade_database
 
         self.store.close()
-        return upgrade_database(self.store.location)
+        return upgrade_database(self.store.location, backup=backup)
 
     def profiles(self) -> list[ProfileSummary]:
         """Every profile in the database with its session count (a clinic keeps several)."""

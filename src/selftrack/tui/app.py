@@ -81,6 +81,12 @@ class SelftrackApp(App[int]):
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, lambda _screen: self.keys_ready())
 
+    def get_line_filters(self):
+        """Textual's filters, then SafeText: no control character from data is ever drawn."""
+        from selftrack.tui.safe_output import SAFE_TEXT
+
+        return [*super().get_line_filters(), SAFE_TEXT]
+
     def on_ready(self) -> None:
         """The first frame is on the terminal: now open the database."""
         self.first_frame_shown = True

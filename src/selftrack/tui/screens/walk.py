@@ -501,6 +501,12 @@ class WalkScreen(Screen):
         self._queue.clear()
         if self.walk is not None:
             self.draw()
+        elif not self._leaving and len(self.app.screen_stack) > 1:
+            # the session could not be opened (the core tried again first): go back to where
+            # it can be resumed, never stay on a screen whose keys do nothing
+            self._leaving = True
+            self._open_failed = True
+            self.app.pop_screen()
         else:
             self._open_failed = True
         keys_ready(self)
