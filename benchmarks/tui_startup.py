@@ -7,7 +7,6 @@ the process to the marker text appearing in its output. Target: ratio of medians
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import time
 

@@ -59,7 +59,7 @@ class Context:
 
     def existing_database(self) -> None:
         """For commands that only read: a missing database is said in one line, never created."""
-        from selftrack.storage.engine import DatabaseError
+        from selftrack.errors import DatabaseError
 
         try:
             self.tracker.open_database(create=False)

@@ -11,7 +11,7 @@ import math
 import re
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 from pathlib import Path
 
 import pytest

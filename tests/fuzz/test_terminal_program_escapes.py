@@ -23,7 +23,7 @@ from selftrack import safety
 from selftrack.exports import ExportRequest
 from selftrack.tracker import Tracker
 from pty_support import TerminalProcess, plain, selftrack_command
-from support import FIGURES, FIXED_NOW, TEST_PROTOCOLS
+from support import FIGURES, FIXED_NOW, TEST_PROTOCOLS, answer_safety_questions
 
 pytestmark = pytest.mark.slow
 
@@ -52,6 +52,7 @@ def _hostile_records(db, tmp_path) -> None:
         tracker.export(ExportRequest("json"), out)
     export = tmp_path / "hostile.json"
     export.write_text(out.getvalue(), encoding="utf-8")
+    answer_safety_questions(str(db))  # the walk opens at once
     with Tracker(str(db), protocols_dir=TEST_PROTOCOLS) as tracker:
         assert tracker.import_file(export).added_sessions == 2
     with sqlite3.connect(db) as conn:

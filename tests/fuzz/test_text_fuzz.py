@@ -16,7 +16,7 @@ from selftrack.cli import cli
 from selftrack.domain.text import printable
 from selftrack.domain.text import NOTE_MAX
 from selftrack.tracker import Tracker, TrackerError
-from support import FIGURES, TEST_PROTOCOLS, next_step, unfinished
+from support import FIGURES, TEST_PROTOCOLS, unfinished
 
 pytestmark = pytest.mark.backends
 

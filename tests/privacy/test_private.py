@@ -12,12 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import selftrack
 from netguard import NetworkBlocked
-from selftrack.cli import cli
-from selftrack.storage.engine import migrate, open_database, to_url
+from selftrack.storage.engine import migrate, open_database
 from selftrack.tracker import Tracker
 from support import FIGURES, TEST_PROTOCOLS
 

@@ -53,7 +53,7 @@ def _other_alembic_program(path: Path) -> None:
 
 def _ours_with_a_table_more(path: Path) -> None:
     open_database(str(path)).close()
-    _sqlite(path, [f"PRAGMA application_id = 0", "CREATE TABLE their_notes (x)"])
+    _sqlite(path, ["PRAGMA application_id = 0", "CREATE TABLE their_notes (x)"])
 
 
 def _text_file(path: Path) -> None:
@@ -209,3 +209,25 @@ def test_special_files_are_refused_in_one_line_at_once(tmp_path):
             if where != "protocol folder entry":
                 assert code in (1, 2), (kind, where, err)  # 2: the option parser refused a folder
             FIGURES["special files refused at once"] += 1
+
+
+def test_a_file_selftrack_made_before_it_set_its_id_is_still_ours_at_every_revision(tmp_path):
+    """Files made by selftrack before it set an application id hold the tables of their
+    revision, whichever migration made them: each is opened and upgraded, none taken for
+    someone else's."""
+    from selftrack.storage import models
+    from selftrack.storage.engine import SELFTRACK_TABLES
+    from selftrack.storage.migrations import KNOWN_REVISIONS
+
+    assert SELFTRACK_TABLES == {*models.Base.metadata.tables, "alembic_version"}
+    for revision in ("0001", "0004", "0005", "0006"):
+        assert any(known.startswith(revision) for known in KNOWN_REVISIONS), revision
+        path = tmp_path / f"{revision}.db"
+        path.touch(mode=0o600)
+        migrate(str(path), None, target=revision)
+        _sqlite(path, ["PRAGMA application_id = 0"])  # as files made before the id was set
+        database = open_database(str(path))  # a foreign file would be refused here
+        database.close()
+        if not HEAD_REVISION.startswith(revision):  # upgraded: and marked as ours on the way
+            with sqlite3.connect(path) as conn:
+                assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,), revision

@@ -15,7 +15,7 @@ from selftrack.tui.app import build_app
 from selftrack.tui.screens.home import HomeScreen
 from selftrack.tui.screens.resume import ResumeDialog
 from selftrack.tui.screens.walk import WalkScreen
-from support import TEST_PROTOCOLS
+from support import TEST_PROTOCOLS, answer_safety_questions
 from tui_support import settle
 
 
@@ -39,6 +39,7 @@ def held_exclusively(path, tracker):
 def unfinished_walk(db_path, clock, monkeypatch):
     monkeypatch.setenv("SELFTRACK_BUSY_TIMEOUT_MS", "100")
     monkeypatch.setattr(facade, "OPEN_PAUSE", 0.05)
+    answer_safety_questions(str(db_path))
     with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS, clock=clock) as tracker:
         session = tracker.start_session("test-mini", "both")
         tracker.record_rating(session.id, 0, 4)

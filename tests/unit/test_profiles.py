@@ -9,7 +9,7 @@ import pytest
 from selftrack.clock import Clock
 from selftrack.errors import SelftrackError
 from selftrack.tracker import Tracker, TrackerError
-from support import FIXED_NOW, TEST_PROTOCOLS, next_step, unfinished
+from support import FIXED_NOW, TEST_PROTOCOLS, unfinished
 
 pytestmark = pytest.mark.backends
 

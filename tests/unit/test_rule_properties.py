@@ -8,11 +8,12 @@ from hypothesis import strategies as st
 
 from selftrack.analysis.stats import summarize
 from selftrack.clock import Clock
+from selftrack.domain.model import ALTERNATING
 from selftrack.tracker import Tracker
 from history_support import at
 from support import FIXED_NOW, TEST_PROTOCOLS
 
-# The test routine on both sides has six steps: 0 line 1 L, 1 line 2 L, 2 line 1 R,
+# The test routine on both sides, each route on both sides in turn, has six steps: 0 line 1 L, 1 line 2 L, 2 line 1 R,
 # 3 line 2 R, 4 dimple L, 5 dimple R. A "routine" here is which of them a session rates.
 ROUTINES = ((0, 1, 2, 3, 4, 5), (0, 4), (1, 2, 3), (0, 1, 5))
 SPOTS = {0: ("test-line-1", "left"), 1: ("test-line-2", "left"), 4: ("test-dimple-spot", "left")}
@@ -48,7 +49,7 @@ def test_which_routines_carried_a_spot_never_changes_its_verdict(tmp_path_factor
                         continue
                     t.clock = Clock(fixed=at(days), tz_name="UTC")
                     days -= 1
-                    session = t.start_session("test-mini", "both")
+                    session = t.start_session("test-mini", "both", order=ALTERNATING)
                     for step in steps:
                         value = left[step].pop(0) if step in SPOTS else 5
                         t.record_rating(session.id, step, value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 
 from selftrack import safety
 from selftrack.clock import Clock

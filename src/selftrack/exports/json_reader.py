@@ -222,12 +222,12 @@ def walk(reader: Reader, on_header, on_session) -> None:
             key_pos = reader.pos
             key = reader.value()
             if key in seen:
-                raise reader.refuse(f'the key "{key}" appears twice', key_pos)
+                raise reader.refuse(f'the key "{printable(key)}" appears twice', key_pos)
             seen.add(key)
             if key not in HEADER_KEYS:
                 line, _col = reader.where(key_pos)
                 raise ImportRefused(
-                    f'{reader.path}:{line}: unexpected key "{key}" at the top level '
+                    f'{reader.path}:{line}: unexpected key "{printable(key)}" at the top level '
                     f"(expected {', '.join(HEADER_KEYS)}); nothing was imported"
                 )
             reader.expect(":", "':'")

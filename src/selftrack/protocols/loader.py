@@ -231,7 +231,7 @@ def _read(path: Path, result: LoadResult) -> tuple[str, dict] | None:
         loc, value = unsafe
         where = locate(text, loc)
         result.problems.append(
-            Problem(str(path), where, f"{_dotted(loc)}: holds a control character: '{printable(value)}'")
+            Problem(str(path), where, f"{printable(_dotted(loc))}: holds a control character: '{printable(value)}'")
         )
         return None
     return text, data

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from selftrack.errors import SelftrackError
+from selftrack.errors import DatabaseError
 from selftrack.paths import create_private_file, default_db_path, make_private_dir
 from selftrack.storage.connection import AlchemyConnection, Connection, SQLiteConnection
 from selftrack.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
@@ -27,7 +27,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # `PRAGMA application_id` of every selftrack SQLite file ("STK1"): a file with another id is
 # someone else's and is never touched
 APPLICATION_ID = 0x53544B31
-SELFTRACK_TABLES = frozenset({"alembic_version", "profiles", "spot_definitions", "sessions", "ratings"})
+# every table selftrack's migrations make (a test compares it with storage.models): a file
+# without selftrack's application id is taken for ours only when it holds nothing else
+SELFTRACK_TABLES = frozenset({
+    "alembic_version", "profiles", "spot_definitions", "sessions", "ratings",  # 0001
+    "screenings", "condition_profiles", "soreness",  # 0005
+    "checkins", "weekly_forms", "psfs_activities", "psfs_scores",  # 0006
+})  # fmt: skip
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another program's write to end
 BUSY_TIMEOUT_ENV = "SELFTRACK_BUSY_TIMEOUT_MS"  # a setting for slow disks, and for tests
@@ -48,13 +54,6 @@ _PLAIN_REASONS = {
     "disk i/o error": "the disk reported an error: is it full or gone? (earlier entries are kept)",
     "database is locked": "another program kept it busy for too long; try again",
 }
-
-
-class DatabaseError(SelftrackError):
-    """A database problem explained in one line for the user; `busy` when another program
-    held a lock for longer than the busy timeout (trying again later may work)."""
-
-    busy = False
 
 
 def _failure(message: str, exc: BaseException) -> DatabaseError:
