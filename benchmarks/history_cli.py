@@ -47,44 +47,17 @@ def median_of(args: list[str], stdin: str | None = None) -> tuple[float, int]:
     return statistics.median(t for t, _ in runs), max(m for _, m in runs)
 
 
-def captured_sql(path: Path) -> dict[str, tuple[str, dict]]:
-    """The main aggregate query (SQL text and parameters) behind each command."""
-    from selftrack.storage import queries
-    from selftrack.storage.reader import SQLiteRowReader, open_fast_sqlite
+def reference_sql() -> dict[str, str]:
+    """The same aggregate as each command, written by hand for the sqlite3 tool (the texts
+    side_by_side.py uses: per session rated, skipped, mean and highest; per region, side and
+    session the mean; one spot's values)."""
+    from side_by_side import HISTORY_SQL, REGIONS_SQL
 
-    class Recorder(SQLiteRowReader):
-        def __init__(self, inner: SQLiteRowReader) -> None:
-            super().__init__(inner.connection)
-            self.seen: list[tuple[str, dict, int]] = []
-
-        def rows(self, sql, params=None):
-            found = super().rows(sql, params)
-            self.seen.append((sql, dict(params or {}), len(found)))
-            return found
-
-    def biggest(call) -> tuple[str, dict]:
-        reader = Recorder(open_fast_sqlite(str(path)))
-        profile = reader.profile_id("default")
-        call(reader, profile)
-        sql, params, _rows = max(reader.seen, key=lambda item: item[2])
-        reader.close()
-        return sql, params
-
-    return {
-        "trend one spot": biggest(lambda r, p: queries.spot_series(r, p, spot_ids=[SPOT], point=tuple)),
-        "trend all regions": biggest(
-            lambda r, p: queries.region_series(r, p, queries.period_sessions(r, p), point=tuple)
-        ),
-        "history": biggest(lambda r, p: queries.session_summaries(r, p)),
-    }
-
-
-def sqlite3_script(sql: str, params: dict) -> str:
-    lines = []
-    for name, value in params.items():
-        shown = f"'{value}'" if isinstance(value, str) else str(value)
-        lines.append(f".parameter set :{name} {shown}")
-    return "\n".join(lines + [" ".join(sql.split()) + ";", ""])
+    spot = f"""
+SELECT r.side, r.started_at, avg(r.tenderness) FROM ratings r
+WHERE r.spot_id = '{SPOT}' AND r.tenderness IS NOT NULL GROUP BY r.side, r.started_at;
+"""
+    return {"trend one spot": spot, "trend all regions": REGIONS_SQL, "history": HISTORY_SQL}
 
 
 def main() -> None:
@@ -98,16 +71,14 @@ def main() -> None:
         "history": cli + ["history"],
     }
     sqlite3 = shutil.which("sqlite3")
-    baselines = captured_sql(path) if sqlite3 else {}
+    baselines = reference_sql() if sqlite3 else {}
     for name, args in commands.items():
         if name not in baselines:
             took, memory = median_of(args)
         else:
             # the command and its baseline take turns, so a machine that speeds up or slows
             # down during the run weighs on both alike; the ratio is the median of the pairs'
-            sql, params = baselines[name]
-            script = sqlite3_script(sql, params)
-            pairs = [(run_once(args), run_once([sqlite3, str(path)], script)) for _ in range(RUNS)]
+            pairs = [(run_once(args), run_once([sqlite3, str(path), baselines[name]])) for _ in range(RUNS)]
             took = statistics.median(ours for (ours, _m), _b in pairs)
             memory = max(m for (_t, m), _b in pairs)
             base = statistics.median(theirs for _o, (theirs, _m) in pairs)
