@@ -292,7 +292,7 @@ class HomeScreen(Screen):
             text.append(" bad day? a quick check of a few key spots    ")
         if view.total_sessions:
             text.append(" i ", style="reverse bold")
-            text.append(" what seems to help    ")
+            text.append(" what helps    ")
         text.append(" ? ", style="reverse bold")
         text.append(" keys and safety")
         return text
@@ -426,7 +426,7 @@ class HomeScreen(Screen):
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("start", "quick", "resume", "safety") and self.data is None:
+        if action in ("start", "quick", "resume", "safety", "checkin", "weekly", "insights") and self.data is None:
             return None
         if action == "resume":
             return bool(self.data and self.data.overview.unfinished)

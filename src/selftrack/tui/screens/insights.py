@@ -18,9 +18,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from selftrack.analysis.insights import CAVEAT, METHOD, Finding
+from selftrack.analysis.insights import CAVEAT, METHOD, MIN_DAYS, Finding
 from selftrack.domain.text import printable
-from selftrack.render.outcomes import INSIGHTS_HEADERS, INSIGHTS_TITLE, comparison_cells
+from selftrack.render.outcomes import FINDING_WORDS, INSIGHTS_HEADERS, INSIGHTS_TITLE, comparison_cells
 from selftrack.tui import core
 from selftrack.tui.messages import InsightsLoaded
 from selftrack.tui.widgets.key_footer import KeyFooter
@@ -34,14 +34,20 @@ FINDING_STYLE = {
 }
 
 
+class InsightsBody(VerticalScroll, can_focus=False):
+    """The view's text; the screen's keys scroll it (so the footer shows them)."""
+
+
 class InsightsScreen(Screen):
     """What seems to help: the comparisons, the reason to read them with care, the method."""
 
-    AUTO_FOCUS = "#insights-body"
+    AUTO_FOCUS = None
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("pagedown", "page(1)", "More", key_display="pgdn"),
         Binding("pageup", "page(-1)", "Back up", key_display="pgup", show=False),
+        Binding("down", "line(1)", "Down", show=False),
+        Binding("up", "line(-1)", "Up", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
@@ -51,7 +57,7 @@ class InsightsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar("what seems to help")
-        with VerticalScroll(id="insights-body"):
+        with InsightsBody(id="insights-body"):
             yield Static("Reading your check-ins…", id="insights-text")
         yield KeyFooter()
 
@@ -82,18 +88,25 @@ class InsightsScreen(Screen):
             )
         else:
             head.append("\nNo morning check-ins yet: answer one each morning (k on the home screen).", style="italic")
-        table = Table(box=None, padding=(0, 1, 0, 0), expand=True, show_edge=False, header_style="bold")
-        label, counts, medians, interval, words = INSIGHTS_HEADERS
-        table.add_column(label, ratio=2, overflow="fold")
-        table.add_column(counts, no_wrap=True)
-        table.add_column(medians, no_wrap=True)
-        table.add_column(interval, no_wrap=not narrow)
-        table.add_column(words, ratio=3)
+        # where it is narrow the medians give way (the difference says how far apart they are)
+        columns = (0, 1, 3, 4) if narrow else (0, 1, 2, 3, 4)
+        table = Table(box=None, padding=(0, 1 if narrow else 2, 0, 0), expand=True, show_edge=False, header_style="bold")
+        for column in columns:
+            header = INSIGHTS_HEADERS[column]
+            if column == 0:
+                table.add_column(header, ratio=1 if narrow else None, overflow="fold")
+            elif column == 4:
+                table.add_column(header, ratio=1)
+            else:
+                table.add_column(header, no_wrap=True)
 
         def row(comparison) -> None:
             cells = [printable(cell.strip()) for cell in comparison_cells(comparison, insights)]
             cells[1] = " / ".join(part.strip() for part in cells[1].split("/"))
-            table.add_row(*cells[:4], Text(cells[4], style=FINDING_STYLE[comparison.finding]))
+            # the finding's words; that 'not enough' needs MIN_DAYS a group is said once, below
+            cells[4] = FINDING_WORDS[comparison.finding]
+            styled = [Text(cells[c], style=FINDING_STYLE[comparison.finding]) if c == 4 else cells[c] for c in columns]
+            table.add_row(*styled)
 
         row(insights.overall)
         for title, group in (("By routine:", insights.by_routine), ("By tool:", insights.by_tool)):
@@ -103,8 +116,17 @@ class InsightsScreen(Screen):
                 for comparison in group:
                     row(comparison)
         caveat = Text(CAVEAT)
+        short = [c for c in (insights.overall, *insights.by_routine, *insights.by_tool) if c.finding is Finding.NOT_ENOUGH]
+        need = Text(
+            f"Not enough data yet: each group needs {MIN_DAYS} days with a next-morning check-in." if short else "",
+            style="italic",
+        )
         method = Text(METHOD, style="dim")
-        return Group(head, Text(""), caveat, Text(""), table, Text(""), method)
+        return Group(head, Text(""), caveat, Text(""), table, need, Text(""), method)
+
+    def action_line(self, lines: int) -> None:
+        body = self.query_one("#insights-body", VerticalScroll)
+        body.scroll_down(animate=False) if lines > 0 else body.scroll_up(animate=False)
 
     def action_page(self, pages: int) -> None:
         body = self.query_one("#insights-body", VerticalScroll)

@@ -225,8 +225,10 @@ class WalkScreen(Screen):
             cautions.display = bool(warning.plain)
         self._put("#walk-find", _find(spot))
         self._put("#walk-info", _more(spot))
-        self._put("#walk-status", Text("    ").join((self._last_text(), self._flags_text())))
-        self._put("#walk-dose", self._dose_text())
+        narrow = self.has_class("-narrow")
+        status = (self._last_text(), self._flags_text(), *((self._dose_text(short=True),) if narrow else ()))
+        self._put("#walk-status", Text("    ").join(status))
+        self._put("#walk-dose", Text() if narrow else self._dose_text())
         self._put("#walk-notice", self.notice or "")
         self.query_one("#walk-notice").set_class(self.notice is not None, "-shown")
         rating = walk.ratings.get(walk.current)
@@ -357,25 +359,26 @@ class WalkScreen(Screen):
             text.append(f"{clock.human(warned)}: go gently or leave this spot out (s).")
         return text
 
-    def _dose_text(self) -> Text:
-        """The tool and pressure on this spot, beside the rating bar (stored with the rating)."""
+    def _dose_text(self, *, short: bool = False) -> Text:
+        """The tool and pressure on this spot (stored with the rating): beside the rating bar
+        where there is room, `short` in the status line where it is narrow."""
         walk = self.walk
         assert walk is not None
         pending = walk.pending
-        narrow = self.has_class("-narrow")
-        text = Text("  │ " if narrow else "   │ ", style="dim")
-        if narrow:
-            text.append("o", style="bold")
-        text.append(" tool " if narrow else "Tool: ")
-        text.append(printable(walk.tool or "not given"), style="bold" if pending.tool else "")
-        if pending.tool and not narrow:
+        tool = printable(walk.tool or "tool not given")
+        if short:
+            text = Text("Dose (o d): ")
+            text.append(tool, style="bold" if pending.tool else "")
+            if pending.pressure:
+                text.append(f" · {pending.pressure}", style="bold")
+            return text
+        text = Text("   │ ", style="dim")
+        text.append("Tool: ")
+        text.append(tool, style="bold" if pending.tool else "")
+        if pending.tool:
             text.append(" (this spot)", style="italic")
-        if narrow:
-            text.append("  d", style="bold")
-        text.append(" pressure " if narrow else "   Pressure: ")
+        text.append("   Pressure: ")
         text.append(pending.pressure or "–", style="bold" if pending.pressure else "")
-        if not narrow:
-            text.append("   (o / d change them)", style="dim")
         return text
 
     def _flags_text(self) -> Text:
