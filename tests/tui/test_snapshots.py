@@ -179,6 +179,29 @@ def _conditions(tracker):
     return build_app(tracker), lambda pilot: _keys(pilot, "s", *["n"] * len(safety.RED_FLAG_SCREEN))
 
 
+def _checkin(tracker):
+    return build_app(tracker), lambda pilot: _keys(pilot, "k", "5", "2")
+
+
+def _weekly_psfs(tracker):
+    """The sample person's activities, the first one rated."""
+    return build_app(tracker), lambda pilot: _keys(pilot, "w", "6", "5", "7", "4")
+
+
+def _weekly_names(tracker):
+    """The activities named again (e), the first one changed."""
+    return build_app(tracker), lambda pilot: _keys(pilot, "w", "6", "5", "7", "e", *"Gardening")
+
+
+def _insights(tracker):
+    return build_app(tracker), lambda pilot: _keys(pilot, "i")
+
+
+def _walk_dose(tracker):
+    app = build_app(tracker, protocol="perfect-spots", side="both")
+    return app, lambda pilot: _keys(pilot, "4", "ctrl+b", "3", "o", "d", "d")
+
+
 STATES = {
     "home-empty": _home_empty,
     "home-full": _home_full,
@@ -199,6 +222,11 @@ STATES = {
     "screening": _screening,
     "emergency": _emergency,
     "conditions": _conditions,
+    "checkin": _checkin,
+    "weekly-names": _weekly_names,
+    "weekly-psfs": _weekly_psfs,
+    "insights": _insights,
+    "walk-dose": _walk_dose,
 }
 # before the safety questions were ever answered
 FIRST_RUN = {"home-empty", "screening", "emergency", "conditions"}

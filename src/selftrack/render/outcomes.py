@@ -150,8 +150,13 @@ def insights_record(insights: Insights) -> dict:
     }
 
 
-def comparison_line(comparison: Comparison, insights: Insights, width: int = 28) -> str:
-    label = comparison_label(comparison, insights)[:width]
+INSIGHTS_TITLE = "Back pain the next morning, after days with a session against days without:"
+INSIGHTS_HEADERS = ("days with", "with / without", "median", "difference (95 %)", "what it shows")
+
+
+def comparison_cells(comparison: Comparison, insights: Insights) -> tuple[str, str, str, str, str]:
+    """One comparison in words, a cell per column of INSIGHTS_HEADERS (the command line's
+    lines and the terminal program's table are made of these)."""
     counts = f"{comparison.with_days:>4} / {comparison.without_days:<7}"
     medians = f"{number(comparison.with_median):>4} vs {number(comparison.without_median):<4}"
     if comparison.low is None:
@@ -161,17 +166,21 @@ def comparison_line(comparison: Comparison, insights: Insights, width: int = 28)
     words = FINDING_WORDS[comparison.finding]
     if comparison.finding is Finding.NOT_ENOUGH:
         words += f" (needs {MIN_DAYS} days in each group)"
-    return f"{label:<{width}}  {counts}  {medians}  {interval:<22}  {words}"
+    return comparison_label(comparison, insights), counts, medians, interval, words
+
+
+def comparison_line(comparison: Comparison, insights: Insights, width: int = 28) -> str:
+    label, counts, medians, interval, words = comparison_cells(comparison, insights)
+    return f"{label[:width]:<{width}}  {counts}  {medians}  {interval:<22}  {words}"
 
 
 def insights_lines(insights: Insights) -> list[str]:
     """The insights view as text: the reason said once, then one line per comparison."""
     width = 28
-    header = (
-        f"{'days with':<{width}}  {'with / without':<14}  {'median':<12}  {'difference (95 %)':<22}  what it shows"
-    )
+    label, counts, medians, interval, words = INSIGHTS_HEADERS
+    header = f"{label:<{width}}  {counts:<14}  {medians:<12}  {interval:<22}  {words}"
     lines = [
-        "Back pain the next morning, after days with a session against days without:",
+        INSIGHTS_TITLE,
         "",
         header,
         "-" * len(header),

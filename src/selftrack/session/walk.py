@@ -10,24 +10,34 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from selftrack.domain.model import Rating, Session, SpotSpec, Step
+from selftrack.domain.outcomes import HOLD_SECONDS_MAX, PRESSURES
+from selftrack.domain.terms import TOOLS
 
 SpotSide = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
 class Flags:
-    """What the user marked on the current spot, stored with its rating."""
+    """What the user marked on the current spot, stored with its rating, and the dose: the
+    tool when it is not the session's (None: the session's), the pressure (None: not said)
+    and the seconds on the hold timer (None: the timer was off)."""
 
     recognised: bool = False
     referred: bool = False
     referred_to: str = ""
     nerve: bool = False
     note: str = ""
+    tool: str | None = None
+    pressure: str | None = None
+    hold_seconds: int | None = None
 
     @classmethod
     def of(cls, rating: Rating) -> Flags:
-        """The flags a stored rating carries."""
-        return cls(rating.recognised, rating.referred, rating.referred_to, rating.nerve, rating.note)
+        """The flags and dose a stored rating carries."""
+        return cls(
+            rating.recognised, rating.referred, rating.referred_to, rating.nerve, rating.note,
+            rating.tool, rating.pressure, rating.hold_seconds,
+        )  # fmt: skip
 
     def values(self) -> dict:
         """The flags as the keyword arguments of Tracker.record_rating."""
@@ -212,6 +222,42 @@ class Walk:
             changes["referred_to"] = (referred_to or "") if value else ""
         self.pending = replace(self.pending, **changes)
         return self.pending
+
+    # -- the dose ---------------------------------------------------------------------
+
+    @property
+    def tool(self) -> str:
+        """The tool on the current spot: its own when changed, else the session's ('' when the
+        session named none)."""
+        return self.pending.tool or self.session.tool
+
+    def next_tool(self) -> Flags:
+        """Change the tool on the current spot to the next one (TOOLS, after the session's);
+        round the list it comes back to the session's own."""
+        base = self.session.tool if self.session.tool in TOOLS else ""
+        cycle = [None, *(t for t in TOOLS if t != base)]
+        position = cycle.index(self.pending.tool) if self.pending.tool in cycle else 0
+        self.pending = replace(self.pending, tool=cycle[(position + 1) % len(cycle)])
+        return self.pending
+
+    def next_pressure(self) -> Flags:
+        """Change the pressure on the current spot: not said, light, medium, firm, not said."""
+        cycle = [None, *PRESSURES]
+        position = cycle.index(self.pending.pressure) if self.pending.pressure in cycle else 0
+        self.pending = replace(self.pending, pressure=cycle[(position + 1) % len(cycle)])
+        return self.pending
+
+    def rating_values(self, held: int | None = None, *, skipped: bool = False) -> dict:
+        """The keyword arguments of Tracker.record_rating for the current spot: its flags and
+        dose. `held` (seconds on the hold timer, None when it is off) is the hold of a new
+        rating, at most an hour; a skip has no hold, and a change of flags on a rated spot
+        keeps the hold stored with it."""
+        values = self.pending.values()
+        if skipped:
+            values["hold_seconds"] = None
+        elif held is not None:
+            values["hold_seconds"] = max(0, min(int(held), HOLD_SECONDS_MAX))
+        return values
 
     def set_note(self, note: str) -> Flags:
         self.pending = replace(self.pending, note=note.strip())

@@ -109,3 +109,19 @@ class ConditionsSaved(CoreResult):
 
 class SorenessAnswered(CoreResult):
     """How a hard session left the person was stored (None)."""
+
+
+class PromptsLoaded(CoreResult):
+    """What the outcome questions need to know now (OutcomePrompts)."""
+
+
+class CheckInStored(CoreResult):
+    """The morning check-in was stored (CheckInSaved: it, and the one of today it replaced)."""
+
+
+class WeeklyFormStored(CoreResult):
+    """The weekly form was stored (WeeklyForm)."""
+
+
+class InsightsLoaded(CoreResult):
+    """What the person's own data says (selftrack.analysis.insights.Insights)."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from selftrack.domain.model import ProtocolSpec, Session
+    from selftrack.domain.outcomes import OutcomePrompts
     from selftrack.tracker.care import CareState, RestingSpot
     from selftrack.tracker.overview import Overview
 
@@ -48,6 +49,7 @@ class HomeData:
     command: str = "selftrack"
     care: CareState | None = None
     resting: list[RestingSpot] = field(default_factory=list)
+    prompts: OutcomePrompts | None = None
 
 
 def load_home(tracker, command: str = "selftrack") -> HomeData:
@@ -65,6 +67,7 @@ def load_home(tracker, command: str = "selftrack") -> HomeData:
         command=command,
         care=tracker.care_state(),
         resting=tracker.resting_now() if overview.total_sessions else [],
+        prompts=tracker.outcome_prompts(),
     )
 
 
@@ -80,14 +83,17 @@ class HomeScreen(Screen):
         Binding("m", "review('heatmap')", "Heat map"),
         Binding("a", "review('adherence')", "Regularity"),
         Binding("e", "export", "Export"),
+        Binding("k", "checkin", "Check-in"),
+        Binding("w", "weekly", "Weekly form"),
+        Binding("i", "insights", "What helps"),
         Binding("c", "safety", "Safety"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
-    FOOTER_SHORT = {"start": "Start", "review('adherence')": "Regular"}
+    FOOTER_SHORT = {"start": "Start", "review('adherence')": "Regular", "weekly": "Weekly", "review('heatmap')": "Map"}
     FOOTER_KEEP = (
-        "start", "resume", "quick", "app.help", "app.quit", "safety", "review('history')",
-        "review('trends')", "export", "review('heatmap')", "review('adherence')",
+        "start", "resume", "quick", "app.help", "app.quit", "safety", "review('history')", "review('trends')",
+        "export", "checkin", "insights", "weekly", "review('heatmap')", "review('adherence')",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -113,6 +119,7 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with VerticalScroll(id="home-body"):
+            yield Static(id="home-due")
             yield Static("Opening your records…", id="home-status")
             yield Static(id="home-next")
         yield KeyFooter()
@@ -201,6 +208,9 @@ class HomeScreen(Screen):
             self._show_pain(view)
             self.query_one("#home-spots", Static).update(_spots_text(view, data.resting))
         self.query_one("#home-next", Static).update(self._next_text(data))
+        due = _due_text(data)
+        self.query_one("#home-due", Static).update(due)
+        self.query_one("#home-due").display = bool(due.plain)
         for problem in data.problems:
             self.notify(
                 printable(problem), title="A protocol file has a problem", severity="warning", markup=False
@@ -280,6 +290,9 @@ class HomeScreen(Screen):
         if any(p.id == QUICK_CHECK for p in data.protocols):
             text.append(" b ", style="reverse bold")
             text.append(" bad day? a quick check of a few key spots    ")
+        if view.total_sessions:
+            text.append(" i ", style="reverse bold")
+            text.append(" what helps    ")
         text.append(" ? ", style="reverse bold")
         text.append(" keys and safety")
         return text
@@ -413,7 +426,7 @@ class HomeScreen(Screen):
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("start", "quick", "resume", "safety") and self.data is None:
+        if action in ("start", "quick", "resume", "safety", "checkin", "weekly", "insights") and self.data is None:
             return None
         if action == "resume":
             return bool(self.data and self.data.overview.unfinished)
@@ -455,6 +468,52 @@ class HomeScreen(Screen):
 
         self.app.push_screen(SafetyConditionsScreen(state), lambda changed: changed and self.start_reload())
 
+    # -- outcomes: the morning check-in, the weekly form, what seems to help ---------------
+
+    def action_checkin(self) -> None:
+        from selftrack.tui.screens.checkin import CheckInDialog
+
+        self.app.push_screen(CheckInDialog(), self._checked_in)
+
+    def _checked_in(self, saved) -> None:
+        if saved is None:
+            return
+        from selftrack.render.outcomes import checkin_summary
+
+        words = f"Saved: {checkin_summary(saved.checkin)}."
+        if saved.replaced is not None:
+            words += " It replaces this morning's earlier one."
+        if saved.checkin.below_knee:
+            words += " A feeling below the knee: the safety questions come first at your next session."
+        self.notify(printable(words), title="Morning check-in", markup=False, timeout=8)
+        self.start_reload()
+
+    def action_weekly(self) -> None:
+        from selftrack.tui.screens.weekly import WeeklyFormDialog
+
+        self.app.push_screen(WeeklyFormDialog(), self._weekly_done)
+
+    def _weekly_done(self, form) -> None:
+        if form is None:
+            return
+        from selftrack.render.outcomes import pgic_words
+        from selftrack.render.words import number
+
+        parts = []
+        if form.peg is not None:
+            parts.append(f"PEG {number(form.peg.score)}")
+        if form.psfs:
+            parts.append(f"activities {number(form.psfs_score)}")
+        if form.pgic is not None:
+            parts.append(f"since starting: {pgic_words(form.pgic)}")
+        self.notify(printable("Saved: " + "; ".join(parts) + "."), title="Weekly form", markup=False, timeout=8)
+        self.start_reload()
+
+    def action_insights(self) -> None:
+        from selftrack.tui.screens.insights import InsightsScreen
+
+        self.app.push_screen(InsightsScreen())
+
     def action_export(self) -> None:
         from selftrack.tui.screens.export_dialog import ExportDialog
 
@@ -478,6 +537,26 @@ class HomeScreen(Screen):
             "adherence": AdherenceScreen,
         }
         self.app.push_screen(screens[which]())
+
+
+def _due_text(data: HomeData) -> Text:
+    """The outcome questions due now, each with its key (the first lines of the home screen)."""
+    prompts = data.prompts
+    text = Text()
+    if prompts is None:
+        return text
+    if prompts.checkin_due:
+        text.append(" k ", style="reverse bold")
+        if prompts.soreness_about is not None:
+            text.append(" morning check-in: pain, the night, how yesterday's session left you\n")
+        else:
+            text.append(" morning check-in: back and leg pain, the night (a key each, until noon)\n")
+    if prompts.weekly_due:
+        text.append(" w ", style="reverse bold")
+        pgic = ", change since starting" if prompts.ask_pgic else ""
+        text.append(f" weekly form: pain this week, your activities{pgic} (about a minute)\n")
+    text.rstrip()
+    return text
 
 
 def _regular_text(view: Overview) -> Text:

@@ -62,6 +62,8 @@ class WalkScreen(Screen):
         Binding("f", "referred", "Refers"),
         Binding("n", "flag('nerve')", "Nerve"),
         Binding("c", "note", "Note"),
+        Binding("o", "dose('tool')", "Tool"),
+        Binding("d", "dose('pressure')", "Pressure"),
         Binding("i", "about", "About the spot"),
         Binding("m", "toggle_map", "Map"),
         Binding("h", "timer", "Timer"),
@@ -72,7 +74,10 @@ class WalkScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
     # what the footer keeps when the terminal is narrow, most needed first
-    FOOTER_KEEP = ("app.help", "pause", "finish", "rate(0)", "rate(10)", "skip", "about", "toggle_map", "back", "undo")
+    FOOTER_KEEP = (
+        "app.help", "pause", "finish", "rate(0)", "rate(10)", "skip", "about", "toggle_map", "back", "undo",
+        "dose('tool')", "dose('pressure')",
+    )  # fmt: skip
 
     def __init__(self, session_id: str) -> None:
         super().__init__()
@@ -126,6 +131,7 @@ class WalkScreen(Screen):
                 yield Static("Rate: ", id="walk-rate-label")
                 yield RatingBar(focusable=False, id="walk-rating")
                 yield Static("  t = 10   s = skip", id="walk-rate-keys")
+                yield Static(id="walk-dose")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -219,7 +225,10 @@ class WalkScreen(Screen):
             cautions.display = bool(warning.plain)
         self._put("#walk-find", _find(spot))
         self._put("#walk-info", _more(spot))
-        self._put("#walk-status", Text("    ").join((self._last_text(), self._flags_text())))
+        narrow = self.has_class("-narrow")
+        status = (self._last_text(), self._flags_text(), *((self._dose_text(short=True),) if narrow else ()))
+        self._put("#walk-status", Text("    ").join(status))
+        self._put("#walk-dose", Text() if narrow else self._dose_text())
         self._put("#walk-notice", self.notice or "")
         self.query_one("#walk-notice").set_class(self.notice is not None, "-shown")
         rating = walk.ratings.get(walk.current)
@@ -350,6 +359,28 @@ class WalkScreen(Screen):
             text.append(f"{clock.human(warned)}: go gently or leave this spot out (s).")
         return text
 
+    def _dose_text(self, *, short: bool = False) -> Text:
+        """The tool and pressure on this spot (stored with the rating): beside the rating bar
+        where there is room, `short` in the status line where it is narrow."""
+        walk = self.walk
+        assert walk is not None
+        pending = walk.pending
+        tool = printable(walk.tool or "tool not given")
+        if short:
+            text = Text("Dose (o d): ")
+            text.append(tool, style="bold" if pending.tool else "")
+            if pending.pressure:
+                text.append(f" · {pending.pressure}", style="bold")
+            return text
+        text = Text("   │ ", style="dim")
+        text.append("Tool: ")
+        text.append(tool, style="bold" if pending.tool else "")
+        if pending.tool:
+            text.append(" (this spot)", style="italic")
+        text.append("   Pressure: ")
+        text.append(pending.pressure or "–", style="bold" if pending.pressure else "")
+        return text
+
     def _flags_text(self) -> Text:
         walk = self.walk
         assert walk is not None
@@ -402,6 +433,10 @@ class WalkScreen(Screen):
     def action_flag(self, flag: str) -> None:
         self._enqueue("flag", flag)
 
+    def action_dose(self, which: str) -> None:
+        """o: the next tool on this spot; d: the next pressure (saved at once on a rated spot)."""
+        self._enqueue("dose", which)
+
     def action_finish(self) -> None:
         self._enqueue("finish")
 
@@ -435,6 +470,9 @@ class WalkScreen(Screen):
             self._save_flags()
         elif kind == "flags":
             self._save_flags()
+        elif kind == "dose":
+            walk.next_tool() if args[0] == "tool" else walk.next_pressure()
+            self._save_flags()
         elif kind == "finish":
             self._to_summary()
 
@@ -442,9 +480,12 @@ class WalkScreen(Screen):
         walk = self.walk
         assert walk is not None
         self._saving, self._advance = True, advance
+        # a new rating takes the hold timer's seconds on this spot (when the timer is on)
+        held = self.hold.seconds if advance and self.timer_on else None
         core.call(
             self, self.app.tracker.record_rating, walk.session.id, index, tenderness,
-            skipped=skipped, **walk.pending.values(), done=RatingSaved, doing="save the rating",
+            skipped=skipped, **walk.rating_values(held, skipped=skipped), done=RatingSaved,
+            doing="save the rating",
         )  # fmt: skip
 
     def _save_flags(self) -> None:
