@@ -224,3 +224,24 @@ def test_demo_is_about_one_session_a_day(tracker):
 def test_busy_demo_is_the_benchmarks_heavy_history(tracker):
     result = tracker.write_demo(days=30, seed=3, busy=True)
     assert result.sessions > 30 * 2.5
+
+
+def test_changing_the_tool_offers_only_the_spots_own_tools(db_path, clock):
+    """The tool key never offers a body-weight tool where the routine does not: near the
+    sciatic nerve (the glute arcs) and where a condition took it away (blood thinners)."""
+    from selftrack.domain.conditions import ConditionProfile
+    from selftrack.domain.terms import BODY_WEIGHT_TOOLS
+
+    with Tracker(str(db_path), clock=clock) as tracker:  # the built-in routines
+        tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
+        for profile in (ConditionProfile(), ConditionProfile.of("blood-thinners")):
+            tracker.set_conditions(profile)
+            session = tracker.start_session("glute-arcs", "both", tool="hands")
+            walk = tracker.open_walk(session.id)
+            light_only = 0
+            for index in range(walk.total):
+                walk.go(index)
+                offered = {walk.next_tool().tool for _ in range(len(walk.spot.tools) + 2)}
+                assert offered - {None} <= set(walk.spot.tools), walk.spot.id
+                light_only += not (set(walk.spot.tools) & BODY_WEIGHT_TOOLS)
+            assert light_only  # some spots of the arcs are hands only (near the nerve)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from selftrack.domain.model import Rating, Session, SpotSpec, Step
 from selftrack.domain.outcomes import HOLD_SECONDS_MAX, PRESSURES
-from selftrack.domain.terms import TOOLS
+from selftrack.domain.terms import BODY_WEIGHT_TOOLS, TOOLS
 
 SpotSide = tuple[str, str]
 
@@ -232,10 +232,13 @@ class Walk:
         return self.pending.tool or self.session.tool
 
     def next_tool(self) -> Flags:
-        """Change the tool on the current spot to the next one (TOOLS, after the session's);
-        round the list it comes back to the session's own."""
+        """Change the tool on the current spot to the next one this spot offers (its `tools`,
+        already without those the person's conditions rule out and, near a nerve, without
+        body weight); round the list it comes back to the session's own. A spot that names
+        no tools is offered only tools that put no body weight on it."""
         base = self.session.tool if self.session.tool in TOOLS else ""
-        cycle = [None, *(t for t in TOOLS if t != base)]
+        offered = self.spot.tools or tuple(t for t in TOOLS if t not in BODY_WEIGHT_TOOLS)
+        cycle = [None, *(t for t in offered if t != base)]
         position = cycle.index(self.pending.tool) if self.pending.tool in cycle else 0
         self.pending = replace(self.pending, tool=cycle[(position + 1) % len(cycle)])
         return self.pending

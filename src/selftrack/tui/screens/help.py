@@ -72,7 +72,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("f", "refers: the feeling spreads elsewhere (you may say where)"),
         ("n", "nerve: electric, shooting or tingling — move off the spot"),
         ("c", "a note on this spot"),
-        ("o", "the tool on this spot: the next one (round the list back to the session's); stored with the rating"),
+        ("o", "the tool on this spot: the next one the spot offers (no body weight where the routine or your conditions rule it out; round the list back to the session's); stored with the rating"),
         ("d", "the pressure on this spot: light, medium, firm, or not said; stored with the rating"),
         ("i", "everything about this spot (how it may feel, where it spreads, pressure, tools)"),
         ("pgdn / pgup", "scroll the spot's description when it does not fit"),
