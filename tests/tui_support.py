@@ -68,3 +68,10 @@ async def burst(pilot, *keys: str) -> None:
         character = key if len(key) == 1 else "\r" if key == "enter" else None
         pilot.app.post_message(contextvars.Context().run(events.Key, key, character))
     await settle(pilot)
+    # keys still held wait for a screen to say it is ready (after a frame): on a busy machine
+    # that can come after the workers are quiet, so wait for them too, a while at most
+    for _ in range(50):
+        if not getattr(pilot.app, "held_keys", None):
+            return
+        await pilot.pause(0.02)
+        await settle(pilot)
