@@ -152,24 +152,26 @@ def test_page_one_lists_clear_changes_flags_and_referred_pain_by_spot_number(rep
 
 def test_page_one_gives_the_latest_screen_and_the_conditions(history):
     _data, pages = render(history)
-    assert "Red-flag screen: never answered in selftrack." in pages[0]
-    assert "Conditions that adapt the routine: never asked in selftrack." in pages[0]
+    assert "Red-flag screen, last answered 1 Sep 2026 (asked because before your first session)" in pages[0]
+    assert "Conditions that adapt the routine (given 18 Nov 2026): Osteoporosis" in pages[0]
     answers = {q.id: "no" for q in RED_FLAG_SCREEN}
     answers["cancer"] = "cleared"
-    conftest.set_clock(history, conftest.FIXED_NOW - timedelta(days=10))
+    # after the history's own screen and conditions (1 Sep, 18 Nov)
+    later = conftest.FIXED_NOW + timedelta(days=10)
+    conftest.set_clock(history, later - timedelta(days=10))
     history.answer_screening(answers, "four-weeks")
-    conftest.set_clock(history, conftest.FIXED_NOW - timedelta(days=9))
+    conftest.set_clock(history, later - timedelta(days=9))
     history.set_conditions(ConditionProfile.of("blood-thinners", "pregnancy", pregnancy_weeks=22))
-    conftest.set_clock(history, conftest.FIXED_NOW)
+    conftest.set_clock(history, later)
     _data, pages = render(history)
     first = pages[0]
     total = len(RED_FLAG_SCREEN)
     assert (
-        f"Red-flag screen, last answered 10 Nov 2026 (asked because it has been four weeks since you last "
+        f"Red-flag screen, last answered 20 Nov 2026 (asked because it has been four weeks since you last "
         f"answered): no to {total - 1} of {total} questions; yes, and a clinician has said self-massage is fine: "
         "a history of cancer. Outcome: nothing in it stops self-massage."
     ) in first
-    conditions = first.split("Conditions that adapt the routine (given 11 Nov 2026):")[1]
+    conditions = first.split("Conditions that adapt the routine (given 21 Nov 2026):")[1]
     for cid in ("blood-thinners", "pregnancy", "pregnancy-after-20-weeks"):
         assert condition(cid).name in conditions
     assert flat(condition("blood-thinners").why).rstrip(".") in conditions

@@ -105,7 +105,7 @@ def export_records(
     stream for xlsx, else text opened with newline="". `spots` are the spot trends of the
     period, for the workbook's Spots sheet."""
     from selftrack.exports.times import LocalTime
-    from selftrack.storage import export_reads
+    from selftrack.storage import export_reads, outcome_reads
 
     check_request(request)
     local = LocalTime(store.clock.tz)
@@ -124,13 +124,15 @@ def export_records(
             ratings = write_csv(out, sessions, definitions, rows, local, total=total, progress=progress)
             return ExportResult(request.format, len(ids), ratings)
         records = export_reads.iter_sessions(scope.conn, ids, progress=progress)
+        outcomes = outcome_reads.outcome_records(scope, request.start, request.end)
         if request.format == "json":
             from selftrack.exports.json_export import write_json
 
             definitions = export_reads.used_definitions(scope.conn, ids)
             sessions, ratings = write_json(
-                out, records, definitions, exported_at=now, start=request.start, end=request.end
-            )
+                out, records, definitions, exported_at=now, start=request.start, end=request.end,
+                outcomes=outcomes,
+            )  # fmt: skip
         elif request.format in ("fhir", "fhir-ndjson"):
             from selftrack.exports import fhir_export
             from selftrack.exports.fhir_resources import parse_patient
