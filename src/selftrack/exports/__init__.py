@@ -151,7 +151,7 @@ def export_records(
             from selftrack.exports.xlsx_export import XlsxContext, write_xlsx
 
             context = XlsxContext(zone=local.zone, exported_at=now, start=request.start, end=request.end)
-            sessions, ratings = write_xlsx(out, records, spot_levels(spots), local, context)
+            sessions, ratings = write_xlsx(out, records, spot_levels(spots), local, context, outcomes)
         else:
             raise ExportError(f"{request.format} is not a data export")
     return ExportResult(request.format, sessions, ratings)
