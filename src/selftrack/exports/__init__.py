@@ -141,10 +141,12 @@ def export_records(
             if request.format == "fhir":
                 counts = fhir_export.write_fhir(
                     out, records, local, exported_at=now, subject=request.name,
-                    bundle=fhir_export.check_bundle_type(request.bundle), patient=patient,
+                    bundle=fhir_export.check_bundle_type(request.bundle), patient=patient, outcomes=outcomes,
                 )  # fmt: skip
             else:
-                counts = fhir_export.write_fhir_ndjson(out, records, local, subject=request.name, patient=patient)
+                counts = fhir_export.write_fhir_ndjson(
+                    out, records, local, subject=request.name, patient=patient, outcomes=outcomes
+                )
             return ExportResult(request.format, counts.sessions, counts.ratings, resources=counts.resources)
         elif request.format == "xlsx":
             from selftrack.exports.spot_levels import spot_levels
