@@ -407,3 +407,36 @@ def test_a_period_of_one_session_stopped_before_any_rating(empty_tracker):
     assert "Sessions: 1 (0 finished, 1 stopped early); 0 spots rated, 0 skipped." in pages[0]
     assert "Regularity: 0 sessions on 0 days out of 1" in pages[0]
     assert "Referred pain (where the feeling spread when a spot was pressed, and how often): none." in pages[0]
+
+
+def test_page_one_leads_with_the_outcomes_and_their_verdicts_from_the_trends(history):
+    """Morning back and leg pain, PEG and PSFS at the start and now, each with the verdict the
+    Tracker's trend gave (the PDF judges nothing), above the tenderness map (issue 16)."""
+    from selftrack.render.words import number, signed, verdict_words
+
+    _data, pages = render(history)
+    first = pages[0]
+    found = {t.subject.id: t for t in history.trends(["pain:morning", "leg:morning", "peg", "psfs"])}
+    assert found["psfs"].summary.latest > found["psfs"].summary.baseline  # the history got better
+    order = []
+    for subject, name in (
+        ("pain:morning", "Back pain in the morning (0-10)"),
+        ("leg:morning", "Leg pain in the morning (0-10)"),
+        ("peg", "PEG, pain and its interference (0-10)"),
+        ("psfs", "PSFS, the person's own activities (0-10, higher is better)"),
+    ):
+        s = found[subject].summary
+        row = f"{name} {number(s.baseline)} {number(s.latest)} {signed(s.change)} {verdict_words(s)}"
+        assert row in first, row
+        order.append(first.index(row))
+    assert order == sorted(order)
+    assert order[-1] < first.index("Pain before sessions") < first.index("Mean tenderness in the period")
+    assert first.index("Outcome (what the person reports)") < first.index("Mean tenderness in the period")
+
+
+def test_outcomes_show_even_when_the_period_has_no_session(history):
+    from datetime import datetime, timezone
+
+    _data, pages = render(history, start=datetime(2026, 11, 18, 12, tzinfo=timezone.utc))
+    assert "No sessions were logged in this period." in pages[0]
+    assert "Back pain in the morning (0-10) 2.0" in pages[0]
