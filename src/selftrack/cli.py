@@ -863,6 +863,13 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
         + (f", {len(result.conflicts)} in conflict (see above)" if result.conflicts else ""),
         err=True,
     )
+    if result.added_checkins or result.added_forms or result.added_other:
+        _say(
+            f"and {counted(result.added_checkins, 'morning check-in')}, "
+            f"{counted(result.added_forms, 'weekly form')} and "
+            f"{counted(result.added_other, 'safety record')} (red-flag screens, conditions)",
+            err=True,
+        )
 
 
 # -- sample data ----------------------------------------------------------------------------

@@ -44,6 +44,29 @@ RATING_EXTRAS = {
     (6, 6): dict(recognised=True, referred=True, note="\tfelt it in the groin"),
     (8, 5): dict(recognised=True, note="Größer, aber weicher – gut"),
 }
+# the dose on some ratings: hold-timer seconds, the tool when not the session's, pressure
+RATING_DOSES = {
+    (0, 0): dict(hold_seconds=45, pressure="firm"),
+    (0, 1): dict(hold_seconds=30),
+    (3, 2): dict(hold_seconds=20, tool="hands", pressure="light"),
+    (8, 1): dict(hold_seconds=60, tool="cane", pressure="medium"),
+}
+# morning check-ins: (day after FIRST_SESSION, back, leg, night, below knee, soreness)
+CHECKINS = [
+    (1, 6, 3, 4, True, "mild"),
+    (4, 6, 2, 5, False, "none"),
+    (10, 5, 2, 5, False, None),
+    (31, 4, 1, 6, False, None),
+    (59, 3, 1, 7, False, None),
+    (79, 2, 0, 8, False, "none"),
+]
+PSFS_ACTIVITIES = ("Sitting through a film", "Lifting my daughter", "Gardening")
+# weekly forms: (day, PEG pain/enjoyment/activity, PSFS scores, PGIC)
+WEEKLY_FORMS = [
+    (0, (6, 5, 6), (3, 4, 2), None),
+    (28, (5, 4, 4), (5, 5, 4), 3),
+    (77, (3, 2, 3), (7, 6, 6), 2),
+]
 
 
 def set_clock(tracker: Tracker, moment: datetime) -> None:
@@ -51,9 +74,28 @@ def set_clock(tracker: Tracker, moment: datetime) -> None:
 
 
 def log_history(tracker: Tracker) -> list[str]:
-    """Log SESSIONS through the core; returns the session ids, oldest first."""
+    """Log SESSIONS through the core, with the outcome records around them (a red-flag screen
+    first, check-ins, weekly forms, a condition profile last); returns the session ids."""
+    from selftrack import safety
+    from selftrack.domain.conditions import ConditionProfile
+
+    set_clock(tracker, FIRST_SESSION - timedelta(minutes=20))
+    tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
+    forms = {day: form for day, *form in WEEKLY_FORMS}
+    mornings = {day: checkin for day, *checkin in CHECKINS}
     ids = []
     for number, plan in enumerate(SESSIONS):
+        for day in [d for d in forms if d <= plan["day"]]:
+            peg, scores, pgic = forms.pop(day)
+            set_clock(tracker, FIRST_SESSION + timedelta(days=day, minutes=-10))
+            tracker.record_weekly_form(
+                peg=peg, psfs=dict(zip(PSFS_ACTIVITIES, scores)), pgic=pgic,
+                activities=PSFS_ACTIVITIES if day == 0 else None,
+            )  # fmt: skip
+        for day in [d for d in mornings if d <= plan["day"]]:
+            back, leg, night, below, soreness = mornings.pop(day)
+            set_clock(tracker, FIRST_SESSION + timedelta(days=day, minutes=-25))
+            tracker.record_checkin(back=back, leg=leg, night=night, below_knee=below, soreness=soreness)
         moment = FIRST_SESSION + timedelta(days=plan["day"], minutes=7 * number)
         set_clock(tracker, moment)
         session = tracker.start_session(
@@ -63,7 +105,7 @@ def log_history(tracker: Tracker) -> list[str]:
         for step, value in enumerate(plan["t"]):
             moment += timedelta(seconds=25 + 5 * step)
             set_clock(tracker, moment)
-            extras = RATING_EXTRAS.get((number, step), {})
+            extras = RATING_EXTRAS.get((number, step), {}) | RATING_DOSES.get((number, step), {})
             if value is None:
                 tracker.record_rating(session.id, step, skipped=True, **extras)
             else:
@@ -74,6 +116,11 @@ def log_history(tracker: Tracker) -> list[str]:
         else:
             tracker.finish(session.id, pain_after=plan["after"], notes=NOTES.get(number, ""))
         ids.append(session.id)
+    for day, (back, leg, night, below, soreness) in mornings.items():
+        set_clock(tracker, FIRST_SESSION + timedelta(days=day, minutes=-25))
+        tracker.record_checkin(back=back, leg=leg, night=night, below_knee=below, soreness=soreness)
+    set_clock(tracker, FIXED_NOW - timedelta(days=2))
+    tracker.set_conditions(ConditionProfile.of("osteoporosis"))
     set_clock(tracker, FIXED_NOW)
     return ids
 

@@ -59,7 +59,7 @@ class SpecServer:
             resource
             for (kind, _id), resource in (self.store if among is None else among).items()
             if kind == resource_type
-            and any(i.get("system") == system and i.get("value") == value for i in resource.get("identifier", []))
+            and any(i.get("system") == system and i.get("value") == value for i in _identifiers(resource))
         ]
 
     def transaction(self, bundle: dict) -> list[str]:
@@ -131,3 +131,10 @@ class SpecServer:
 
     def count(self, resource_type: str = "Observation") -> int:
         return sum(1 for kind, _id in self.store if kind == resource_type)
+
+
+def _identifiers(resource: dict) -> list[dict]:
+    """A resource's identifiers: a list (Observation), or one (QuestionnaireResponse.identifier
+    is 0..1 in R4)."""
+    found = resource.get("identifier", [])
+    return [found] if isinstance(found, dict) else found

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from selftrack.exports import ExportRequest
 from selftrack.exports import fhir_codes as codes
@@ -32,14 +33,38 @@ def bundle_of(text: str, kind: str = "collection") -> Bundle:
     return bundle
 
 
+MODELS = {"Observation": Observation, "QuestionnaireResponse": QuestionnaireResponse}
+OUTCOME_PREFIXES = ("checkin/", "weekly-form/")  # identifier values of the outcome records
+
+
 def ndjson_resources(text: str) -> list[dict]:
-    """Every NDJSON line as a dict, each validated as an R4B Observation."""
+    """Every NDJSON line as a dict, each validated as an R4B resource of its type."""
     assert text == "" or text.endswith("\n")
     found = []
     for line in text.splitlines():
-        Observation.model_validate_json(line)
-        found.append(json.loads(line))
+        resource = json.loads(line)
+        MODELS[resource["resourceType"]].model_validate_json(line)
+        found.append(resource)
     return found
+
+
+def identifier_of(resource: dict) -> dict:
+    """The one identifier (a list of one on an Observation, a single one on a QuestionnaireResponse)."""
+    found = resource["identifier"]
+    if isinstance(found, dict):
+        assert resource["resourceType"] == "QuestionnaireResponse"
+        return found
+    (only,) = found
+    return only
+
+
+def is_outcome(resource: dict) -> bool:
+    """A resource of a check-in or weekly form (not of a session)."""
+    return identifier_of(resource)["value"].startswith(OUTCOME_PREFIXES)
+
+
+def session_resources(found: list[dict]) -> list[dict]:
+    return [r for r in found if not is_outcome(r)]
 
 
 def kind_of(resource: dict) -> str:
@@ -56,8 +81,9 @@ def kind_of(resource: dict) -> str:
 
 
 def identifier(resource: dict) -> str:
-    (only,) = resource["identifier"]
-    assert only["system"] == codes.IDENTIFIER_SYSTEM
+    only = identifier_of(resource)
+    expected = codes.RESPONSE_IDENTIFIER_SYSTEM if resource["resourceType"] == "QuestionnaireResponse" else codes.IDENTIFIER_SYSTEM
+    assert only["system"] == expected
     return only["value"]
 
 

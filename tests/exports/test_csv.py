@@ -47,9 +47,9 @@ def test_no_byte_order_mark_unless_asked_for_excel(history):
     assert excel.decode("utf-8-sig") == plain.decode("utf-8")
 
 
-def test_session_notes_are_the_last_column_on_every_row_of_the_session(history):
+def test_session_notes_are_on_every_row_of_the_session(history):
     data = rows(export_csv(history))
-    assert COLUMNS[-1] == "session_notes"
+    assert COLUMNS[21] == "session_notes"  # new columns only ever go after it
     by_session: dict[str, set[str]] = {}
     for row in data:
         by_session.setdefault(row["session_id"], set()).add(typed_text(row["session_notes"]))
@@ -149,3 +149,25 @@ def test_the_guard_is_undone_exactly_for_any_text(text):
     cell = safe_cell(text)
     assert typed_text(cell) == text
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_the_dose_is_on_every_rating_row_as_recorded(history):
+    """hold_seconds, spot_tool and pressure close every row: the recorded dose, else empty."""
+    from exports.conftest import RATING_DOSES
+
+    assert COLUMNS[-3:] == ("hold_seconds", "spot_tool", "pressure")
+    data = rows(export_csv(history))
+    order = list(dict.fromkeys(r["session_id"] for r in data))
+    seen = {}
+    for row in data:
+        number = order.index(row["session_id"])
+        step = sum(1 for key in seen if key[0] == number)
+        seen[(number, step)] = (row["hold_seconds"], row["spot_tool"], row["pressure"])
+    for key, dose in seen.items():
+        want = RATING_DOSES.get(key, {})
+        assert dose == (
+            str(want["hold_seconds"]) if "hold_seconds" in want else "",
+            want.get("tool", ""),
+            want.get("pressure", ""),
+        ), key
+    assert sum(1 for dose in seen.values() if dose != ("", "", "")) == len(RATING_DOSES)

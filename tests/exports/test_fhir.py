@@ -23,12 +23,13 @@ from exports.fhir_support import (
     identifier,
     kind_of,
     log_unfinished,
+    session_resources,
 )
 
 SNOMED = "http://snomed.info/sct"
 
 
-def resources(text: str) -> list[dict]:
+def all_resources(text: str) -> list[dict]:
     """The entries' resources as dicts, after validating the Bundle and its fullUrls."""
     bundle = bundle_of(text)
     raw = [entry.model_dump(mode="json", exclude_none=True) for entry in bundle.entry or []]
@@ -36,6 +37,11 @@ def resources(text: str) -> list[dict]:
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
         assert "request" not in entry
     return [entry["resource"] for entry in raw]
+
+
+def resources(text: str) -> list[dict]:
+    """The sessions' resources (the outcome records' are tested in test_fhir_outcomes.py)."""
+    return session_resources(all_resources(text))
 
 
 def by_kind(found: list[dict]) -> dict[str, list[dict]]:

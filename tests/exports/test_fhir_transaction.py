@@ -19,7 +19,9 @@ from selftrack.exports.fhir_export import write_fhir_ndjson
 from selftrack.exports.times import LocalTime
 from exports.conftest import FIRST_SESSION, SESSIONS, set_clock
 from exports.fhir_spec_server import SpecServer, TransactionFailed
-from exports.fhir_support import bundle_of, export_text, identifier, kind_of, ndjson_resources
+from exports.fhir_support import (
+    bundle_of, export_text, identifier, identifier_of, is_outcome, kind_of, ndjson_resources,
+)  # fmt: skip
 from support import FIXED_NOW
 
 
@@ -38,10 +40,11 @@ def test_entries_are_conditional_creates_on_the_identifier(history):
     for entry in entries:
         resource, request = entry["resource"], entry["request"]
         assert "id" not in resource  # the server assigns ids on create
+        system = identifier_of(resource)["system"]
         assert request == {
             "method": "POST",
-            "url": "Observation",
-            "ifNoneExist": f"identifier={codes.IDENTIFIER_SYSTEM}|{identifier(resource)}",
+            "url": resource["resourceType"],
+            "ifNoneExist": f"identifier={system}|{identifier(resource)}",
         }
         for member in resource.get("hasMember", []):
             assert member["reference"] in full_urls
@@ -64,8 +67,14 @@ def test_posted_twice_each_resource_is_created_once(history):
     # each identifier once, and each panel's members are stored resources of its session
     values = [identifier(r) for r in server.store.values()]
     assert len(values) == len(set(values)) == len(bundle["entry"])
-    panels = [r for r in server.store.values() if kind_of(r) == "panel"]
+    panels = [r for r in server.store.values() if not is_outcome(r) and kind_of(r) == "panel"]
     assert len(panels) == len(SESSIONS)
+    # a weekly form's scores point to its QuestionnaireResponse, stored once
+    for score in [r for r in server.store.values() if r.get("derivedFrom")]:
+        (source,) = score["derivedFrom"]
+        kind, _, source_id = source["reference"].partition("/")
+        assert kind == "QuestionnaireResponse"
+        assert identifier(score).startswith(identifier(server.store[(kind, source_id)]) + "/")
     for panel in panels:
         for member in panel["hasMember"]:
             kind, _, member_id = member["reference"].partition("/")
@@ -132,8 +141,12 @@ def test_ndjson_holds_the_same_resources_one_per_line(history):
         members = [m["reference"] for m in line.get("hasMember", [])]
         assert all(ref.startswith("Observation/") and ref[12:] in ids for ref in members)
         assert members == [f"Observation/{m['reference'][9:]}" for m in resource.get("hasMember", [])]
-        line.pop("hasMember", None)
-        resource.pop("hasMember", None)
+        sources = [m["reference"] for m in line.get("derivedFrom", [])]
+        assert all(ref.startswith("QuestionnaireResponse/") and ref[22:] in ids for ref in sources)
+        assert sources == [f"QuestionnaireResponse/{m['reference'][9:]}" for m in resource.get("derivedFrom", [])]
+        for key in ("hasMember", "derivedFrom"):
+            line.pop(key, None)
+            resource.pop(key, None)
         assert line == resource
 
 

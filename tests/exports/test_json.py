@@ -9,7 +9,7 @@ import pytest
 
 from selftrack.exports import ExportRequest, json_import, json_reader
 from selftrack.exports.json_export import FORMAT_NAME, FORMAT_VERSION
-from exports.conftest import GOLDEN, SESSIONS, check_golden
+from exports.conftest import CHECKINS, GOLDEN, SESSIONS, WEEKLY_FORMS, check_golden
 
 DATA_GOLDEN = GOLDEN / "export.json"
 
@@ -41,7 +41,13 @@ def test_document_shape(history):
         "step": 7, "spot": "test-inner-calf", "side": "left", "tenderness": None,
         "skipped": True, "recognised": False, "referred": False, "referred_to": "",
         "nerve": False, "note": "", "rated_at": None, "edited_at": None,
+        "hold_seconds": None, "tool": None, "pressure": None,
     }  # fmt: skip
+    assert doc["sessions"][0]["ratings"][0]["hold_seconds"] == 45
+    assert doc["sessions"][0]["ratings"][0]["pressure"] == "firm"
+    dose = {k: doc["sessions"][3]["ratings"][2][k] for k in ("hold_seconds", "tool", "pressure")}
+    assert dose == {"hold_seconds": 20, "tool": "hands", "pressure": "light"}
+    assert list(doc)[-5:] == ["psfs_activities", "checkins", "weekly_forms", "screenings", "conditions"]
 
 
 def test_round_trip_into_an_empty_database_gives_identical_json(history, empty_tracker, tmp_path):
@@ -53,6 +59,11 @@ def test_round_trip_into_an_empty_database_gives_identical_json(history, empty_t
     assert result.added_ratings == sum(len(s["t"]) for s in SESSIONS)
     assert export_json(empty_tracker) == first
     assert {s.origin for s in empty_tracker.sessions()} == {"import"}
+    assert (result.added_checkins, result.added_forms, result.added_other) == (
+        len(CHECKINS), len(WEEKLY_FORMS), 2,  # one red-flag screen, one condition profile
+    )  # fmt: skip
+    assert [c.back_pain for c in empty_tracker.checkins()] == [c[1] for c in CHECKINS]
+    assert {c.origin for c in empty_tracker.checkins()} == {"import"}
 
 
 def test_importing_the_same_file_twice_adds_nothing(history, empty_tracker, tmp_path):

@@ -152,24 +152,26 @@ def test_page_one_lists_clear_changes_flags_and_referred_pain_by_spot_number(rep
 
 def test_page_one_gives_the_latest_screen_and_the_conditions(history):
     _data, pages = render(history)
-    assert "Red-flag screen: never answered in selftrack." in pages[0]
-    assert "Conditions that adapt the routine: never asked in selftrack." in pages[0]
+    assert "Red-flag screen, last answered 1 Sep 2026 (asked because before your first session)" in pages[0]
+    assert "Conditions that adapt the routine (given 18 Nov 2026): Osteoporosis" in pages[0]
     answers = {q.id: "no" for q in RED_FLAG_SCREEN}
     answers["cancer"] = "cleared"
-    conftest.set_clock(history, conftest.FIXED_NOW - timedelta(days=10))
+    # after the history's own screen and conditions (1 Sep, 18 Nov)
+    later = conftest.FIXED_NOW + timedelta(days=10)
+    conftest.set_clock(history, later - timedelta(days=10))
     history.answer_screening(answers, "four-weeks")
-    conftest.set_clock(history, conftest.FIXED_NOW - timedelta(days=9))
+    conftest.set_clock(history, later - timedelta(days=9))
     history.set_conditions(ConditionProfile.of("blood-thinners", "pregnancy", pregnancy_weeks=22))
-    conftest.set_clock(history, conftest.FIXED_NOW)
+    conftest.set_clock(history, later)
     _data, pages = render(history)
     first = pages[0]
     total = len(RED_FLAG_SCREEN)
     assert (
-        f"Red-flag screen, last answered 10 Nov 2026 (asked because it has been four weeks since you last "
+        f"Red-flag screen, last answered 20 Nov 2026 (asked because it has been four weeks since you last "
         f"answered): no to {total - 1} of {total} questions; yes, and a clinician has said self-massage is fine: "
         "a history of cancer. Outcome: nothing in it stops self-massage."
     ) in first
-    conditions = first.split("Conditions that adapt the routine (given 11 Nov 2026):")[1]
+    conditions = first.split("Conditions that adapt the routine (given 21 Nov 2026):")[1]
     for cid in ("blood-thinners", "pregnancy", "pregnancy-after-20-weeks"):
         assert condition(cid).name in conditions
     assert flat(condition("blood-thinners").why).rstrip(".") in conditions
@@ -405,3 +407,36 @@ def test_a_period_of_one_session_stopped_before_any_rating(empty_tracker):
     assert "Sessions: 1 (0 finished, 1 stopped early); 0 spots rated, 0 skipped." in pages[0]
     assert "Regularity: 0 sessions on 0 days out of 1" in pages[0]
     assert "Referred pain (where the feeling spread when a spot was pressed, and how often): none." in pages[0]
+
+
+def test_page_one_leads_with_the_outcomes_and_their_verdicts_from_the_trends(history):
+    """Morning back and leg pain, PEG and PSFS at the start and now, each with the verdict the
+    Tracker's trend gave (the PDF judges nothing), above the tenderness map (issue 16)."""
+    from selftrack.render.words import number, signed, verdict_words
+
+    _data, pages = render(history)
+    first = pages[0]
+    found = {t.subject.id: t for t in history.trends(["pain:morning", "leg:morning", "peg", "psfs"])}
+    assert found["psfs"].summary.latest > found["psfs"].summary.baseline  # the history got better
+    order = []
+    for subject, name in (
+        ("pain:morning", "Back pain in the morning (0-10)"),
+        ("leg:morning", "Leg pain in the morning (0-10)"),
+        ("peg", "PEG, pain and its interference (0-10)"),
+        ("psfs", "PSFS, the person's own activities (0-10, higher is better)"),
+    ):
+        s = found[subject].summary
+        row = f"{name} {number(s.baseline)} {number(s.latest)} {signed(s.change)} {verdict_words(s)}"
+        assert row in first, row
+        order.append(first.index(row))
+    assert order == sorted(order)
+    assert order[-1] < first.index("Pain before sessions") < first.index("Mean tenderness in the period")
+    assert first.index("Outcome (what the person reports)") < first.index("Mean tenderness in the period")
+
+
+def test_outcomes_show_even_when_the_period_has_no_session(history):
+    from datetime import datetime, timezone
+
+    _data, pages = render(history, start=datetime(2026, 11, 18, 12, tzinfo=timezone.utc))
+    assert "No sessions were logged in this period." in pages[0]
+    assert "Back pain in the morning (0-10) 2.0" in pages[0]

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from selftrack.cli import cli
 from selftrack.exports import ExportRequest
 from selftrack.exports.csv_export import COLUMNS, typed_text
-from selftrack.exports.xlsx_export import SESSION_COLUMNS, SPOT_COLUMNS
-from exports.conftest import FIRST_SESSION, SESSIONS, set_clock
+from selftrack.exports.xlsx_export import CHECKIN_COLUMNS, SESSION_COLUMNS, SPOT_COLUMNS, WEEKLY_COLUMNS
+from exports.conftest import CHECKINS, FIRST_SESSION, PSFS_ACTIVITIES, SESSIONS, WEEKLY_FORMS, set_clock
 from support import FIXED_NOW
 
 # What people type, and what a spreadsheet fed CSV would turn into formulas, numbers or links
@@ -89,8 +89,10 @@ def local_naive(text: str) -> datetime:
 
 def test_sheets_and_their_columns(history, tmp_path):
     book, _ = export_xlsx(history, tmp_path)
-    assert book.sheetnames == ["Ratings", "Sessions", "Spots", "About"]
+    assert book.sheetnames == ["Ratings", "Sessions", "Spots", "Check-ins", "Weekly forms", "About"]
     assert [c.value for c in book["Ratings"][1]] == list(COLUMNS)
+    assert [c.value for c in book["Check-ins"][1]] == list(CHECKIN_COLUMNS)
+    assert [c.value for c in book["Weekly forms"][1]] == list(WEEKLY_COLUMNS)
     assert [c.value for c in book["Sessions"][1]] == list(SESSION_COLUMNS)
     assert [c.value for c in book["Spots"][1]] == list(SPOT_COLUMNS)
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
@@ -110,15 +112,53 @@ def test_ratings_are_the_csv_rows_with_real_numbers_booleans_and_datetimes(histo
         for when in ("session_started_at", "rated_at"):
             assert isinstance(got[when], datetime)
             assert got[when] == local_naive(want[when])
-        for number in ("protocol_version", "pain_before", "pain_after"):
+        for number in ("protocol_version", "pain_before", "pain_after", "hold_seconds"):
             assert got[number] == (int(want[number]) if want[number] else None)
         for column in ("session_id", "protocol_id", "route_id", "spot_id", "spot_name", "side",
-                       "region", "note", "tool", "referred_to", "session_status", "session_notes"):  # fmt: skip
+                       "region", "note", "tool", "referred_to", "session_status", "session_notes",
+                       "spot_tool", "pressure"):  # fmt: skip
             assert (got[column] or "") == typed_text(want[column]), column
     summer, winter = sheet[0]["rated_at"], sheet[-1]["rated_at"]
     assert summer == datetime(2026, 9, 1, 7, 30, 25)  # 06:30:25 UTC in British Summer Time
     assert text[-1]["rated_at"].endswith("+00:00")  # GMT in November: wall time equals UTC
     assert winter == datetime.fromisoformat(text[-1]["rated_at"][:19])
+
+
+def test_the_dose_is_on_the_ratings_sheet_as_numbers_and_words(history, tmp_path):
+    book, _ = export_xlsx(history, tmp_path)
+    sheet = rows_of(book["Ratings"])
+    dosed = [(r["hold_seconds"], r["spot_tool"], r["pressure"]) for r in sheet if r["hold_seconds"] is not None]
+    assert dosed == [(45, None, "firm"), (30, None, None), (20, "hands", "light"), (60, "cane", "medium")]
+    assert all(type(held) is int for held, _tool, _pressure in dosed)
+
+
+def test_check_ins_sheet_has_one_row_per_morning_check_in(history, tmp_path):
+    book, _ = export_xlsx(history, tmp_path)
+    sheet = rows_of(book["Check-ins"])
+    assert [(r["back_pain"], r["leg_pain"], r["night"], r["below_knee"]) for r in sheet] == [
+        (back, leg, night, below) for _day, back, leg, night, below, _soreness in CHECKINS
+    ]
+    first = sheet[0]
+    assert first["day"] == datetime(2026, 9, 2) and first["answered_at"] == datetime(2026, 9, 2, 7, 5)  # BST
+    assert type(first["back_pain"]) is int and first["below_knee"] is True
+    assert first["soreness"] == "mild" and first["soreness_session_id"] == history.sessions()[-1].id
+    assert sheet[-1]["answered_at"] == datetime(2026, 11, 19, 6, 5)  # GMT
+    assert sheet[2]["soreness"] is None
+
+
+def test_weekly_forms_sheet_gives_items_scores_and_activities(history, tmp_path):
+    book, _ = export_xlsx(history, tmp_path)
+    sheet = rows_of(book["Weekly forms"])
+    assert len(sheet) == len(WEEKLY_FORMS)
+    for got, (_day, peg, psfs, pgic) in zip(sheet, WEEKLY_FORMS):
+        assert (got["peg_pain"], got["peg_enjoyment"], got["peg_activity"]) == peg
+        assert got["peg_score"] == round(sum(peg) / 3, 2)
+        assert [got[f"psfs_{n}_activity"] for n in (1, 2, 3)] == list(PSFS_ACTIVITIES)
+        assert [got[f"psfs_{n}_score"] for n in (1, 2, 3)] == list(psfs)
+        assert got["psfs_score"] == round(sum(psfs) / 3, 2)
+        assert got["pgic"] == pgic
+    assert sheet[-1]["pgic_words"] == "much improved" and sheet[0]["pgic_words"] is None
+    assert isinstance(sheet[0]["answered_at"], datetime)
 
 
 def test_text_appears_exactly_as_typed_and_nothing_is_a_formula(history, tmp_path):

@@ -119,3 +119,34 @@ class OutcomePrompts:
     psfs_activities: tuple[PsfsActivity, ...]  # the activities in force, in order
     ask_pgic: bool  # only once there is a start to compare with
     started_on: date | None  # the day the PGIC asks about ("since you started")
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """A red-flag screen as stored: when, why it was asked, the answers, the outcome."""
+
+    answered_at: datetime
+    trigger: str
+    answers: dict
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionsSet:
+    """The conditions that adapt the routines, in force from `updated_at`."""
+
+    updated_at: datetime
+    conditions: tuple[str, ...]
+    pregnancy_weeks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRecords:
+    """What the data exports carry beside the sessions: the outcomes of a period and the
+    profile's PSFS activities, red-flag screens and condition profiles (oldest first)."""
+
+    checkins: tuple[CheckIn, ...] = ()
+    activities: tuple[PsfsActivity, ...] = ()
+    forms: tuple[WeeklyForm, ...] = ()
+    screenings: tuple[Screening, ...] = ()
+    conditions: tuple[ConditionsSet, ...] = ()

@@ -158,6 +158,10 @@ class RatingRecord(NamedTuple):
     note: str
     rated_at: Moment
     edited_at: Moment | None
+    # the dose (format version 2): hold-timer seconds, the tool if not the session's, pressure
+    hold_seconds: int | None = None
+    tool: str | None = None
+    pressure: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,3 +194,4 @@ class SessionRecord:
     steps: list[tuple[str, str, str]]
     spots: dict[str, SpotDefinition]
     ratings: list[RatingRecord] = field(default_factory=list)
+    hold_guidance: int | None = None  # the routine's hold guidance in seconds, when it had one

@@ -105,7 +105,7 @@ def export_records(
     stream for xlsx, else text opened with newline="". `spots` are the spot trends of the
     period, for the workbook's Spots sheet."""
     from selftrack.exports.times import LocalTime
-    from selftrack.storage import export_reads
+    from selftrack.storage import export_reads, outcome_reads
 
     check_request(request)
     local = LocalTime(store.clock.tz)
@@ -124,13 +124,15 @@ def export_records(
             ratings = write_csv(out, sessions, definitions, rows, local, total=total, progress=progress)
             return ExportResult(request.format, len(ids), ratings)
         records = export_reads.iter_sessions(scope.conn, ids, progress=progress)
+        outcomes = outcome_reads.outcome_records(scope, request.start, request.end)
         if request.format == "json":
             from selftrack.exports.json_export import write_json
 
             definitions = export_reads.used_definitions(scope.conn, ids)
             sessions, ratings = write_json(
-                out, records, definitions, exported_at=now, start=request.start, end=request.end
-            )
+                out, records, definitions, exported_at=now, start=request.start, end=request.end,
+                outcomes=outcomes,
+            )  # fmt: skip
         elif request.format in ("fhir", "fhir-ndjson"):
             from selftrack.exports import fhir_export
             from selftrack.exports.fhir_resources import parse_patient
@@ -139,17 +141,19 @@ def export_records(
             if request.format == "fhir":
                 counts = fhir_export.write_fhir(
                     out, records, local, exported_at=now, subject=request.name,
-                    bundle=fhir_export.check_bundle_type(request.bundle), patient=patient,
+                    bundle=fhir_export.check_bundle_type(request.bundle), patient=patient, outcomes=outcomes,
                 )  # fmt: skip
             else:
-                counts = fhir_export.write_fhir_ndjson(out, records, local, subject=request.name, patient=patient)
+                counts = fhir_export.write_fhir_ndjson(
+                    out, records, local, subject=request.name, patient=patient, outcomes=outcomes
+                )
             return ExportResult(request.format, counts.sessions, counts.ratings, resources=counts.resources)
         elif request.format == "xlsx":
             from selftrack.exports.spot_levels import spot_levels
             from selftrack.exports.xlsx_export import XlsxContext, write_xlsx
 
             context = XlsxContext(zone=local.zone, exported_at=now, start=request.start, end=request.end)
-            sessions, ratings = write_xlsx(out, records, spot_levels(spots), local, context)
+            sessions, ratings = write_xlsx(out, records, spot_levels(spots), local, context, outcomes)
         else:
             raise ExportError(f"{request.format} is not a data export")
     return ExportResult(request.format, sessions, ratings)

@@ -32,6 +32,11 @@ COLUMNS: tuple[str, ...] = (
     "referred_to",
     "session_status",
     "session_notes",
+    # the dose (export format 2): hold-timer seconds, the tool used on this spot when it was
+    # not the session's (`tool`), the pressure chosen; empty when not recorded
+    "hold_seconds",
+    "spot_tool",
+    "pressure",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
@@ -104,7 +109,7 @@ def write_csv(
     count = 0
     for rows in ratings:
         lines = []
-        for sid, route, spot, def_id, side, tender, skip, recog, refer, nerve, note, at, to in rows:
+        for sid, route, spot, def_id, side, tender, skip, recog, refer, nerve, note, at, to, held, tool, push in rows:
             head, middle, tail = heads[sid]
             name, region = spots[def_id]
             lines.append(
@@ -113,7 +118,7 @@ def write_csv(
                         head, cell[route], cell[spot], name, cell[side], region, cell[tender],
                         flag[skip], flag[recog], flag[refer], flag[nerve],
                         csv_cell(note) if note else "", iso(at), middle,
-                        csv_cell(to) if to else "", tail,
+                        csv_cell(to) if to else "", tail, cell[held], cell[tool], cell[push],
                     )  # fmt: skip
                 )
             )

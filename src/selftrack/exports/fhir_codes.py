@@ -84,3 +84,30 @@ def body_site_code(spot: SpotSpec) -> tuple[str, str] | None:
 def coding(system: str, code_display: tuple[str, str]) -> dict:
     code, display = code_display
     return {"system": system, "code": code, "display": display}
+
+
+# -- outcomes and dose (issue 16) -------------------------------------------------------------
+
+# LOINC 91147-9 "Mean score [PEG]": see docs/export-formats.md for how it was checked.
+PEG_SCORE = {"system": LOINC, "code": "91147-9", "display": "Mean score [PEG]"}
+UCUM = "http://unitsofmeasure.org"
+# The weekly form, as a Questionnaire canonical (its items: docs/export-formats.md)
+WEEKLY_QUESTIONNAIRE = f"{BASE}/Questionnaire/weekly-function|1"
+# Identifier values: "weekly-form/<answered at, UTC>"
+RESPONSE_IDENTIFIER_SYSTEM = f"{BASE}/sid/questionnaire-response"
+PGIC_SYSTEM = f"{BASE}/CodeSystem/pgic"  # codes 1-7, the PGIC answers
+TOOL_SYSTEM = f"{BASE}/CodeSystem/tool"  # codes: selftrack's tool ids (ball, cane, ...)
+PRESSURE_SYSTEM = f"{BASE}/CodeSystem/pressure"  # codes light, medium, firm
+
+# (code, display) of OBSERVATION_SYSTEM
+MORNING_BACK = ("morning-back-pain", "Low back pain right now, at the morning check-in")
+MORNING_LEG = ("morning-leg-pain", "Leg pain right now (buttock to foot), at the morning check-in")
+BELOW_KNEE = ("below-knee", "Leg pain or feeling goes below the knee")
+NIGHT = ("night-sleep", "How the night's sleep was (0 terrible - 10 excellent)")
+PEG = ("peg-score", "PEG: mean of pain, interference with enjoyment of life and with general activity")
+PSFS = ("psfs-score", "Patient-Specific Functional Scale: mean of the activities' ratings")
+PSFS_ACTIVITY = ("psfs-activity", "Patient-Specific Functional Scale: one activity's rating")
+HOLD_SECONDS = ("hold-seconds", "Seconds the spot was held (hold timer)")
+SPOT_TOOL = ("spot-tool", "Tool used on this spot (when not the session's)")
+PRESSURE = ("pressure", "Pressure chosen for this spot")
+LOWER_BACK_SITE = ("37822005", "Lower back structure")  # REGION_CODES["low-back"]

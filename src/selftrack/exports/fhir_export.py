@@ -1,7 +1,9 @@
 """FHIR R4: a Bundle (collection, or a transaction of conditional creates) or NDJSON lines.
 
 Each session is an Observation panel whose `hasMember` are its pain scores and the
-tenderness of each rated spot (selftrack.exports.fhir_resources builds them).
+tenderness of each rated spot (selftrack.exports.fhir_resources builds them). After the
+sessions come the outcome records: Observations of each morning check-in, and per weekly form
+a QuestionnaireResponse with the PEG and PSFS score Observations derived from it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
+from selftrack.domain.outcomes import OutcomeRecords
 from selftrack.domain.records import SessionRecord
-from selftrack.exports.fhir_codes import IDENTIFIER_SYSTEM
 from selftrack.exports.fhir_resources import (
+    OutcomeResources,
     PatientRef,
     SessionResources,
     check_bundle_type,
@@ -38,6 +41,21 @@ def _count(session: SessionRecord) -> int:
     return sum(1 for r in session.ratings if not r.skipped)
 
 
+def _outcome_resources(builder: OutcomeResources, outcomes: OutcomeRecords | None):
+    """(identifier value, resource) of every outcome record, check-ins then weekly forms."""
+    if outcomes is None:
+        return
+    for checkin in outcomes.checkins:
+        yield from builder.checkin(checkin)
+    for form in outcomes.forms:
+        yield from builder.weekly_form(form)
+
+
+def _identifier_of(resource: dict) -> dict:
+    found = resource["identifier"]
+    return found[0] if isinstance(found, list) else found  # QuestionnaireResponse has one
+
+
 def write_fhir(
     out: TextIO,
     sessions: Iterable[SessionRecord],
@@ -47,6 +65,7 @@ def write_fhir(
     subject: str = "",
     bundle: str = "collection",
     patient: PatientRef | None = None,
+    outcomes: OutcomeRecords | None = None,
 ) -> FhirCounts:
     """Write one Bundle: `collection` (resources with ids) or `transaction`.
 
@@ -54,24 +73,30 @@ def write_fhir(
     the same export twice creates nothing the second time.
     """
     transaction = check_bundle_type(bundle) == "transaction"
-    builder = SessionResources(
-        local, subject_reference(patient, subject, transaction=transaction), lambda rid: f"urn:uuid:{rid}"
-    )
+    who = subject_reference(patient, subject, transaction=transaction)
+    builder = SessionResources(local, who, lambda rid: f"urn:uuid:{rid}")
+    outcome_builder = OutcomeResources(local, who, lambda _kind, rid: f"urn:uuid:{rid}")
     out.write(f'{{\n  "resourceType": "Bundle",\n  "type": "{bundle}",\n')
     out.write(f'  "timestamp": {_dumps(local.iso(exported_at))}')
     count_sessions = count_ratings = count = 0
-    for session in sessions:
-        count_sessions += 1
-        count_ratings += _count(session)
-        for identifier, resource in builder.resources(session):
+
+    def session_resources():
+        nonlocal count_sessions, count_ratings
+        for session in sessions:
+            count_sessions += 1
+            count_ratings += _count(session)
+            yield from builder.resources(session)
+
+    for group in (session_resources(), _outcome_resources(outcome_builder, outcomes)):
+        for identifier, resource in group:
             out.write(",\n" if count else ',\n  "entry": [\n')
             full_url = f"urn:uuid:{resource['id']}"
             if transaction:
                 del resource["id"]  # a server assigns its own on create
                 request = {
                     "method": "POST",
-                    "url": "Observation",
-                    "ifNoneExist": f"identifier={IDENTIFIER_SYSTEM}|{identifier}",
+                    "url": resource["resourceType"],
+                    "ifNoneExist": f"identifier={_identifier_of(resource)['system']}|{identifier}",
                 }
                 out.write(
                     f'    {{"fullUrl": "{full_url}", "resource": {_dumps(resource)}, '
@@ -91,14 +116,18 @@ def write_fhir_ndjson(
     *,
     subject: str = "",
     patient: PatientRef | None = None,
+    outcomes: OutcomeRecords | None = None,
 ) -> FhirCounts:
-    """Write one Observation per line (FHIR Bulk Data NDJSON), a session at a time.
+    """Write one resource per line (FHIR Bulk Data NDJSON), a session at a time, then the
+    outcome records (their QuestionnaireResponses among the Observations: each line says its
+    resourceType).
 
-    Resources refer to each other as `Observation/<id>`, the ids they carry.
+    Resources refer to each other as `Observation/<id>` or `QuestionnaireResponse/<id>`, the
+    ids they carry.
     """
-    builder = SessionResources(
-        local, subject_reference(patient, subject, transaction=False), lambda rid: f"Observation/{rid}"
-    )
+    who = subject_reference(patient, subject, transaction=False)
+    builder = SessionResources(local, who, lambda rid: f"Observation/{rid}")
+    outcome_builder = OutcomeResources(local, who, lambda kind, rid: f"{kind}/{rid}")
     count_sessions = count_ratings = count = 0
     for session in sessions:
         count_sessions += 1
@@ -107,4 +136,7 @@ def write_fhir_ndjson(
         count += len(lines)
         lines.append("")
         out.write("\n".join(lines))
+    for _identifier, resource in _outcome_resources(outcome_builder, outcomes):
+        out.write(_dumps(resource) + "\n")
+        count += 1
     return FhirCounts(count_sessions, count_ratings, count)

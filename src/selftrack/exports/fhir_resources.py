@@ -285,6 +285,7 @@ class SessionResources:
         ]
         if r.referred_to:
             components.append({"code": flags["referred-to"], "valueString": r.referred_to})
+        components += dose_components(r)
         resource["component"] = components
         notes = []
         if r.referred_to:
@@ -295,9 +296,177 @@ class SessionResources:
             resource["note"] = notes
         said = [word for word, flag in (("recognised", r.recognised), ("referred", r.referred),
                                          ("nerve-like", r.nerve)) if flag]  # fmt: skip
+        if r.hold_seconds is not None:
+            said.append(f"held {r.hold_seconds} s")
+        if r.tool:
+            said.append(f"with {_TOOL_WORDS.get(r.tool, r.tool)}")
+        if r.pressure:
+            said.append(f"{r.pressure} pressure")
         resource["text"] = narrative(
             f"Tenderness at {where}: {r.tenderness} of 10 ({effective})"
             + (f"; {', '.join(said)}" if said else "")
             + "."
         )
         return resource
+
+
+def _coded(pair: tuple[str, str]) -> dict:
+    return {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, pair)]}
+
+
+_DOSE_CODES = {name: _coded(pair) for name, pair in (
+    ("hold", codes.HOLD_SECONDS), ("tool", codes.SPOT_TOOL), ("pressure", codes.PRESSURE),
+)}  # fmt: skip
+
+
+def dose_components(r: RatingRecord) -> list[dict]:
+    """The dose of a rating as Observation components: seconds held (UCUM s), the tool used on
+    the spot when it was not the session's, the pressure; only what was recorded."""
+    found = []
+    if r.hold_seconds is not None:
+        found.append({
+            "code": _DOSE_CODES["hold"],
+            "valueQuantity": {"value": r.hold_seconds, "unit": "s", "system": codes.UCUM, "code": "s"},
+        })  # fmt: skip
+    if r.tool:
+        words = _TOOL_WORDS.get(r.tool, r.tool)
+        found.append({
+            "code": _DOSE_CODES["tool"],
+            "valueCodeableConcept": {"coding": [{"system": codes.TOOL_SYSTEM, "code": r.tool, "display": words}], "text": words},
+        })  # fmt: skip
+    if r.pressure:
+        found.append({
+            "code": _DOSE_CODES["pressure"],
+            "valueCodeableConcept": {"coding": [{"system": codes.PRESSURE_SYSTEM, "code": r.pressure, "display": r.pressure.capitalize()}], "text": r.pressure},
+        })  # fmt: skip
+    return found
+
+
+def moment_key(moment) -> str:
+    """A moment as the UTC text that names an outcome record in identifiers (to the microsecond)."""
+    from selftrack.exports.times import utc_iso
+
+    return utc_iso(moment).replace("+00:00", "Z")
+
+
+class OutcomeResources:
+    """The FHIR resources of the outcome records: per morning check-in an Observation each for
+    back pain, leg pain and the night; per weekly form a QuestionnaireResponse and Observations
+    for the PEG score and the PSFS score derived from it. `refer(type, id)` makes a reference."""
+
+    def __init__(self, local: LocalTime, subject: dict, refer: Callable[[str, str], str]) -> None:
+        self.iso = local.iso
+        self.subject = subject
+        self.refer = refer
+
+    def _observation(self, key: str, code: dict, effective, text: str) -> dict:
+        return {
+            "resourceType": "Observation",
+            "id": resource_id(key),
+            "text": narrative(text),
+            "identifier": [{"system": codes.IDENTIFIER_SYSTEM, "value": key}],
+            "status": "final",
+            "category": _CATEGORY,
+            "code": code,
+            "subject": self.subject,
+            "effectiveDateTime": effective,
+        }
+
+    def checkin(self, c) -> Iterator[tuple[str, dict]]:
+        """(identifier value, Observation) of back pain, leg pain and the night."""
+        base = f"checkin/{moment_key(c.answered_at)}"
+        when = self.iso(c.answered_at)
+        back = self._observation(
+            f"{base}/back-pain",
+            {"coding": [codes.PAIN_SCALE, codes.coding(codes.OBSERVATION_SYSTEM, codes.MORNING_BACK)],
+             "text": "Low back pain right now, morning (0-10)"},  # fmt: skip
+            when, f"Low back pain in the morning: {c.back_pain} of 10 ({when}).",
+        )
+        back["valueInteger"] = c.back_pain
+        back["bodySite"] = {"coding": [codes.coding(codes.SNOMED, codes.LOWER_BACK_SITE)], "text": "Low back"}
+        leg = self._observation(
+            f"{base}/leg-pain",
+            {"coding": [codes.PAIN_SCALE, codes.coding(codes.OBSERVATION_SYSTEM, codes.MORNING_LEG)],
+             "text": "Leg pain right now, morning (0-10)"},  # fmt: skip
+            when,
+            f"Leg pain in the morning: {c.leg_pain} of 10"
+            + ("; goes below the knee" if c.below_knee else "") + f" ({when}).",
+        )
+        leg["valueInteger"] = c.leg_pain
+        leg["bodySite"] = {"text": "Leg, from the buttock down to the foot"}
+        leg["component"] = [{"code": _coded(codes.BELOW_KNEE), "valueBoolean": bool(c.below_knee)}]
+        night = self._observation(
+            f"{base}/night",
+            {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, codes.NIGHT)], "text": "Last night's sleep (0 terrible - 10 excellent)"},
+            when, f"Last night's sleep: {c.night} of 10, 10 excellent ({when}).",
+        )
+        night["valueInteger"] = c.night
+        for resource in (back, leg, night):
+            yield resource["identifier"][0]["value"], resource
+
+    def weekly_form(self, f) -> Iterator[tuple[str, dict]]:
+        """(identifier value, resource) of the QuestionnaireResponse, then the PEG and PSFS scores."""
+        from selftrack.domain.instruments import PEG_QUESTIONS, PGIC_CHOICES
+
+        key = f"weekly-form/{moment_key(f.answered_at)}"
+        when = self.iso(f.answered_at)
+        items = []
+        if f.peg is not None:
+            for question, value in zip(PEG_QUESTIONS, (f.peg.pain, f.peg.enjoyment, f.peg.activity)):
+                items.append({"linkId": f"peg-{question.id}", "text": question.text, "answer": [{"valueInteger": value}]})
+        for slot, rating in enumerate(f.psfs, 1):
+            items.append({"linkId": f"psfs-{slot}", "text": rating.name, "answer": [{"valueInteger": rating.score}]})
+        if f.pgic is not None:
+            words = PGIC_CHOICES[f.pgic]
+            items.append({
+                "linkId": "pgic",
+                "text": "Since you started, how would you describe your overall condition?",
+                "answer": [{"valueCoding": {"system": codes.PGIC_SYSTEM, "code": str(f.pgic), "display": words}}],
+            })  # fmt: skip
+        said = []
+        if f.peg is not None:
+            said.append(f"PEG {f.peg.score:.1f}")
+        if f.psfs_score is not None:
+            said.append(f"PSFS {f.psfs_score:.1f}")
+        if f.pgic is not None:
+            said.append(f"change since starting: {PGIC_CHOICES[f.pgic]}")
+        response = {
+            "resourceType": "QuestionnaireResponse",
+            "id": resource_id(key),
+            "text": narrative(f"Weekly function form, {when}: {'; '.join(said) or 'no answers'}."),
+            "identifier": {"system": codes.RESPONSE_IDENTIFIER_SYSTEM, "value": key},
+            "questionnaire": codes.WEEKLY_QUESTIONNAIRE,
+            "status": "completed",
+            "subject": self.subject,
+            "authored": when,
+            "item": items,
+        }
+        source = [{"reference": self.refer("QuestionnaireResponse", response["id"])}]  # before a writer drops the id
+        yield key, response
+        if f.peg is not None:
+            peg = self._observation(
+                f"{key}/peg-score",
+                {"coding": [codes.PEG_SCORE, codes.coding(codes.OBSERVATION_SYSTEM, codes.PEG)], "text": "PEG score (0-10)"},
+                when, f"PEG score: {f.peg.score:.2f} of 10, higher is worse ({when}).",
+            )
+            peg["valueQuantity"] = _score(f.peg.score)
+            peg["derivedFrom"] = source
+            yield peg["identifier"][0]["value"], peg
+        if f.psfs:
+            psfs = self._observation(
+                f"{key}/psfs-score",
+                {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, codes.PSFS)], "text": "PSFS score (0-10)"},
+                when, f"PSFS score: {f.psfs_score:.2f} of 10, higher is better ({when}).",
+            )
+            psfs["valueQuantity"] = _score(f.psfs_score)
+            psfs["component"] = [
+                {"code": {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, codes.PSFS_ACTIVITY)], "text": r.name},
+                 "valueInteger": r.score}  # fmt: skip
+                for r in f.psfs
+            ]
+            psfs["derivedFrom"] = source
+            yield psfs["identifier"][0]["value"], psfs
+
+
+def _score(value: float) -> dict:
+    return {"value": round(value, 2), "unit": "{score}", "system": codes.UCUM, "code": "{score}"}

@@ -7,7 +7,11 @@ another window waits a fraction of a second, not for the whole file. On PostgreS
 writers do not lock each other out, they are written in one transaction as they are read.
 
 Sessions already present with the same content are skipped, so importing a file twice adds
-nothing; a session present with different content is left alone and reported. A file with any
+nothing; a session present with different content is left alone and reported. The outcome
+records of a version 2 file (check-ins, weekly forms, PSFS activities, red-flag screens,
+condition profiles) are written in the same transaction as the sessions, after them, each
+once in the same way (selftrack.storage.outcome_reads). A version 1 file still imports: its
+ratings carry no dose, and it has no outcome records. A file with any
 problem is refused with the first problem and the line of the bad value, and the database is
 not changed.
 """
@@ -27,11 +31,17 @@ from selftrack.exports.json_reader import HEADER_KEYS, ImportRefused, Reader, Sp
 from selftrack.exports.json_schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    OUTCOME_KEYS,
+    READ_VERSIONS,
     Bad,
     Checked,
+    activity_refs,
+    after_export,
     check_header,
+    check_outcomes,
     check_session,
     dotted,
+    latest_moment,
     stored_datetime,
     to_record,
 )
@@ -51,6 +61,10 @@ class ImportResult:
     added_ratings: int = 0
     unchanged_sessions: int = 0
     conflicts: list[str] = field(default_factory=list)
+    added_checkins: int = 0
+    added_forms: int = 0
+    added_other: int = 0  # PSFS-free records: red-flag screens and condition profiles
+    unchanged_outcomes: int = 0
 
 
 def import_json(store, path: Path, *, progress: Callable[[int, int], None] | None = None) -> ImportResult:
@@ -80,7 +94,7 @@ def import_json(store, path: Path, *, progress: Callable[[int, int], None] | Non
                 importer.second_pass()
                 walk(Reader(handle, path, None), lambda *_: None, importer.session)
             importer.flush()
-            sink.finish(result)
+            sink.finish(result, importer.outcome_records())
     return result
 
 
@@ -111,6 +125,7 @@ class _Counted:
     """A sink that only counts what it is given."""
 
     sessions = ratings = 0
+    version = 2
 
     def add(self, batch, _definitions, _result) -> None:
         self.sessions += len(batch)
@@ -129,6 +144,10 @@ class _Importer:
         self.deferred = False
         self.seen: dict[str, int] = {}  # session id -> the line it was first seen on
         self.pending: list[Checked] = []
+        self.outcomes: dict[str, list[dict]] = {}  # checked outcome lists, by key
+        self.outcome_lines: dict[str, int] = {}  # the line each list starts on
+        self.pending_refs: list[tuple[int, str, int]] = []  # (line, where, activity id) of forms
+        self.checked_against_export: set[str] = set()  # lists whose moments met exported_at
 
     def refuse(self, line: int | None, message: str) -> ImportRefused:
         where = f":{line}" if line else ""
@@ -141,11 +160,15 @@ class _Importer:
             raise self.refuse(
                 span.line_of(()), f"not a selftrack export (format is {value!r}, expected {FORMAT_NAME!r})"
             )
-        if key == "version" and (type(value) is not int or value != FORMAT_VERSION):
+        if key == "version" and (type(value) is not int or value not in READ_VERSIONS):
             raise self.refuse(
                 span.line_of(()),
-                f"format version {value!r} is not supported (this selftrack reads version {FORMAT_VERSION})",
+                f"format version {value!r} is not supported (this selftrack reads versions "
+                f"{', '.join(map(str, READ_VERSIONS))}; it writes {FORMAT_VERSION})",
             )
+        if key in OUTCOME_KEYS:
+            self.outcome_value(key, value, span)
+            return
         try:
             checked = check_header({key: value})
         except Bad as bad:
@@ -154,6 +177,89 @@ class _Importer:
             raise self.refuse(span.line_of(inside), f"{key}{shown}: {bad.message}") from None
         self.header.update(checked)
 
+    def outcome_value(self, key: str, value, span: Span) -> None:
+        """Check an outcome list as it is read; what depends on keys that may come later in
+        the file (the version, exported_at, the PSFS activities) is checked in `finish_outcomes`
+        with the lines noted here."""
+        exported_at = self.header.get("exported_at")
+        try:
+            items = check_outcomes(key, value, exported_at)
+        except Bad as bad:
+            raise self.refuse(span.line_of(bad.loc), f"{key}{dotted(bad.loc)}: {bad.message}") from None
+        self.outcomes[key] = items
+        self.outcome_lines[key] = span.first_line()
+        if exported_at is not None:
+            self.checked_against_export.add(key)
+        if key == "weekly_forms":
+            self.pending_refs = [
+                (span.line_of(loc), f"{key}{dotted(loc)}", aid) for loc, aid in activity_refs(items)
+            ]
+
+    def finish_outcomes(self) -> None:
+        """The checks an outcome list waits for until the whole file is read."""
+        version = self.header.get("version")
+        for key in self.outcomes:
+            if version is not None and version < 2:
+                raise self.refuse(self.outcome_lines[key], f'unexpected key "{key}": a version {version} file has no {key}')
+        exported_at = self.header.get("exported_at")
+        for key, items in self.outcomes.items():
+            if exported_at is None or key in self.checked_against_export:
+                continue
+            latest = latest_moment(key, items)
+            if latest is not None and after_export(latest[1], exported_at):
+                raise self.refuse(self.outcome_lines[key], f"{key}{dotted(latest[0])}: is after the file was exported")
+        known = {a["id"] for a in self.outcomes.get("psfs_activities", ())}
+        for line, where, aid in self.pending_refs:
+            if aid not in known:
+                raise self.refuse(line, f"{where}: {aid} is not the id of an activity in psfs_activities")
+
+    def outcome_records(self):
+        """The checked outcome lists as the records storage adds."""
+        from datetime import date
+
+        from selftrack.domain.outcomes import (
+            CheckIn, ConditionsSet, OutcomeRecords, Peg, PsfsActivity, PsfsRating, Screening, WeeklyForm,
+        )  # fmt: skip
+
+        def at(text):
+            return None if text is None else stored_datetime(text)
+
+        found = self.outcomes
+        activities = tuple(
+            PsfsActivity(a["id"], a["name"], a["position"], at(a["since"]), at(a["until"]))
+            for a in found.get("psfs_activities", ())
+        )
+        names = {a.id: a.name for a in activities}
+        return OutcomeRecords(
+            checkins=tuple(
+                CheckIn(
+                    date.fromisoformat(c["day"]), at(c["answered_at"]), c["back_pain"], c["leg_pain"],
+                    c["below_knee"], c["night"],
+                    None if c["soreness"] is None else c["soreness"]["answer"],
+                    None if c["soreness"] is None else c["soreness"]["session"],
+                    at(c["edited_at"]), "import",
+                )  # fmt: skip
+                for c in found.get("checkins", ())
+            ),
+            activities=activities,
+            forms=tuple(
+                WeeklyForm(
+                    0, at(f["answered_at"]), None if f["peg"] is None else Peg(**f["peg"]),
+                    tuple(PsfsRating(r["activity_id"], names[r["activity_id"]], r["score"]) for r in f["psfs"]),
+                    f["pgic"], "import",
+                )  # fmt: skip
+                for f in found.get("weekly_forms", ())
+            ),
+            screenings=tuple(
+                Screening(at(s["answered_at"]), s["trigger"], dict(s["answers"]), s["outcome"])
+                for s in found.get("screenings", ())
+            ),
+            conditions=tuple(
+                ConditionsSet(at(c["updated_at"]), tuple(c["conditions"]), c["pregnancy_weeks"])
+                for c in found.get("conditions", ())
+            ),
+        )
+
     def ready(self) -> bool:
         return all(k in self.header for k in ("format", "version", "spot_definitions"))
 
@@ -161,6 +267,7 @@ class _Importer:
         if not self.ready():
             missing = [k for k in ("format", "version", "spot_definitions") if k not in self.header]
             raise self.refuse(None, f"not a selftrack export: no {', '.join(repr(m) for m in missing)}")
+        self.finish_outcomes()
 
     def second_pass(self) -> None:
         self.deferred = False
@@ -174,7 +281,7 @@ class _Importer:
             return
         definitions = self.header["spot_definitions"]
         try:
-            checked = check_session(value, definitions, self.header.get("exported_at"))
+            checked = check_session(value, definitions, self.header.get("exported_at"), self.header["version"])
         except Bad as bad:
             raise self.refuse(span.line_of(bad.loc), f"{self._named(value, index)}{bad.where}: {bad.message}") from None
         data = checked.data
@@ -201,6 +308,7 @@ class _Importer:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
+        self.sink.version = self.header["version"]
         self.sink.add(batch, self.header["spot_definitions"], self.result)
 
 
@@ -210,6 +318,8 @@ class _Importer:
 class _Sink:
     """Classifies each batch against the database (new, unchanged, in conflict) and writes the
     new sessions."""
+
+    version = 2  # of the file: a version 1 session is compared without the dose it cannot hold
 
     def __init__(self, store) -> None:
         self.store = store
@@ -240,7 +350,7 @@ class _Sink:
                 new.append(checked)
             elif owners[sid] != profile:
                 result.conflicts.append(f"session {sid} belongs to another profile in this database: not imported")
-            elif session_text(stored[sid]) == session_text(to_record(checked, definitions)):
+            elif session_text(_comparable(stored[sid], self.version)) == session_text(to_record(checked, definitions)):
                 result.unchanged_sessions += 1
             else:
                 result.conflicts.append(
@@ -262,8 +372,33 @@ class _Sink:
     def write(self, new: list[Checked], definitions, def_ids: dict[str, int]) -> None:
         raise NotImplementedError
 
-    def finish(self, result: ImportResult) -> None:
+    def finish(self, result: ImportResult, outcomes) -> None:
         raise NotImplementedError
+
+
+def _comparable(stored, version: int):
+    """A stored session as a file of `version` can hold it (version 1: no dose)."""
+    if version >= 2:
+        return stored
+    import dataclasses
+
+    ratings = [r._replace(hold_seconds=None, tool=None, pressure=None) for r in stored.ratings]
+    return dataclasses.replace(stored, ratings=ratings, hold_guidance=None)
+
+
+def _add_outcomes(scope, outcomes, result: ImportResult) -> None:
+    """Write an import's outcome records in the sessions' transaction, and count them."""
+    from selftrack.storage import outcome_reads
+
+    for kind, done in (
+        ("checkins", outcome_reads.add_checkins(scope, outcomes.checkins)),
+        ("forms", outcome_reads.add_weekly_forms(scope, outcomes.activities, outcomes.forms)),
+        ("other", outcome_reads.add_screenings(scope, outcomes.screenings)),
+        ("other", outcome_reads.add_condition_profiles(scope, outcomes.conditions)),
+    ):
+        setattr(result, f"added_{kind}", getattr(result, f"added_{kind}") + done.added)
+        result.unchanged_outcomes += done.unchanged
+        result.conflicts += done.conflicts
 
 
 def _rows(checked: Checked, definitions: dict[str, SpotDefinition], def_ids: dict[str, int]):
@@ -280,13 +415,13 @@ def _rows(checked: Checked, definitions: dict[str, SpotDefinition], def_ids: dic
     session = (
         sid, protocol["id"], protocol["version"], protocol["hash"], protocol["name"], data["sides"],
         data["tool"], data["pain_before"], data["pain_after"], data["notes"], started,
-        checked.ended_at, data["status"], plan, "import", checked.edited_at,
+        checked.ended_at, data["status"], plan, "import", checked.edited_at, data["hold_guidance"],
         checked.rated, checked.skipped, checked.total, checked.highest,
     )  # fmt: skip  (STAGED_SESSION_FIELDS)
     ratings = [
         (sid, started, r["step"], steps[r["step"]][0], r["spot"], by_spot[r["spot"]], r["side"],
          r["tenderness"], r["skipped"], r["recognised"], r["referred"], r["referred_to"], r["nerve"],
-         r["note"], r["rated_at"], r["edited_at"])  # fmt: skip  (STAGED_RATING_FIELDS)
+         r["note"], r["rated_at"], r["edited_at"], r["hold_seconds"], r["tool"], r["pressure"])  # fmt: skip  (STAGED_RATING_FIELDS)
         for r in data["ratings"]
     ]
     return session, ratings
@@ -318,8 +453,22 @@ class _StagedSink(_Sink):
             ratings += rows
         self.staging.add(sessions, ratings)
 
-    def finish(self, result: ImportResult) -> None:
-        added, rated, raced = self.staging.publish()
+    def finish(self, result: ImportResult, outcomes) -> None:
+        tried: list[ImportResult] = []
+
+        def then(scope) -> None:  # may run more than once: only the last, committed try counts
+            counted = ImportResult(result.path)
+            _add_outcomes(scope, outcomes, counted)
+            tried.append(counted)
+
+        added, rated, raced = self.staging.publish(then)
+        if tried:
+            last = tried[-1]
+            result.added_checkins += last.added_checkins
+            result.added_forms += last.added_forms
+            result.added_other += last.added_other
+            result.unchanged_outcomes += last.unchanged_outcomes
+            result.conflicts += last.conflicts
         result.added_sessions += added
         result.added_ratings += rated
         result.unchanged_sessions += len(raced)  # another program added them meanwhile
@@ -357,7 +506,8 @@ class _DirectSink(_Sink):
             session, rows = _rows(checked, definitions, def_ids)
             values = dict(zip(STAGED_SESSION_FIELDS, session))
             sessions.append(
-                {name: _moment(name, values.get(name)) for name in writes.SESSION_FIELDS if name != "profile_id"}
+                {name: _moment(name, values.get(name))
+                 for name in writes.SESSION_FIELDS + writes.SESSION_OPTIONAL if name != "profile_id"}  # fmt: skip
                 | {"profile_id": profile}
             )
             for row in rows:
@@ -367,8 +517,9 @@ class _DirectSink(_Sink):
         self.added = getattr(self, "added", (0, 0))
         self.added = (self.added[0] + len(sessions), self.added[1] + len(ratings))
 
-    def finish(self, result: ImportResult) -> None:
+    def finish(self, result: ImportResult, outcomes) -> None:
         added = getattr(self, "added", (0, 0))
+        _add_outcomes(self.scope, outcomes, result)
         self._done = True
         self._stack.close()  # commits
         result.added_sessions += added[0]

@@ -22,7 +22,11 @@ IMPORT_MAX_BYTES = 256 << 20  # ten years of daily sessions export to about 140 
 VALUE_MAX_CHARS = 64 << 20  # one session (notes of 20,000 characters on every spot fit)
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-HEADER_KEYS = ("format", "version", "exported_at", "selection", "spot_definitions", "sessions")
+HEADER_KEYS = (
+    "format", "version", "exported_at", "selection", "spot_definitions", "sessions",
+    # version 2: the outcome records (selftrack.exports.json_schema.OUTCOME_KEYS)
+    "psfs_activities", "checkins", "weekly_forms", "screenings", "conditions",
+)  # fmt: skip
 
 
 class ImportRefused(SelftrackError, ValueError):

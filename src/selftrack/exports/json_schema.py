@@ -1,4 +1,9 @@
-"""The `selftrack-export` format, version 1, as pydantic models shared by exporter and importer.
+"""The `selftrack-export` format, version 2, as pydantic models shared by exporter and importer.
+
+Version 2 adds the dose on each rating (hold seconds, tool, pressure), the routine's hold
+guidance on each session, and the outcome records beside the sessions: morning check-ins,
+PSFS activities, weekly forms, red-flag screens and condition profiles (`check_outcomes`).
+Version 1 files are still read: their ratings carry no dose and they hold no outcomes.
 
 The exporter writes the header through the model and each session's head in its key order
 (`header_json`, `session_head_json`); the importer validates every value with them, then
@@ -21,7 +26,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
+from selftrack.domain.instruments import PSFS_MAX_ACTIVITIES, PSFS_NAME_MAX
 from selftrack.domain.model import SpotSpec
+from selftrack.domain.outcomes import HOLD_SECONDS_MAX, PRESSURES
 from selftrack.domain.records import RatingRecord, SessionRecord, SpotDefinition
 from selftrack.domain.terms import PROTOCOL_VERSION_MAX, REGIONS, TOOLS, VIEWS, SessionStatus
 from selftrack.domain.text import (
@@ -36,7 +43,8 @@ from selftrack.domain.text import (
 )
 
 FORMAT_NAME = "selftrack-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)  # the versions an import reads
 
 # the real world's bounds
 YEAR_FIRST, YEAR_LAST = 1900, 2199
@@ -113,7 +121,7 @@ class Header(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
 
     format: Literal["selftrack-export"]
-    version: Literal[1]
+    version: Literal[1, 2]
     exported_at: Moment
     selection: Selection
     spot_definitions: dict[Digest, SpotDefinitionModel]
@@ -130,7 +138,7 @@ class ProtocolRef(TypedDict):
     name: Label
 
 
-class SessionHead(TypedDict):
+class SessionHeadV1(TypedDict):
     """A session's fields before its steps and ratings, in the order the file has them."""
 
     __pydantic_config__ = _STRICT  # type: ignore[misc]
@@ -150,7 +158,16 @@ class SessionHead(TypedDict):
     spot_definitions: Annotated[dict[Ident, Digest], Field(max_length=STEPS_MAX)]
 
 
-class Rating(TypedDict):
+HoldSeconds = Annotated[int, Field(ge=0, le=HOLD_SECONDS_MAX)]
+
+
+class SessionHead(SessionHeadV1):
+    """Version 2: the routine's hold guidance (seconds per session) after the version 1 keys."""
+
+    hold_guidance: HoldSeconds | None
+
+
+class RatingV1(TypedDict):
     """One rating: the step it is for (which must name the same spot and side)."""
 
     __pydantic_config__ = _STRICT  # type: ignore[misc]
@@ -169,7 +186,23 @@ class Rating(TypedDict):
     edited_at: Moment | None
 
 
+class Rating(RatingV1):
+    """Version 2: the dose after the version 1 keys: seconds on the hold timer, the tool used on
+    this spot when it was not the session's, and the pressure chosen (each null when not given)."""
+
+    hold_seconds: HoldSeconds | None
+    tool: Tool | None
+    pressure: Literal[PRESSURES] | None  # type: ignore[valid-type]
+
+
 Step = Annotated[tuple[Ident, Ident, StepSide], Field(strict=False)]  # a JSON list of three
+
+
+class SessionV1(SessionHeadV1):
+    """A whole session as a version 1 file holds it."""
+
+    steps: Annotated[list[Step], Field(max_length=STEPS_MAX)]
+    ratings: Annotated[list[RatingV1], Field(max_length=STEPS_MAX)]
 
 
 class Session(SessionHead):
@@ -226,6 +259,19 @@ _RANGE_WORDS = {
     "version": f"is not a version from 1 to {PROTOCOL_VERSION_MAX:,}",
     "step": f"is not a step number (0 to {STEPS_MAX - 1:,})",
     "x": "is off the body map (-1.5 to 3.0)",
+    "hold_seconds": f"is not a whole number of seconds from 0 to {HOLD_SECONDS_MAX:,}",
+    "hold_guidance": f"is not a whole number of seconds from 0 to {HOLD_SECONDS_MAX:,}",
+    "back_pain": "is not a whole number from 0 to 10",
+    "leg_pain": "is not a whole number from 0 to 10",
+    "night": "is not a whole number from 0 to 10",
+    "pain": "is not a whole number from 0 to 10",
+    "enjoyment": "is not a whole number from 0 to 10",
+    "activity": "is not a whole number from 0 to 10",
+    "score": "is not a whole number from 0 to 10",
+    "pgic": "is not one of the seven answers (1 very much improved to 7 very much worse)",
+    "pregnancy_weeks": "is not a week of pregnancy (0 to 45)",
+    "activity_id": "is not an activity id of this file (1 to 1,000)",
+    "position": f"is not a place in the list (0 to {PSFS_MAX_ACTIVITIES - 1})",
     "y": "is off the body map (-1.5 to 3.0)",
 }
 
@@ -391,13 +437,18 @@ class Checked:
 
 
 def check_session(
-    raw: Any, definitions: dict[str, SpotDefinition], exported_at: str | None
+    raw: Any, definitions: dict[str, SpotDefinition], exported_at: str | None, version: int = FORMAT_VERSION
 ) -> Checked:
-    """Validate one session from its parsed JSON value; a Bad names the first problem."""
+    """Validate one session from its parsed JSON value (in a file of `version`); a Bad names
+    the first problem. A version 1 session comes back with an empty dose."""
     try:
-        data = _adapter(Session).validate_python(raw)
+        data = _adapter(Session if version >= 2 else SessionV1).validate_python(raw)
     except ValidationError as error:
         raise first_problem(error) from None
+    if version < 2:
+        data["hold_guidance"] = None
+        for rating in data["ratings"]:
+            rating.update(hold_seconds=None, tool=None, pressure=None)
     checked = Checked(data)
     started = checked.started_at = moment(data["started_at"], ("started_at",))
     ended = checked.ended_at = None if data["ended_at"] is None else moment(data["ended_at"], ("ended_at",))
@@ -520,10 +571,204 @@ def to_record(checked: Checked, definitions: dict[str, SpotDefinition]) -> Sessi
             RatingRecord(
                 r["step"], steps[r["step"]][0], r["spot"], r["side"], r["tenderness"], r["skipped"],
                 r["recognised"], r["referred"], r["referred_to"], r["nerve"], r["note"],
-                r["rated_at"], r["edited_at"],
+                r["rated_at"], r["edited_at"], r["hold_seconds"], r["tool"], r["pressure"],
             )  # fmt: skip
             for r in sorted(data["ratings"], key=lambda r: r["step"])
         ],
+        hold_guidance=data["hold_guidance"],
     )
 
 
+
+
+# -- the outcome records (version 2) ----------------------------------------------------------
+
+OUTCOME_KEYS = ("psfs_activities", "checkins", "weekly_forms", "screenings", "conditions")
+OUTCOMES_MAX = 200_000  # of each kind: 500 years of daily check-ins
+_DAY = r"^\d{4}-\d\d-\d\d$"
+_PATTERN_WORDS[_DAY] = "is not a day (YYYY-MM-DD)"
+Day = Annotated[str, StringConstraints(pattern=_DAY)]
+SORENESS_ANSWERS = ("none", "mild", "sore-48h", "bruised")  # selftrack.analysis.care.SORENESS
+SCREEN_ANSWERS = ("no", "yes", "cleared")  # selftrack.analysis.care.ANSWERS
+SCREEN_TRIGGERS = ("first", "four-weeks", "pain-worse", "nerve-repeats", "below-knee", "asked")
+SCREEN_OUTCOMES = ("clear", "clinician", "emergency")
+ActivityName = Annotated[str, StringConstraints(pattern=LABEL_PATTERN, min_length=1, max_length=PSFS_NAME_MAX)]
+ActivityId = Annotated[int, Field(ge=1, le=1000)]
+
+
+class SorenessModel(TypedDict):
+    """The soreness answered in a check-in, about the session before it."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    session: SessionId
+    answer: Literal[SORENESS_ANSWERS]  # type: ignore[valid-type]
+
+
+class CheckInModel(TypedDict):
+    """A morning check-in: the local day it is for, when it was answered, the answers."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    day: Day
+    answered_at: Moment
+    back_pain: Scale
+    leg_pain: Scale
+    below_knee: bool
+    night: Scale
+    soreness: SorenessModel | None
+    edited_at: Moment | None
+
+
+class PsfsActivityModel(TypedDict):
+    """An activity named for the PSFS; `id` is this file's own number for it."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    id: ActivityId
+    name: ActivityName
+    position: Annotated[int, Field(ge=0, lt=PSFS_MAX_ACTIVITIES)]
+    since: Moment
+    until: Moment | None
+
+
+class PegModel(TypedDict):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    pain: Scale
+    enjoyment: Scale
+    activity: Scale
+
+
+class PsfsScoreModel(TypedDict):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    activity_id: ActivityId
+    score: Scale
+
+
+class WeeklyFormModel(TypedDict):
+    """A weekly form: the PEG's three items, the PSFS ratings, the PGIC (each may be null)."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    answered_at: Moment
+    peg: PegModel | None
+    psfs: Annotated[list[PsfsScoreModel], Field(max_length=PSFS_MAX_ACTIVITIES)]
+    pgic: Annotated[int, Field(ge=1, le=7)] | None
+
+
+class ScreeningModel(TypedDict):
+    """A red-flag screen: when, why it was asked, each question's answer, the outcome."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    answered_at: Moment
+    trigger: Literal[SCREEN_TRIGGERS]  # type: ignore[valid-type]
+    answers: Annotated[dict[Ident, Literal[SCREEN_ANSWERS]], Field(max_length=100)]  # type: ignore[valid-type]
+    outcome: Literal[SCREEN_OUTCOMES]  # type: ignore[valid-type]
+
+
+class ConditionsModel(TypedDict):
+    """The conditions that adapt the routines, in force from `updated_at`."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    updated_at: Moment
+    conditions: Annotated[list[Ident], Field(max_length=50)]
+    pregnancy_weeks: Annotated[int, Field(ge=0, le=45)] | None
+
+
+_OUTCOME_MODELS = {
+    "psfs_activities": PsfsActivityModel,
+    "checkins": CheckInModel,
+    "weekly_forms": WeeklyFormModel,
+    "screenings": ScreeningModel,
+    "conditions": ConditionsModel,
+}
+_OUTCOME_MOMENTS = {
+    "psfs_activities": ("since", "until"),
+    "checkins": ("answered_at", "edited_at"),
+    "weekly_forms": ("answered_at",),
+    "screenings": ("answered_at",),
+    "conditions": ("updated_at",),
+}
+# the key that may appear once per list (a second record for it is refused)
+_OUTCOME_UNIQUE = {
+    "psfs_activities": "id",
+    "checkins": "day",
+    "weekly_forms": "answered_at",
+    "screenings": "answered_at",
+    "conditions": "updated_at",
+}
+
+
+def check_outcomes(key: str, raw: Any, exported_at: str | None) -> list[dict]:
+    """Validate one outcome list of a version 2 file (`key` in OUTCOME_KEYS); moments come back
+    as stored UTC text. A Bad names the first problem, its path starting with the item's index.
+    Which PSFS activities the weekly forms name is checked by the caller (`activity_refs`), as
+    the lists may come in any order."""
+    try:
+        items = _adapter(Annotated[list[_OUTCOME_MODELS[key]], Field(max_length=OUTCOMES_MAX)]).validate_python(raw)
+    except ValidationError as error:
+        raise first_problem(error) from None
+    latest = _shift(exported_at, SLACK) if exported_at else None
+    seen: set = set()
+    for number, item in enumerate(items):
+        for name in _OUTCOME_MOMENTS[key]:
+            if item[name] is not None:
+                item[name] = moment(item[name], (number, name))
+                if latest is not None and item[name] > latest:
+                    raise Bad((number, name), f"{_stored_iso(item[name])} is after the file was exported")
+        unique = item[_OUTCOME_UNIQUE[key]]
+        if unique in seen:
+            shown = _stored_iso(unique) if name_is_moment(key) else _shown(unique)
+            raise Bad((number, _OUTCOME_UNIQUE[key]), f"{shown} appears twice in {key}")
+        seen.add(unique)
+        if key == "checkins":
+            _check_day(item, number)
+        elif key == "psfs_activities":
+            if item["until"] is not None and item["until"] < item["since"]:
+                raise Bad((number, "until"), "is before the activity was named (since)")
+        elif key == "weekly_forms":
+            named: set[int] = set()
+            for place, score in enumerate(item["psfs"]):
+                if score["activity_id"] in named:
+                    raise Bad((number, "psfs", place, "activity_id"), f"activity {score['activity_id']} is rated twice in one form")
+                named.add(score["activity_id"])
+    return items
+
+
+def name_is_moment(key: str) -> bool:
+    return _OUTCOME_UNIQUE[key] in _OUTCOME_MOMENTS[key]
+
+
+def activity_refs(forms: list[dict]):
+    """(path, activity id) of every PSFS rating in checked weekly forms."""
+    for number, form in enumerate(forms):
+        for place, score in enumerate(form["psfs"]):
+            yield (number, "psfs", place, "activity_id"), score["activity_id"]
+
+
+def latest_moment(key: str, items: list[dict]) -> tuple[tuple, str] | None:
+    """(path, stored moment) of the latest moment in a checked outcome list."""
+    found = None
+    for number, item in enumerate(items):
+        for name in _OUTCOME_MOMENTS[key]:
+            if item[name] is not None and (found is None or item[name] > found[1]):
+                found = ((number, name), item[name])
+    return found
+
+
+def after_export(stored: str, exported_at: str) -> bool:
+    return stored > _shift(exported_at, SLACK)
+
+
+def _check_day(item: dict, number: int) -> None:
+    try:
+        day = datetime.strptime(item["day"], "%Y-%m-%d").date()
+    except ValueError:
+        raise Bad((number, "day"), f"{_shown(item['day'])} is not a real day") from None
+    answered = datetime.fromisoformat(item["answered_at"]).date()
+    if abs((day - answered).days) > 1:
+        raise Bad((number, "day"), f"{_shown(item['day'])} is not the local day of its answer ({_stored_iso(item['answered_at'])})")

@@ -1,4 +1,5 @@
-"""Excel workbook (.xlsx): Ratings, Sessions and Spots sheets with typed cells, streamed.
+"""Excel workbook (.xlsx): Ratings, Sessions, Spots, Check-ins and Weekly forms sheets with
+typed cells, streamed.
 
 Numbers are numbers, times are Excel date-times, and text is always written as text, so
 "=1+1" or "-ish better" shows exactly as typed and nothing is a formula. Rows go to disk as
@@ -14,6 +15,7 @@ from datetime import date, datetime, timezone, tzinfo
 from typing import BinaryIO
 
 from selftrack.exports.csv_export import COLUMNS as RATING_COLUMNS
+from selftrack.domain.outcomes import OutcomeRecords
 from selftrack.domain.records import SessionRecord
 from selftrack.exports.times import LocalTime
 from selftrack.exports.spot_levels import SpotLevel
@@ -44,6 +46,28 @@ SPOT_COLUMNS: tuple[str, ...] = (
     "latest",
     "change",
     "verdict",
+)
+CHECKIN_COLUMNS: tuple[str, ...] = (
+    "day",
+    "answered_at",
+    "back_pain",
+    "leg_pain",
+    "below_knee",
+    "night",
+    "soreness",
+    "soreness_session_id",
+)
+PSFS_SLOTS = 3  # PSFS_MAX_ACTIVITIES
+WEEKLY_COLUMNS: tuple[str, ...] = (
+    "answered_at",
+    "peg_pain",
+    "peg_enjoyment",
+    "peg_activity",
+    "peg_score",
+    *(f"psfs_{n}_{part}" for n in range(1, PSFS_SLOTS + 1) for part in ("activity", "score")),
+    "psfs_score",
+    "pgic",
+    "pgic_words",
 )
 MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included; more ratings go on "Ratings 2"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -123,6 +147,7 @@ def write_xlsx(
     spots: Iterable[SpotLevel],
     local: LocalTime,
     context: XlsxContext,
+    outcomes: OutcomeRecords | None = None,
 ) -> tuple[int, int]:
     """Write the workbook to `out` (a binary stream); returns (sessions, ratings) written.
 
@@ -146,6 +171,7 @@ def write_xlsx(
             "datetime": book.add_format({"num_format": DATETIME_FORMAT}),
             "decimal": book.add_format({"num_format": "0.0"}),
         }
+        formats["date"] = book.add_format({"num_format": "yyyy-mm-dd"})
         book.set_properties(
             {
                 "title": "selftrack export",
@@ -156,21 +182,26 @@ def write_xlsx(
         ratings = _Sheet(book, "Ratings", RATING_COLUMNS, _RATING_WIDTHS, formats)
         sessions_sheet = _Sheet(book, "Sessions", SESSION_COLUMNS, _SESSION_WIDTHS, formats)
         spot_sheet = _Sheet(book, "Spots", SPOT_COLUMNS, _SPOT_WIDTHS, formats)
+        checkin_sheet = _Sheet(book, "Check-ins", CHECKIN_COLUMNS, _CHECKIN_WIDTHS, formats)
+        weekly_sheet = _Sheet(book, "Weekly forms", WEEKLY_COLUMNS, _WEEKLY_WIDTHS, formats)
         names: dict[str, str] = {}
         count_sessions, count_ratings = _write_sessions(
             sessions, ratings, sessions_sheet, local, formats["datetime"], names
         )
         _write_spots(spot_sheet, spots, names, formats["decimal"])
+        outcomes = outcomes or OutcomeRecords()
+        _write_checkins(checkin_sheet, outcomes, local, formats)
+        _write_weekly(weekly_sheet, outcomes, local, formats)
         _write_about(book, context, formats["header"])
-        for sheet in (ratings, sessions_sheet, spot_sheet):
+        for sheet in (ratings, sessions_sheet, spot_sheet, checkin_sheet, weekly_sheet):
             sheet.close()
         book.close()
     return count_sessions, count_ratings
 
 
-def _write_sessions(sessions, ratings: _Sheet, table: _Sheet, local: LocalTime, when, names) -> tuple[int, int]:
+def _moment_writer(local: LocalTime, when):
+    """write(sheet, row, col, moment): a local date-time cell, as in every sheet."""
     serials, iso = _Serials(), local.iso
-    count_sessions = count_ratings = 0
 
     def moment(sheet, row: int, col: int, value) -> None:
         if value is None:
@@ -178,6 +209,13 @@ def _write_sessions(sessions, ratings: _Sheet, table: _Sheet, local: LocalTime, 
         text = iso(value)  # 2026-09-01T07:30:25+01:00
         seconds = int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
         sheet.write_number(row, col, serials[text[:10]] + seconds / 86400, when)
+
+    return moment
+
+
+def _write_sessions(sessions, ratings: _Sheet, table: _Sheet, local: LocalTime, when, names) -> tuple[int, int]:
+    count_sessions = count_ratings = 0
+    moment = _moment_writer(local, when)
 
     for s in sessions:
         count_sessions += 1
@@ -213,6 +251,10 @@ def _write_sessions(sessions, ratings: _Sheet, table: _Sheet, local: LocalTime, 
             _text(sheet, row, 19, r.referred_to)
             _text(sheet, row, 20, s.status)
             _text(sheet, row, 21, s.notes)
+            if r.hold_seconds is not None:
+                sheet.write_number(row, 22, r.hold_seconds)
+            _text(sheet, row, 23, r.tool or "")
+            _text(sheet, row, 24, r.pressure or "")
             if r.skipped:
                 skipped += 1
             else:
@@ -254,6 +296,49 @@ def _write_spots(table: _Sheet, spots: Iterable[SpotLevel], names: dict[str, str
         _text(sheet, row, 8, level.verdict)
 
 
+def _write_checkins(table: _Sheet, outcomes: OutcomeRecords, local: LocalTime, formats) -> None:
+    """One row per morning check-in, oldest first."""
+    moment = _moment_writer(local, formats["datetime"])
+    for c in outcomes.checkins:
+        row = table.next_row()
+        sheet = table.sheet
+        sheet.write_number(row, 0, c.day.toordinal() - _EXCEL_EPOCH, formats["date"])
+        moment(sheet, row, 1, c.answered_at)
+        sheet.write_number(row, 2, c.back_pain)
+        sheet.write_number(row, 3, c.leg_pain)
+        sheet.write_boolean(row, 4, bool(c.below_knee))
+        sheet.write_number(row, 5, c.night)
+        _text(sheet, row, 6, c.soreness or "")
+        _text(sheet, row, 7, c.soreness_session or "")
+
+
+def _write_weekly(table: _Sheet, outcomes: OutcomeRecords, local: LocalTime, formats) -> None:
+    """One row per weekly form: the PEG items and score, each PSFS activity with its rating and
+    their mean, the PGIC as its number and its words."""
+    from selftrack.domain.instruments import PGIC_CHOICES
+
+    moment = _moment_writer(local, formats["datetime"])
+    decimal = formats["decimal"]
+    for f in outcomes.forms:
+        row = table.next_row()
+        sheet = table.sheet
+        moment(sheet, row, 0, f.answered_at)
+        if f.peg is not None:
+            sheet.write_number(row, 1, f.peg.pain)
+            sheet.write_number(row, 2, f.peg.enjoyment)
+            sheet.write_number(row, 3, f.peg.activity)
+            sheet.write_number(row, 4, round(f.peg.score, 2), decimal)
+        for slot, rating in enumerate(f.psfs[:PSFS_SLOTS]):
+            _text(sheet, row, 5 + 2 * slot, rating.name)
+            sheet.write_number(row, 6 + 2 * slot, rating.score)
+        col = 5 + 2 * PSFS_SLOTS
+        if f.psfs_score is not None:
+            sheet.write_number(row, col, round(f.psfs_score, 2), decimal)
+        if f.pgic is not None:
+            sheet.write_number(row, col + 1, f.pgic)
+            _text(sheet, row, col + 2, PGIC_CHOICES.get(f.pgic, ""))
+
+
 def _write_about(book, context: XlsxContext, header) -> None:
     from selftrack.analysis.stats import READING_TRENDS
 
@@ -271,6 +356,14 @@ def _write_about(book, context: XlsxContext, header) -> None:
         ("Ratings", "one row per spot and side in each session, in the order walked; tenderness "
                     "0-10, empty when the spot was skipped"),
         ("Sessions sheet", "one row per session, with its notes"),
+        ("Dose", "hold_seconds: seconds on the hold timer; spot_tool: the tool used on that spot "
+                 "when it was not the session's; pressure: light, medium or firm; empty when not recorded"),
+        ("Check-ins", "one row per morning check-in answered in the period: back and leg pain now "
+                      "(0 no pain - 10 as bad as you can imagine), whether the leg feeling goes below "
+                      "the knee, the night (0 terrible - 10 excellent), the soreness after the session before"),
+        ("Weekly forms", "one row per weekly form: PEG items and score (mean of the three, 0-10, higher "
+                         "is worse), PSFS activities and their ratings (0 unable - 10 as before the "
+                         "problem) and their mean, PGIC (1 very much improved - 7 very much worse)"),
         ("Spots", "per spot and side over the period: " + " ".join(p.replace("**", "") for p in READING_TRENDS[1:3])),
         ("Not medical advice", "tenderness at named spots is what the person felt when pressing; "
                                "it is not a diagnosis"),
@@ -295,3 +388,5 @@ _SESSION_WIDTHS = {
     "session_id": 38, "started_at": 19, "ended_at": 19, "protocol_name": 28, "notes": 60,
 }  # fmt: skip
 _SPOT_WIDTHS = {"spot_id": 22, "spot_name": 32, "verdict": 18}
+_CHECKIN_WIDTHS = {"day": 11, "answered_at": 19, "soreness_session_id": 38}
+_WEEKLY_WIDTHS = {"answered_at": 19, "pgic_words": 20} | {f"psfs_{n}_activity": 26 for n in range(1, PSFS_SLOTS + 1)}

@@ -57,6 +57,17 @@ def latest_conditions(scope: Scope) -> tuple[datetime, list[str], int | None] | 
     return None if row is None else (conn.moment(row[0]), json.loads(row[1]), row[2])
 
 
+def condition_profiles(scope: Scope) -> list[tuple[datetime, list[str], int | None]]:
+    """Every condition profile of this profile (updated at, condition ids, pregnancy weeks), oldest first."""
+    conn = scope.conn
+    rows = conn.rows(
+        "SELECT updated_at, conditions, pregnancy_weeks FROM condition_profiles WHERE profile_id = :profile "
+        "ORDER BY updated_at, id",
+        {"profile": scope.profile},
+    )
+    return [(conn.moment(at), json.loads(conditions), weeks) for at, conditions, weeks in rows]
+
+
 def set_conditions(scope: Scope, now: datetime, conditions: Iterable[str], pregnancy_weeks: int | None) -> None:
     conn = scope.conn
     conn.execute(

@@ -22,12 +22,12 @@ Progress = Callable[[int, int], None]
 
 _SESSION = (
     "SELECT id, protocol_id, protocol_version, protocol_hash, protocol_name, sides, tool, status, "
-    "started_at, ended_at, pain_before, pain_after, notes, edited_at, plan FROM sessions "
+    "started_at, ended_at, pain_before, pain_after, notes, edited_at, plan, hold_guidance FROM sessions "
     "WHERE id IN ({ids})"
 )
 _RATINGS = (
     "SELECT session_id, step_index, route_id, spot_id, side, tenderness, skipped, recognised, "
-    "referred, referred_to, nerve, note, rated_at, edited_at FROM ratings "
+    "referred, referred_to, nerve, note, rated_at, edited_at, hold_seconds, tool, pressure FROM ratings "
     "WHERE session_id IN ({ids}) ORDER BY session_id, step_index"
 )
 
@@ -116,6 +116,7 @@ def iter_sessions(
                 steps=[(r, s, side) for r, s, side, _d in plan["steps"]],
                 spots={s: definitions[d] for _r, s, _side, d in plan["steps"]},
                 ratings=grouped[sid],
+                hold_guidance=row[15],
             )
         if progress:
             progress(min(first + BATCH_SESSIONS, total), total)
@@ -158,11 +159,12 @@ def csv_definitions(conn: Connection) -> list[tuple[int, str, str]]:
 
 def csv_ratings(scope: Scope, start: datetime | None, end: datetime | None) -> Iterator[list[tuple]]:
     """(session, route, spot, definition, side, tenderness, skipped, recognised, referred,
-    nerve, note, rated_at, referred_to) of every rating, in session then walk order, in batches."""
+    nerve, note, rated_at, referred_to, hold_seconds, tool, pressure) of every rating, in session then walk order, in batches."""
     params: dict = {"profile": scope.profile}
     sql = (
         "SELECT r.session_id, r.route_id, r.spot_id, r.spot_def_id, r.side, r.tenderness, "
-        "r.skipped, r.recognised, r.referred, r.nerve, r.note, r.rated_at, r.referred_to "
+        "r.skipped, r.recognised, r.referred, r.nerve, r.note, r.rated_at, r.referred_to, "
+        "r.hold_seconds, r.tool, r.pressure "
         "FROM ratings r JOIN sessions s ON s.id = r.session_id WHERE s.profile_id = :profile"
         f"{period(scope.conn, start, end, params, 's.started_at')} "
         "ORDER BY s.started_at, s.id, r.step_index"

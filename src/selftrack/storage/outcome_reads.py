@@ -3,8 +3,10 @@
 One function each, scoped to the profile, like selftrack.storage.export_reads:
 - `checkins_in`, `weekly_forms_in`, `psfs_activities_all`: the outcome records of a range;
 - `rating_doses`, `hold_guidance`: the dose stored with ratings and sessions;
-- `add_checkins`, `add_weekly_forms`: an import's records, each added once (importing the same
-  file twice adds nothing; a record present with other values is left alone and reported).
+- `outcome_records`: all of these at once, with the red-flag screens and condition profiles;
+- `add_checkins`, `add_weekly_forms`, `add_screenings`, `add_condition_profiles`: an import's
+  records, each added once (importing the same file twice adds nothing; a record present with
+  other values is left alone and reported).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from selftrack.domain.outcomes import CheckIn, PsfsActivity, WeeklyForm
+from selftrack.domain.outcomes import CheckIn, ConditionsSet, OutcomeRecords, PsfsActivity, Screening, WeeklyForm
+from selftrack.storage import care
 from selftrack.storage import outcomes as stored
 from selftrack.storage.connection import placeholders
 from selftrack.storage.queries import period
@@ -33,6 +36,19 @@ def weekly_forms_in(scope: Scope, start: datetime | None = None, end: datetime |
 def psfs_activities_all(scope: Scope) -> list[PsfsActivity]:
     """Every PSFS activity the person named, with when it was in force."""
     return stored.psfs_activities(scope)
+
+
+def outcome_records(scope: Scope, start: datetime | None = None, end: datetime | None = None) -> OutcomeRecords:
+    """The check-ins and weekly forms answered in [start, end], and every PSFS activity, red-flag
+    screen and condition profile of the profile (the forms refer to the activities; the screens
+    and conditions say what was in force, whenever they were answered)."""
+    return OutcomeRecords(
+        checkins=tuple(stored.checkins(scope, start, end)),
+        activities=tuple(stored.psfs_activities(scope)),
+        forms=tuple(stored.weekly_forms(scope, start, end)),
+        screenings=tuple(Screening(*row) for row in care.screenings(scope)),
+        conditions=tuple(ConditionsSet(at, tuple(ids), weeks) for at, ids, weeks in care.condition_profiles(scope)),
+    )
 
 
 def rating_doses(
@@ -95,7 +111,9 @@ def add_checkins(scope: Scope, checkins: Iterable[CheckIn]) -> Added:
             "back_pain": checkin.back_pain, "leg_pain": checkin.leg_pain,
             "below_knee": checkin.below_knee, "night": checkin.night,
         }  # fmt: skip
-        stored.save_checkin(scope, checkin.day, checkin.answered_at, values, soreness, origin="import")
+        stored.save_checkin(
+            scope, checkin.day, checkin.answered_at, values, soreness, origin="import", edited_at=checkin.edited_at
+        )
         result.added += 1
     return result
 
@@ -103,7 +121,7 @@ def add_checkins(scope: Scope, checkins: Iterable[CheckIn]) -> Added:
 def _same_checkin(stored_one: CheckIn, imported: CheckIn) -> bool:
     """The same answers (a soreness answer counts when both have one: it is not kept when the
     session it is about is not this person's)."""
-    fields = ("answered_at", "back_pain", "leg_pain", "below_knee", "night")
+    fields = ("answered_at", "back_pain", "leg_pain", "below_knee", "night", "edited_at")
     same = all(getattr(stored_one, name) == getattr(imported, name) for name in fields)
     if stored_one.soreness is not None and imported.soreness is not None:
         same = same and stored_one.soreness == imported.soreness
@@ -147,3 +165,57 @@ def add_weekly_forms(scope: Scope, activities: Iterable[PsfsActivity], forms: It
         stored.add_weekly_form(scope, form.answered_at, form.peg, form.pgic, scores, origin="import")
         result.added += 1
     return result
+
+
+def add_screenings(scope: Scope, screenings: Iterable[Screening]) -> Added:
+    """Add imported red-flag screens, matched by when they were answered: each is added once; one
+    present with other answers is left alone and reported."""
+    result = Added()
+    present = {Screening(*row).answered_at: Screening(*row) for row in care.screenings(scope)}
+    for screen in screenings:
+        found = present.get(screen.answered_at)
+        if found is not None:
+            if found == screen:
+                result.unchanged += 1
+            else:
+                result.conflicts.append(f"safety screen of {screen.answered_at.isoformat()}: a different one is stored")
+            continue
+        care.add_screening(scope, screen.answered_at, screen.trigger, dict(screen.answers), screen.outcome)
+        present[screen.answered_at] = screen
+        result.added += 1
+    return result
+
+
+def add_condition_profiles(scope: Scope, profiles: Iterable[ConditionsSet]) -> Added:
+    """Add imported condition profiles, matched by when they were set, each once; one present
+    with other conditions is left alone and reported."""
+    result = Added()
+    present = {at: ConditionsSet(at, tuple(ids), weeks) for at, ids, weeks in care.condition_profiles(scope)}
+    for profile in profiles:
+        found = present.get(profile.updated_at)
+        if found is not None:
+            if (sorted(found.conditions), found.pregnancy_weeks) == (sorted(profile.conditions), profile.pregnancy_weeks):
+                result.unchanged += 1
+            else:
+                result.conflicts.append(f"conditions of {profile.updated_at.isoformat()}: different ones are stored")
+            continue
+        care.set_conditions(scope, profile.updated_at, profile.conditions, profile.pregnancy_weeks)
+        present[profile.updated_at] = profile
+        result.added += 1
+    return result
+
+
+def add_outcome_records(scope: Scope, records: OutcomeRecords) -> Added:
+    """Add everything an import carries beside its sessions (after them: a check-in's soreness
+    answer is about one of them), each record once; returns the totals."""
+    total = Added()
+    for done in (
+        add_checkins(scope, records.checkins),
+        add_weekly_forms(scope, records.activities, records.forms),
+        add_screenings(scope, records.screenings),
+        add_condition_profiles(scope, records.conditions),
+    ):
+        total.added += done.added
+        total.unchanged += done.unchanged
+        total.conflicts += done.conflicts
+    return total

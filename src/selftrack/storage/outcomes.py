@@ -55,11 +55,13 @@ def save_checkin(
     values: Mapping[str, int | bool],
     soreness: tuple[str, str] | None = None,
     origin: str = "app",
+    edited_at: datetime | None = None,
 ) -> None:
     """Store the check-in of `day` (back_pain, leg_pain, below_knee, night in `values`),
     replacing one already stored for that day. `soreness` is (session id, answer): stored in
     the soreness table (the earlier answer of this check-in is updated); without it, an
-    earlier answer of the same day stays."""
+    earlier answer of the same day stays. `edited_at`: when a new check-in (an import's) was
+    last edited."""
     conn = scope.conn
     found = conn.one(
         "SELECT id, soreness_id FROM checkins WHERE profile_id = :profile AND day = :day",
@@ -89,7 +91,8 @@ def save_checkin(
             )
     params = {
         "profile": scope.profile, "day": day.isoformat(), "now": moment, "soreness": soreness_id,
-        "origin": origin, "edited": None if found is None else moment, **values,
+        "origin": origin, **values,
+        "edited": (None if edited_at is None else conn.moment_param(edited_at)) if found is None else moment,
     }  # fmt: skip
     conn.execute(
         "INSERT INTO checkins (profile_id, day, answered_at, back_pain, leg_pain, below_knee, night, "

@@ -24,11 +24,11 @@ from selftrack.domain.model import SpotSpec
 from selftrack.paths import private_temp
 from selftrack.storage.connection import columns_sql, placeholders
 from selftrack.storage.engine import DatabaseError, _plain
-from selftrack.storage.writes import RATING_FIELDS, SESSION_FIELDS
+from selftrack.storage.writes import RATING_FIELDS, RATING_OPTIONAL, SESSION_FIELDS, SESSION_OPTIONAL
 
 TOTALS = ("rated", "skipped", "tenderness_sum", "tenderness_max")
-STAGED_SESSION_FIELDS = tuple(f for f in SESSION_FIELDS if f != "profile_id") + TOTALS
-STAGED_RATING_FIELDS = tuple(f for f in RATING_FIELDS if f != "profile_id")
+STAGED_SESSION_FIELDS = tuple(f for f in SESSION_FIELDS if f != "profile_id") + SESSION_OPTIONAL + TOTALS
+STAGED_RATING_FIELDS = tuple(f for f in RATING_FIELDS if f != "profile_id") + RATING_OPTIONAL
 DEFINITION_FIELDS = ("id", "spot_id", "digest", "name", "region", "view", "x", "y", "definition")
 PUBLISH_TRIES = 5
 PUBLISH_CACHE_KIB = 65536  # the page cache while publishing: big copies go ~30 % faster
@@ -107,10 +107,11 @@ class Staging:
 
     # -- publishing ---------------------------------------------------------------------------
 
-    def publish(self) -> tuple[int, int, list[str]]:
+    def publish(self, then=None) -> tuple[int, int, list[str]]:
         """Copy every staged session, with its ratings, in one transaction; returns (sessions,
         ratings) added and the ids of staged sessions another program added meanwhile (those
-        are left as the database has them)."""
+        are left as the database has them). `then(scope)` runs last in that same transaction
+        (an import's outcome records), again on each try."""
         raced: list[str] = []
         try:
             self._stage_definitions()
@@ -119,7 +120,7 @@ class Staging:
             raise DatabaseError(f"cannot import beside {self.database.path}: {_staging_reason(exc)}") from None
         for _attempt in range(PUBLISH_TRIES):
             try:
-                added, rated = self._publish_once()
+                added, rated = self._publish_once(then)
                 return added, rated, raced
             except Moved:
                 self._renumber()
@@ -135,7 +136,7 @@ class Staging:
             [_definition_row(self._known[digest], spec) for digest, spec in self._new.items()],
         )
 
-    def _publish_once(self) -> tuple[int, int]:
+    def _publish_once(self, then=None) -> tuple[int, int]:
         sessions = columns_sql(STAGED_SESSION_FIELDS)
         ratings = columns_sql(STAGED_RATING_FIELDS)
         with self.store.writing(attach=self.path) as scope:
@@ -162,6 +163,8 @@ class Staging:
                     f"SELECT {ratings}, :profile FROM stage.stage_ratings",
                     {"profile": scope.profile},
                 )
+                if then is not None:
+                    then(scope)
             finally:
                 conn.execute("PRAGMA cache_size = -2000")
         return added, rated

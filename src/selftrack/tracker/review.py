@@ -275,10 +275,11 @@ def report_data(store: Store, start: datetime | None, end: datetime | None, name
     data = ReportData(name.strip(), first, last, clock.local(now), summaries, zone=zone)
     data.care = _care_summary(store)
     data.heat = heat_map(store, start, end)
+    found = trends(store, (), start, end)  # regions, pain before/after, then the outcome series
+    data.outcomes = [t for t in found if t.subject.kind == "outcome" and t.points]
     if summaries:
         data.regularity = _regularity(summaries, tz, first, last)
         data.group_unit, data.groups = _session_groups(summaries, tz, first, last)
-        found = trends(store, (), start, end)
         data.pain = {t.subject.side: t for t in found if t.subject.kind == "pain"}
         data.regions = [t for t in found if t.subject.kind == "region"]
         data.spots = spot_trends(store, start, end)

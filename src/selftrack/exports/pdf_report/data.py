@@ -109,6 +109,7 @@ class ReportData:
     groups: list[SessionGroup] = field(default_factory=list)  # empty: one row per session
     group_unit: str = "session"  # session, day, week, month, quarter or year
     pain: dict = field(default_factory=dict)  # "before"/"after" -> Trend
+    outcomes: list = field(default_factory=list)  # Trend per outcome series with values (pain:morning, leg:morning, peg, psfs)
     regions: list = field(default_factory=list)  # Trend per region and side
     spots: list = field(default_factory=list)  # Trend per spot and side
     heat: object = None  # HeatMap of the period

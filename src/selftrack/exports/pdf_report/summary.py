@@ -65,15 +65,16 @@ def _page_one(data, numbers: Mapping[str, int], width: float, items: int, chart_
     st = styles()
     story = _header(data)
     if not data.summaries:
+        story += outcomes(data, width)
         story.append(Paragraph("No sessions were logged in this period.", st["h2"]))
         story += _care(data, width)
         return story
-    story += outcomes(data)
+    story += outcomes(data, width)
+    story += _maps(data, numbers, width)
+    story += _changes(data, numbers, items)
     story += _regularity(data)
     story.append(_chart_row(data, width, chart_height))
     story += _care(data, width)
-    story += _maps(data, numbers, width)
-    story += _changes(data, numbers, items)
     return story
 
 
@@ -95,12 +96,48 @@ def _header(data) -> list:
     ]
 
 
-def outcomes(data) -> list:
-    """The outcomes, first on the page after the header: today the overall pain before and
-    after sessions (its chart is beside the regularity chart below). Outcome measures that the
-    person answers on their own schedule belong here, above everything else."""
-    from reportlab.platypus import Paragraph
+def outcomes(data, width: float | None = None) -> list:
+    """The outcomes, first on the page after the header: what the person reports on their own
+    schedule (back and leg pain in the morning, the weekly PEG and PSFS), each at the start and
+    now with the verdict the honest-numbers rules gave (the Tracker's trends: nothing is judged
+    here), as a small table; then the overall pain before and after sessions (its chart is
+    further down)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph, Table
 
+    st = styles()
+    story = []
+    rows = []
+    for trend in data.outcomes:
+        s = trend.summary
+        if s.baseline is None:
+            continue
+        name = markup(OUTCOME_NAMES.get(trend.subject.id, trend.name), lines=False)
+        judged = s.latest is not None and s.sessions >= 2
+        rows.append([
+            Paragraph(f"<b>{name}</b>", st["box"]),
+            Paragraph(number(s.baseline), st["box"]),
+            Paragraph(number(s.latest) if judged else "-", st["box"]),
+            Paragraph(signed(s.change) if judged and s.change is not None else "-", st["box"]),
+            Paragraph(f"{verdict_words(s)} ({counted(s.sessions, 'answer')})", st["box"]),
+        ])  # fmt: skip
+    if rows:
+        head = [Paragraph(f"<b>{word}</b>", st["box"]) for word in ("Outcome (what the person reports)", "Start", "Now", "Change", "Verdict (honest-numbers rules)")]
+        full = width or 500
+        story.append(
+            Table(
+                [head, *rows],
+                colWidths=[full * 0.36, full * 0.08, full * 0.08, full * 0.11, full * 0.37],
+                hAlign="LEFT",
+                style=[
+                    ("BOX", (0, 0), (-1, -1), 0.4, HexColor("#bbbbbb")),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.4, HexColor("#bbbbbb")),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ],
+                spaceAfter=3,
+            )
+        )
     parts = []
     for side in ("before", "after"):
         trend = data.pain.get(side)
@@ -113,8 +150,20 @@ def outcomes(data) -> list:
         )
     if data.pain_drop is not None:
         parts.append(f"<b>Within a session</b> pain fell by {data.pain_drop:.1f} points on average")
-    text = ". ".join(parts) + "." if parts else "No overall pain scores were given in this period."
-    return [Paragraph(text, styles()["body"])]
+    if parts:
+        story.append(Paragraph(". ".join(parts) + ".", st["body"]))
+    elif data.summaries:
+        story.append(Paragraph("No overall pain scores were given in this period.", st["body"]))
+    return story
+
+
+# what each outcome series is called on page 1 (0-10; PSFS: higher is better)
+OUTCOME_NAMES = {
+    "pain:morning": "Back pain in the morning (0-10)",
+    "leg:morning": "Leg pain in the morning (0-10)",
+    "peg": "PEG, pain and its interference (0-10)",
+    "psfs": "PSFS, the person's own activities (0-10, higher is better)",
+}
 
 
 def _regularity(data) -> list:
