@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 from selftrack.cli import cli
-from selftrack.exports import fhir_codes as codes
 from selftrack.exports.fhir_export import write_fhir_ndjson
 from selftrack.exports.times import LocalTime
 from exports.conftest import FIRST_SESSION, SESSIONS, set_clock
