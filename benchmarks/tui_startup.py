@@ -53,7 +53,7 @@ def main() -> None:
         bare.append(measure([sys.executable, str(bare_script)], b"bare app ready", env)[0])
         # home screen painted: its body text is the first thing drawn, before the database opens
         first, footer = measure(
-            selftrack_command("--db", str(demo_db)), b"Opening your records", env, b"Start a session"
+            selftrack_command("--db", str(demo_db)), b"Opening your records", env, b"Quit"
         )
         painted.append(first)
         keys.append(footer or 0.0)

@@ -21,13 +21,14 @@ from selftrack import safety
 from selftrack.analysis.care import SORENESS, SORENESS_WORDS, TRIGGER_WORDS, Screening
 from selftrack.domain.conditions import ASKED_CONDITIONS, ConditionProfile
 from selftrack.tui import core
+from selftrack.tui.screens.one_at_a_time import OneAtATime
 from selftrack.tui.messages import ConditionsSaved, ScreeningAnswered, SorenessAnswered
 from selftrack.tui.widgets.key_footer import KeyFooter
 
 CLEARED_WORDS = "Yes, and a clinician has said self-massage is fine"
 
 
-class ScreeningScreen(ModalScreen["Screening | None"]):
+class ScreeningScreen(OneAtATime["Screening | None"]):
     """The red-flag questions one at a time; returns the stored Screening, or None for later.
 
     A yes to an emergency sign ends the questions at once: the answers so far are stored and
@@ -47,8 +48,6 @@ class ScreeningScreen(ModalScreen["Screening | None"]):
         super().__init__()
         self.trigger = trigger
         self.answers: dict[str, str] = {}
-        self.index = 0
-        self._storing = False
 
     @property
     def question(self) -> safety.ScreenQuestion:
@@ -110,21 +109,16 @@ class ScreeningScreen(ModalScreen["Screening | None"]):
             return
         self.answers[question.id] = answer
         emergency = question.urgency == safety.EMERGENCY and answer != "no"
-        if emergency or self.index == len(safety.RED_FLAG_SCREEN) - 1:
+        if emergency:
             self._store()
-            return
-        self.index += 1
-        self._show()
+        else:
+            self._next()
 
-    def action_back(self) -> None:
-        if self.index > 0 and not self._storing:
-            self.index -= 1
-            self.answers.pop(self.question.id, None)
-            self._show()
+    def question_count(self) -> int:
+        return len(safety.RED_FLAG_SCREEN)
 
-    def action_later(self) -> None:
-        if not self._storing:
-            self.dismiss(None)
+    def _went_back(self) -> None:
+        self.answers.pop(self.question.id, None)
 
     def _store(self) -> None:
         self._storing = True

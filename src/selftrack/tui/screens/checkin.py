@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from selftrack.analysis.care import SORENESS, SORENESS_WORDS
@@ -25,6 +24,7 @@ from selftrack.domain.instruments import (
     Question,
 )
 from selftrack.tui import core
+from selftrack.tui.screens.one_at_a_time import OneAtATime
 from selftrack.tui.messages import CheckInStored, PromptsLoaded
 from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.key_footer import KeyFooter
@@ -44,7 +44,7 @@ def scale_text(question: Question) -> Text:
     return text
 
 
-class CheckInDialog(ModalScreen["object | None"]):
+class CheckInDialog(OneAtATime["object | None"]):
     """The morning check-in; returns the CheckInSaved, or None when left for later."""
 
     BINDINGS = [
@@ -59,8 +59,6 @@ class CheckInDialog(ModalScreen["object | None"]):
         super().__init__()
         self.prompts = None
         self.answers: dict[str, object] = {}
-        self.index = 0
-        self._storing = False
 
     @property
     def ready_for_keys(self) -> bool:
@@ -82,6 +80,9 @@ class CheckInDialog(ModalScreen["object | None"]):
     @property
     def step(self) -> str:
         return self.steps[self.index]
+
+    def question_count(self) -> int:
+        return len(self.steps)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin-box", classes="dialog"):
@@ -174,22 +175,6 @@ class CheckInDialog(ModalScreen["object | None"]):
             return
         self.answers["below_knee"] = yes
         self._next()
-
-    def _next(self) -> None:
-        if self.index >= len(self.steps) - 1:
-            self._store()
-            return
-        self.index += 1
-        self._show()
-
-    def action_back(self) -> None:
-        if self.index > 0 and not self._storing:
-            self.index -= 1
-            self._show()
-
-    def action_later(self) -> None:
-        if not self._storing:
-            self.dismiss(None)
 
     def _store(self) -> None:
         self._storing = True

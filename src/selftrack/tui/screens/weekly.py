@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from selftrack.domain.instruments import (
@@ -28,6 +27,7 @@ from selftrack.domain.instruments import (
 )
 from selftrack.domain.text import printable
 from selftrack.tui import core
+from selftrack.tui.screens.one_at_a_time import OneAtATime
 from selftrack.tui.messages import PromptsLoaded, WeeklyFormStored
 from selftrack.tui.screens.checkin import SCALE_KEYS, scale_text
 from selftrack.tui.typeahead import keys_ready
@@ -38,7 +38,7 @@ NAMES = "names"
 PGIC = "pgic"
 
 
-class WeeklyFormDialog(ModalScreen["object | None"]):
+class WeeklyFormDialog(OneAtATime["object | None"]):
     """The weekly form; returns the stored WeeklyForm, or None when left for later."""
 
     BINDINGS = [
@@ -53,11 +53,9 @@ class WeeklyFormDialog(ModalScreen["object | None"]):
     def __init__(self) -> None:
         super().__init__()
         self.prompts = None
-        self.index = 0
         self.names: list[str] = []  # the activities rated this time
         self.new_names = False  # named here: stored with the form
         self.answers: dict[str, int] = {}
-        self._storing = False
 
     @property
     def ready_for_keys(self) -> bool:
@@ -76,6 +74,9 @@ class WeeklyFormDialog(ModalScreen["object | None"]):
     @property
     def step(self) -> str:
         return self.steps[self.index]
+
+    def question_count(self) -> int:
+        return len(self.steps)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="weekly-box", classes="dialog"):
@@ -195,18 +196,6 @@ class WeeklyFormDialog(ModalScreen["object | None"]):
         self.answers[self.step] = value
         self._next()
 
-    def _next(self) -> None:
-        if self.index >= len(self.steps) - 1:
-            self._store()
-            return
-        self.index += 1
-        self._show()
-
-    def action_back(self) -> None:
-        if self.index > 0 and not self._storing:
-            self.index -= 1
-            self._show()
-
     def action_change_activities(self) -> None:
         """Name the activities again (from now on these are rated every week)."""
         if self._storing or not self.step.startswith("psfs:"):
@@ -239,10 +228,6 @@ class WeeklyFormDialog(ModalScreen["object | None"]):
         self.names, self.new_names = names, True
         self.index = self.steps.index("psfs:0")
         self._show()
-
-    def action_later(self) -> None:
-        if not self._storing:
-            self.dismiss(None)
 
     def _store(self) -> None:
         self._storing = True
