@@ -609,7 +609,7 @@ def weekly(obj: Context, peg, activities: tuple[str, ...], new_activities: bool,
     Any part may be left out, not all. The same activities are rated every week until you
     name new ones with --new-activities.
     """
-    from selftrack.render.outcomes import pgic_words, weekly_record
+    from selftrack.render.outcomes import weekly_record, weekly_summary
 
     tracker = obj.tracker
     peg_values = None if not peg else tuple(_scale(f"--peg {what}", text) for what, text in zip(("pain", "enjoyment", "activity"), peg))
@@ -633,14 +633,7 @@ def weekly(obj: Context, peg, activities: tuple[str, ...], new_activities: bool,
     if as_json:
         _print_json(weekly_record(form, tracker.clock.tz), indent=2)
         return
-    parts = []
-    if form.peg is not None:
-        parts.append(f"PEG {form.peg.score:.1f}")
-    if form.psfs:
-        parts.append(f"PSFS {form.psfs_score:.1f} ({', '.join(f'{r.name} {r.score}' for r in form.psfs)})")
-    if form.pgic is not None:
-        parts.append(f"since starting: {pgic_words(form.pgic)}")
-    click.echo(f"weekly form saved: {'; '.join(parts)}", err=True)
+    click.echo(f"weekly form saved: {weekly_summary(form)}", err=True)
 
 
 @cli.command()

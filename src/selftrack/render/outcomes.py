@@ -71,6 +71,19 @@ def checkin_summary(checkin: CheckIn) -> str:
 # -- weekly forms ------------------------------------------------------------------------------
 
 
+def weekly_summary(form: WeeklyForm) -> str:
+    """One line saying what was stored: the PEG, the PSFS with each activity, the change since
+    starting."""
+    parts = []
+    if form.peg is not None:
+        parts.append(f"PEG {form.peg.score:.1f}")
+    if form.psfs:
+        parts.append(f"PSFS {form.psfs_score:.1f} ({', '.join(f'{r.name} {r.score}' for r in form.psfs)})")
+    if form.pgic is not None:
+        parts.append(f"since starting: {pgic_words(form.pgic)}")
+    return "; ".join(parts)
+
+
 def weekly_record(form: WeeklyForm, tz: tzinfo) -> dict:
     """The fields scripts get for one weekly form."""
     peg = form.peg

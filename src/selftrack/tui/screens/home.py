@@ -496,17 +496,9 @@ class HomeScreen(Screen):
     def _weekly_done(self, form) -> None:
         if form is None:
             return
-        from selftrack.render.outcomes import pgic_words
-        from selftrack.render.words import number
+        from selftrack.render.outcomes import weekly_summary
 
-        parts = []
-        if form.peg is not None:
-            parts.append(f"PEG {number(form.peg.score)}")
-        if form.psfs:
-            parts.append(f"activities {number(form.psfs_score)}")
-        if form.pgic is not None:
-            parts.append(f"since starting: {pgic_words(form.pgic)}")
-        self.notify(printable("Saved: " + "; ".join(parts) + "."), title="Weekly form", markup=False, timeout=8)
+        self.notify(printable(f"Saved: {weekly_summary(form)}."), title="Weekly form", markup=False, timeout=8)
         self.start_reload()
 
     def action_insights(self) -> None:
