@@ -109,6 +109,8 @@ def test_a_version_1_file_of_sessions_holding_a_dose_is_unchanged_not_in_conflic
         (lambda d: d["conditions"][0].update(pregnancy_weeks=60), "conditions[0].pregnancy_weeks: 60 is not a week of pregnancy", '"pregnancy_weeks": 60'),
         (lambda d: d["conditions"][0].update(updated_at="2099-01-01T00:00:00+00:00"), "conditions[0].updated_at: 2099-01-01T00:00:00+00:00 is after the file was exported", "2099"),
         (lambda d: d.update(version=1), 'ratings[0].hold_seconds: unexpected key "hold_seconds"', '"hold_seconds"'),
+        # a key holding a line break is shown through the text gate: the refusal stays one line
+        (lambda d: d["checkins"][0].update({"\n": 1}), 'checkins[0].\\x0a: unexpected key "\\x0a"', None),
         (lambda d: d.update(version=3), "format version 3 is not supported (this selftrack reads versions 1, 2; it writes 2)", '"version": 3'),
     ],
 )

@@ -237,9 +237,11 @@ class Bad(Exception):
 
 
 def dotted(loc: tuple) -> str:
+    """The path as a message shows it; keys from the file go through the text gate (a key
+    may hold any character)."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        out += f"[{part}]" if isinstance(part, int) else f".{printable(str(part))}"
     return out
 
 
