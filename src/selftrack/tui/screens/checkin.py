@@ -77,13 +77,6 @@ class CheckInDialog(OneAtATime["object | None"]):
             steps.append("soreness")
         return steps
 
-    @property
-    def step(self) -> str:
-        return self.steps[self.index]
-
-    def question_count(self) -> int:
-        return len(self.steps)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin-box", classes="dialog"):
             yield Static(Text("Morning check-in", style="bold"), id="checkin-title")

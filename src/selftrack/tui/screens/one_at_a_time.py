@@ -12,18 +12,27 @@ Result = TypeVar("Result")
 
 
 class OneAtATime(ModalScreen[Result], Generic[Result]):
-    """A modal that asks `question_count()` questions in turn; `index` is the one shown.
+    """A modal that asks its `steps` in turn; `index` is the one shown, `step` its name.
 
-    Subclasses draw the question in `_show()` and store the answers in `_store()` (setting
-    `_storing` until the core has answered); `_went_back()` may forget the answer left."""
+    Subclasses name their steps (or override `question_count()`), draw the question in
+    `_show()` and store the answers in `_store()` (setting `_storing` until the core has
+    answered); `_went_back()` may forget the answer left."""
 
     def __init__(self) -> None:
         super().__init__()
         self.index = 0
         self._storing = False
 
-    def question_count(self) -> int:
+    @property
+    def steps(self) -> list[str]:
         raise NotImplementedError
+
+    @property
+    def step(self) -> str:
+        return self.steps[self.index]
+
+    def question_count(self) -> int:
+        return len(self.steps)
 
     def _show(self) -> None:
         raise NotImplementedError

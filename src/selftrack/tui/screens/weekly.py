@@ -71,13 +71,6 @@ class WeeklyFormDialog(OneAtATime["object | None"]):
             steps.append(PGIC)
         return steps
 
-    @property
-    def step(self) -> str:
-        return self.steps[self.index]
-
-    def question_count(self) -> int:
-        return len(self.steps)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="weekly-box", classes="dialog"):
             yield Static(Text("Weekly form: pain, your activities, change since starting", style="bold"))
