@@ -37,13 +37,19 @@ def next_step(tracker, session_id: str) -> int | None:
     return next((s.index for s in session.steps if s.index not in rated), None)
 
 
-def answer_safety_questions(database: str) -> None:
+def answer_safety(tracker) -> None:
     """Answer the safety questions (all no) and give no conditions, as a person who has been
     through them would: the walk opens straight after (tests/tui/test_care.py covers the rest)."""
     from selftrack import safety
     from selftrack.domain.conditions import ConditionProfile
+
+    tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
+    tracker.set_conditions(ConditionProfile())
+
+
+def answer_safety_questions(database: str) -> None:
+    """`answer_safety` on the database at `database` (for programs run in their own process)."""
     from selftrack.tracker import Tracker
 
     with Tracker(database, protocols_dir=TEST_PROTOCOLS) as tracker:
-        tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
-        tracker.set_conditions(ConditionProfile())
+        answer_safety(tracker)

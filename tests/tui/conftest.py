@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from selftrack import safety
-from support import FIXED_NOW
+from support import FIXED_NOW, answer_safety
 
 
 @pytest.fixture
@@ -19,8 +19,5 @@ def tracker(tracker):
     """The usual tracker with the safety questions answered (all no) and no conditions given:
     most tests of the terminal program are about what comes after them (tests/tui/test_care.py
     starts from a first run)."""
-    from selftrack.domain.conditions import ConditionProfile
-
-    tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
-    tracker.set_conditions(ConditionProfile())
+    answer_safety(tracker)
     return tracker

@@ -16,10 +16,9 @@ import pytest
 
 from selftrack import safety
 from selftrack.clock import Clock
-from selftrack.domain.conditions import ConditionProfile
 from selftrack.tracker import Tracker
 from selftrack.tui.app import build_app
-from support import FIXED_NOW, TEST_PROTOCOLS
+from support import FIXED_NOW, TEST_PROTOCOLS, answer_safety
 from tui_support import settle
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -56,8 +55,7 @@ def history(fixed_folder):
     safety.acknowledge(FIXED_NOW)
     tracker = _tracker(fixed_folder / "records.db")
     tracker.write_demo(days=60, seed=7)
-    tracker.answer_screening({q.id: "no" for q in safety.RED_FLAG_SCREEN}, "first")
-    tracker.set_conditions(ConditionProfile())
+    answer_safety(tracker)
     yield tracker
     tracker.close()
 
