@@ -220,7 +220,7 @@ def test_a_file_selftrack_made_before_it_set_its_id_is_still_ours_at_every_revis
     from selftrack.storage.migrations import KNOWN_REVISIONS
 
     assert SELFTRACK_TABLES == {*models.Base.metadata.tables, "alembic_version"}
-    for revision in ("0001", "0004", "0005", "0006"):
+    for revision in ("0001", "0004", "0005", "0006", "0007"):
         assert any(known.startswith(revision) for known in KNOWN_REVISIONS), revision
         path = tmp_path / f"{revision}.db"
         path.touch(mode=0o600)

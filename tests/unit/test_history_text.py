@@ -37,7 +37,7 @@ def test_history_row_in_the_local_zone():
         "2026-07-02 00:15  2 hours ago     quick-check         both   in progress      9     1"
         "   2.2    6  5 → 3 (-2)"
     )
-    assert row.pain_change == -2 and row.notes == ""
+    assert row.pain_change == -2
 
 
 def test_history_row_without_ratings_or_pain():

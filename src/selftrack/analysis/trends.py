@@ -6,14 +6,15 @@ A subject names what is followed: `SPOT:SIDE` (e.g. `gluteus-maximus-spot:left`)
 check-in's back and leg pain), `peg` and `psfs` (the weekly form's scores). A spot's value is its tenderness in one session (the mean if
 the routine had it twice); skipped spots are left out, never counted as 0. A region is judged
 from its spots (selftrack.analysis.stats.region_change) and charted as the mean of a fixed set
-of its spots (`core_spots`), so a change of routine cannot move its line.
+of its spots (`core_spots`) in each session that rated all of them, so a change of routine
+cannot move its line (the means are taken in SQL: selftrack.storage.history.fixed_set_lines).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from selftrack.analysis.stats import (
     ASYMMETRY_HOLDS,
@@ -157,21 +158,6 @@ def core_spots(sessions: Mapping[SpotSide, int]) -> list[SpotSide]:
         return []
     most = max(sessions.values())
     return sorted(key for key, count in sessions.items() if count >= CORE_SHARE * most)
-
-
-def region_line(series: Mapping[SpotSide, Sequence[Point]], core: Sequence[SpotSide]) -> list[Point]:
-    """The mean of the core spots in each session that rated every one of them, oldest first."""
-    if not core:
-        return []
-    by_moment: dict[datetime, list[float]] = {}
-    for key in core:
-        for point in series.get(key, ()):
-            by_moment.setdefault(point.moment, []).append(point.value)
-    return [
-        Point(moment, sum(values) / len(values))
-        for moment, values in sorted(by_moment.items())
-        if len(values) == len(core)
-    ]
 
 
 def region_trend(

@@ -26,7 +26,6 @@ class SessionSummary(NamedTuple):
     skipped: int
     mean: float | None
     highest: int | None
-    notes: str = ""
 
     @property
     def pain_change(self) -> int | None:

@@ -10,7 +10,7 @@ through the session index; over all history the spot index is read in its own or
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from selftrack.domain.records import (
@@ -45,10 +45,11 @@ def _rated(conn: Connection, scope: Scope, start, end, params: dict) -> str:
 
 # -- sessions ----------------------------------------------------------------------------------
 
+# read from ix_sessions_profile_history alone, in its order (newest first)
 _SUMMARY = (
     "SELECT id, started_at, protocol_id, protocol_name, status, sides, tool, pain_before, "
-    "pain_after, rated, skipped, tenderness_sum, tenderness_max, notes FROM sessions "
-    "WHERE profile_id = :profile{where} ORDER BY started_at DESC, id"
+    "pain_after, rated, skipped, tenderness_sum, tenderness_max FROM sessions "
+    "WHERE profile_id = :profile{where} ORDER BY started_at DESC, id DESC"
 )
 _STATUSES = {status.value: status for status in SessionStatus}
 
@@ -75,11 +76,11 @@ def session_summaries(
         sql += " LIMIT :limit"
     moment = conn.moment
     for batch in conn.stream(sql, params):
-        for sid, at, pid, name, status, sides, tool, before, after, rated, skipped, total, top, notes in batch:
+        for sid, at, pid, name, status, sides, tool, before, after, rated, skipped, total, top in batch:
             mean = total / rated if rated else None
             yield SessionSummary(
                 sid, moment(at), pid, name, _STATUSES[status], sides, tool, before, after,
-                rated, skipped, mean, top, notes,
+                rated, skipped, mean, top,
             )  # fmt: skip
 
 
@@ -219,6 +220,55 @@ def spot_series(
     for batch in conn.stream(sql, params):
         for spot, side, at, value in batch:
             out.setdefault((spot, side), []).append(SpotValue(moment(at), float(value)))
+    return out
+
+
+def fixed_set_lines(
+    scope: Scope,
+    sets: Sequence[Sequence[tuple[str, str]]],
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[list[SpotValue]]:
+    """For each set of (spot, side) pairs, its line: in each session that rated every spot of
+    the set, the mean of their values (a spot's value in a session being the mean of its
+    ratings there), oldest first. This is how a region is charted (selftrack.analysis.trends).
+
+    One statement for all the sets, summed in SQL over the spot index: on ten years the
+    all-region trend gets ~36,000 points instead of reading 72,000 spot values to average
+    them here.
+    """
+    out: list[list[SpotValue]] = [[] for _ in sets]
+    if not any(sets):
+        return out
+    conn = scope.conn
+    params: dict = {"profile": scope.profile}
+    members = []
+    for number, pairs in enumerate(sets):
+        for spot, side in pairs:
+            at = len(members)
+            params.update({f"spot{at}": spot, f"side{at}": side})
+            members.append(f"({number}, {len(pairs)}, :spot{at}, :side{at})")
+    sql = f"""
+        WITH member(line, spots, spot_id, side) AS (VALUES {", ".join(members)})
+        SELECT line, started_at, avg(value) FROM (
+            SELECT m.line AS line, m.spots AS spots, r.started_at AS started_at,
+                   avg(r.tenderness) AS value
+            FROM member m JOIN ratings r
+              ON r.profile_id = :profile AND r.spot_id = m.spot_id AND r.side = m.side
+            WHERE r.tenderness IS NOT NULL{period(conn, start, end, params, 'r.started_at')}
+            GROUP BY m.line, m.spots, r.spot_id, r.side, r.started_at
+        ) per_spot
+        GROUP BY line, started_at
+        HAVING count(*) = max(spots)
+        ORDER BY line, started_at
+    """
+    moments: dict = {}  # the lines share their sessions: each start is read once
+    for batch in conn.stream(sql, params):
+        for line, at, value in batch:
+            moment = moments.get(at)
+            if moment is None:
+                moment = moments[at] = conn.moment(at)
+            out[line].append(SpotValue(moment, float(value)))
     return out
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from selftrack.storage.indexes import MARKED
+from selftrack.storage.indexes import MARKED, SESSIONS_HISTORY_COLUMNS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -99,7 +99,7 @@ class SessionRow(Base):
         CheckConstraint("status IN ('in_progress', 'finished', 'abandoned')", name="status"),
         CheckConstraint("sides IN ('left', 'right', 'both')", name="sides"),
         CheckConstraint("origin IN ('app', 'demo', 'import')", name="origin"),
-        Index("ix_sessions_profile_started", "profile_id", "started_at"),
+        Index("ix_sessions_profile_history", *SESSIONS_HISTORY_COLUMNS),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -27,7 +27,6 @@ from selftrack.analysis.trends import (
     default_subjects,
     levels_trend,
     parse_subjects,
-    region_line,
     region_trend,
     series_trend,
     subject_name,
@@ -101,8 +100,8 @@ def trends(
             )
         members = {s: _members(s, levels, infos) for s in chosen if s.kind == "region"}
         cores = {s: core_spots({key: levels[key].sessions for key in keys}) for s, keys in members.items()}
-        wanted = {key[0] for core in cores.values() for key in core}
-        wanted |= {s.key for s in chosen if s.kind == "spot"}
+        lines = dict(zip(cores, history.fixed_set_lines(scope, list(cores.values()), start, end)))
+        wanted = {s.key for s in chosen if s.kind == "spot"}
         series = history.spot_series(scope, wanted, start, end) if wanted else {}
         pain = history.pain_series(scope, start, end) if any(s.kind == "pain" for s in chosen) else []
         outcome_series = {
@@ -113,7 +112,7 @@ def trends(
         if subject.kind == "region":
             changes = [from_ends(levels[k].first, levels[k].last, levels[k].sessions) for k in members[subject]]
             drawn = [_label(infos, key, subject.side) for key in cores[subject]]
-            out.append(region_trend(subject, changes, region_line(series, cores[subject]), drawn))
+            out.append(region_trend(subject, changes, lines[subject], drawn))
         elif subject.kind == "spot":
             info = infos.get(subject.key)
             name = subject_name(subject, info.name if info else "")
