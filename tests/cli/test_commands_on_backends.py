@@ -37,6 +37,7 @@ def test_data_commands(run, database_url, backend, tmp_path):
         assert "integrity: kept by the server (PostgreSQL" in check.stdout
     else:
         assert "integrity: ok" in check.stdout
+    assert "summaries: ok" in check.stdout
     assert "already up to date" in run("db", "upgrade").stderr
     backup = run("db", "backup", str(tmp_path / "copy.db"))
     if backend == "postgres":
@@ -110,3 +111,16 @@ def _ids_in(text: str) -> list[str]:
 def _points(trend) -> int:
     subjects = trend if isinstance(trend, list) else trend.get("subjects", [trend])
     return sum(len(subject.get("series", [])) for subject in subjects)
+
+
+def test_db_check_finds_a_spot_count_that_differs_from_the_ratings(run, database_url):
+    assert run("demo", "--days", "5").exit_code == 0
+    with Tracker(database_url, protocols_dir=TEST_PROTOCOLS) as tracker:
+        with tracker.database.writing() as conn:
+            conn.execute(
+                "UPDATE spot_counts SET sessions = sessions + 1 WHERE spot_id = "
+                "(SELECT min(spot_id) FROM spot_counts)"
+            )
+    check = run("db", "check")
+    assert check.exit_code == 1
+    assert "summaries: 2 spots whose session counts differ from their ratings" in check.stdout  # both sides

@@ -1,6 +1,6 @@
-"""What is written twice stays equal: each session's totals are what its ratings add up to, and
-every rating carries its session's person and start — after any sequence of record, undo,
-correct, finish, delete and import. And a person's reads cost the same however many other
+"""What is written twice stays equal: each session's totals are what its ratings add up to,
+every rating carries its session's person and start, and each spot's count of sessions is
+what the ratings hold — after any sequence of record, undo, correct, finish, delete and import. And a person's reads cost the same however many other
 people the database holds."""
 
 from __future__ import annotations
@@ -41,9 +41,15 @@ def assert_summaries_agree(tracker: Tracker) -> None:
                 "SELECT id, profile_id, started_at, rated, skipped, tenderness_sum, tenderness_max FROM sessions"
             )
         }
-        ratings = db.rows("SELECT session_id, profile_id, started_at, tenderness FROM ratings")
+        ratings = db.rows("SELECT session_id, profile_id, started_at, tenderness, spot_id, side FROM ratings")
+        kept = {(p, spot, side): n for p, spot, side, n in db.rows("SELECT profile_id, spot_id, side, sessions FROM spot_counts")}
+    rated_in: dict[tuple, set] = {}
+    for sid, profile, _started, value, spot, side in ratings:
+        if value is not None:
+            rated_in.setdefault((profile, spot, side), set()).add(sid)
+    assert kept == {key: len(ids) for key, ids in rated_in.items()}, "the spot counts differ from the ratings"
     added: dict[str, list] = {sid: [0, 0, 0, None] for sid in sessions}
-    for sid, profile, started, value in ratings:
+    for sid, profile, started, value, _spot, _side in ratings:
         assert (profile, db.moment(started)) == sessions[sid][:2], "a rating's copies differ from its session"
         totals = added[sid]
         if value is None:

@@ -33,6 +33,7 @@ SELFTRACK_TABLES = frozenset({
     "alembic_version", "profiles", "spot_definitions", "sessions", "ratings",  # 0001
     "screenings", "condition_profiles", "soreness",  # 0005
     "checkins", "weekly_forms", "psfs_activities", "psfs_scores",  # 0006
+    "spot_counts",  # 0007
 })  # fmt: skip
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another program's write to end

@@ -126,7 +126,8 @@ def spot_levels(
     LEVEL_SESSIONS each), and with `slices` its mean in each of that many equal parts of the
     period. Without slices the counts are one pass over the spot index; the slices need a
     mean per session and a day number per rating, several times as long (0.8 s against
-    0.12 s on ten years), so only a sparkline asks for them.
+    0.12 s on ten years), so only a sparkline asks for them. Over all history the counts are
+    read from `spot_counts` (kept with the ratings), not counted.
 
     A session's value is the mean of the spot's ratings in it (a routine may list a spot
     twice); skipped ratings are left out.
@@ -134,6 +135,7 @@ def spot_levels(
     conn = scope.conn
     params: dict = {}
     source = _rated(conn, scope, start, end, params)
+    spot_ids = None if spot_ids is None else list(spot_ids)
     if spot_ids is not None:
         source += f" AND r.spot_id IN ({placeholders('spot', spot_ids, params)})"
     counts: dict[tuple[str, str], int] = {}
@@ -159,8 +161,15 @@ def spot_levels(
             counts[key] = counts.get(key, 0) + count
             row = means.setdefault(key, [None] * slices)
             row[max(0, min(slices - 1, int(number)))] = float(mean)
+    elif start is None and end is None:
+        # all history: the counts kept with the ratings (storage.writes.count_spots)
+        count_params: dict = {"profile": scope.profile}
+        sql = "SELECT spot_id, side, sessions FROM spot_counts WHERE profile_id = :profile"
+        if spot_ids is not None:
+            sql += f" AND spot_id IN ({placeholders('spot', spot_ids, count_params)})"
+        counts = {(spot, side): count for spot, side, count in conn.rows(sql, count_params)}
     else:
-        sql = f"SELECT r.spot_id, r.side, count(DISTINCT r.started_at) {source} GROUP BY r.spot_id, r.side"
+        sql = f"SELECT r.spot_id, r.side, count(DISTINCT r.session_id) {source} GROUP BY r.spot_id, r.side"
         counts = {(spot, side): count for spot, side, count in conn.rows(sql, params)}
     ends_params: dict = {"profile": scope.profile}
     ends_period = period(conn, start, end, ends_params, "started_at")

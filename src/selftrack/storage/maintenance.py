@@ -21,8 +21,14 @@ from selftrack.storage.engine import (
     to_url,
 )
 
-# what the same data must say twice: ratings carry their session's person and start, and a
-# session's totals are what its ratings add up to
+_SPOT_COUNTED = (
+    "SELECT profile_id, spot_id, side, count(DISTINCT session_id) FROM ratings "
+    "WHERE tenderness IS NOT NULL GROUP BY profile_id, spot_id, side"
+)
+_SPOT_KEPT = "SELECT profile_id, spot_id, side, sessions FROM spot_counts"
+# what the same data must say twice: ratings carry their session's person and start, a
+# session's totals are what its ratings add up to, and each spot's count of sessions is what
+# the ratings hold
 _CONSISTENCY = (
     (
         "ratings whose person or start differs from their session's",
@@ -35,6 +41,13 @@ _CONSISTENCY = (
         "WHERE r.session_id = s.id) OR s.skipped != (SELECT count(*) - count(r.tenderness) FROM "
         "ratings r WHERE r.session_id = s.id) OR s.tenderness_sum != (SELECT coalesce(sum(r.tenderness), "
         "0) FROM ratings r WHERE r.session_id = s.id)",
+    ),
+    (
+        "spots whose session counts differ from their ratings",
+        "SELECT count(*) FROM ("
+        f"SELECT profile_id, spot_id, side FROM ({_SPOT_COUNTED} EXCEPT {_SPOT_KEPT}) counted_only "
+        f"UNION SELECT profile_id, spot_id, side FROM ({_SPOT_KEPT} EXCEPT {_SPOT_COUNTED}) kept_only"
+        ") differing",
     ),
 )
 _ORPHANS = (

@@ -286,6 +286,19 @@ class WeeklyFormRow(Base):
     origin: Mapped[str] = mapped_column(String(16), default="app")
 
 
+class SpotCountRow(Base):
+    """In how many sessions a person rated a spot on a side (a tenderness, not a skip): kept
+    up to date in the transaction that changes the ratings (selftrack.storage.writes), so the
+    trends over all history find their spots without counting every rating."""
+
+    __tablename__ = "spot_counts"
+
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True)
+    spot_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    side: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer)
+
+
 class PsfsActivityRow(Base):
     """An activity a person named for the PSFS, rated every week from `since` until changed."""
 

@@ -24,7 +24,13 @@ from selftrack.domain.model import SpotSpec
 from selftrack.paths import private_temp
 from selftrack.storage.connection import columns_sql, placeholders
 from selftrack.storage.engine import DatabaseError, _plain
-from selftrack.storage.writes import RATING_FIELDS, RATING_OPTIONAL, SESSION_FIELDS, SESSION_OPTIONAL
+from selftrack.storage.writes import (
+    RATING_FIELDS,
+    RATING_OPTIONAL,
+    SESSION_FIELDS,
+    SESSION_OPTIONAL,
+    add_spot_counts,
+)
 
 TOTALS = ("rated", "skipped", "tenderness_sum", "tenderness_max")
 STAGED_SESSION_FIELDS = tuple(f for f in SESSION_FIELDS if f != "profile_id") + SESSION_OPTIONAL + TOTALS
@@ -162,6 +168,17 @@ class Staging:
                     f"INSERT INTO main.ratings ({ratings}, profile_id) "
                     f"SELECT {ratings}, :profile FROM stage.stage_ratings",
                     {"profile": scope.profile},
+                )
+                # the sessions are all new (a raced one was refused above): their spots add up
+                add_spot_counts(
+                    conn,
+                    [
+                        (scope.profile, spot, side, count)
+                        for spot, side, count in conn.rows(
+                            "SELECT spot_id, side, count(DISTINCT session_id) FROM stage.stage_ratings "
+                            "WHERE tenderness IS NOT NULL GROUP BY spot_id, side"
+                        )
+                    ],
                 )
                 if then is not None:
                     then(scope)

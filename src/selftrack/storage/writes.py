@@ -2,13 +2,17 @@
 
 Each change to a session's ratings refreshes that session's totals in the same transaction
 (`refresh_totals`), so history reads one row per session and the totals always equal what
-the ratings add up to.
+the ratings add up to. It also keeps `spot_counts` (in how many sessions each person rated
+each spot on each side): a change adds or takes away the sessions that gain or lose a
+tenderness at a spot (`count_spots`), so the trends over all history never count 400,000
+ratings to find them. Both are checked by `selftrack db check`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from selftrack.domain.model import SpotSpec, Step
@@ -120,6 +124,52 @@ def insert_sessions(conn: Connection, sessions: Sequence[dict], ratings: Sequenc
         [_stored(conn, {**empty_rating, **r}) for r in ratings],
     )
     refresh_totals(conn, [s["id"] for s in sessions])
+    pairs: dict[tuple[int, str, str], set[str]] = {}
+    owner = {s["id"]: s["profile_id"] for s in sessions}
+    for r in ratings:
+        if r.get("tenderness") is not None:
+            pairs.setdefault((owner[r["session_id"]], r["spot_id"], r["side"]), set()).add(r["session_id"])
+    add_spot_counts(conn, [(*key, len(ids)) for key, ids in pairs.items()])
+
+
+_ADD_SPOT_COUNT = """
+    INSERT INTO spot_counts (profile_id, spot_id, side, sessions) VALUES (:profile, :spot, :side, :sessions)
+    ON CONFLICT (profile_id, spot_id, side) DO UPDATE SET sessions = spot_counts.sessions + excluded.sessions
+"""
+
+
+def add_spot_counts(conn: Connection, changes: Iterable[tuple[int, str, str, int]]) -> None:
+    """Add (profile, spot, side, sessions) to the spot counts (sessions < 0 takes away); a
+    count that reaches 0 goes."""
+    rows = [dict(profile=p, spot=spot, side=side, sessions=n) for p, spot, side, n in changes if n]
+    conn.executemany(_ADD_SPOT_COUNT, rows)
+    if any(row["sessions"] < 0 for row in rows):
+        conn.execute("DELETE FROM spot_counts WHERE sessions <= 0")
+
+
+def rated_spots(conn: Connection, session_id: str, spot: tuple[str, str] | None = None) -> set[tuple[str, str]]:
+    """The (spot, side) pairs a session holds a tenderness for (only `spot`, if given)."""
+    params: dict = {"id": session_id}
+    where = ""
+    if spot is not None:
+        params.update(spot=spot[0], side=spot[1])
+        where = " AND spot_id = :spot AND side = :side"
+    sql = f"SELECT DISTINCT spot_id, side FROM ratings WHERE session_id = :id AND tenderness IS NOT NULL{where}"
+    return set(conn.rows(sql, params))
+
+
+@contextmanager
+def count_spots(scope: Scope, session_id: str, spot: tuple[str, str] | None = None) -> Iterator[None]:
+    """Keep the spot counts right across a change to one session's ratings (of `spot` only,
+    if given): the pairs it rated before and after are compared, a few rows of one session
+    whatever the length of the history."""
+    before = rated_spots(scope.conn, session_id, spot)
+    yield
+    after = rated_spots(scope.conn, session_id, spot)
+    add_spot_counts(
+        scope.conn,
+        [(scope.profile, *pair, 1) for pair in after - before] + [(scope.profile, *pair, -1) for pair in before - after],
+    )
 
 
 def _insert(table: str, fields: Sequence[str]) -> str:
@@ -165,15 +215,16 @@ def record_rating(scope: Scope, session_id: str, step: tuple[int, str, str, str,
     progress; False when it is not. `step` is (index, route, spot, side, definition id)."""
     index, route, spot, side, definition = step
     conn = scope.conn
-    changed = conn.execute(
-        _UPSERT,
-        {
-            "session": session_id, "profile": scope.profile, "step": index, "route": route,
-            "spot": spot, "definition": definition, "side": side,
-            "in_progress": SessionStatus.IN_PROGRESS.value, **dict.fromkeys(RATING_OPTIONAL),
-            **values, "rated_at": conn.moment_param(values["rated_at"]),
-        },
-    )  # fmt: skip
+    with count_spots(scope, session_id, (spot, side)):
+        changed = conn.execute(
+            _UPSERT,
+            {
+                "session": session_id, "profile": scope.profile, "step": index, "route": route,
+                "spot": spot, "definition": definition, "side": side,
+                "in_progress": SessionStatus.IN_PROGRESS.value, **dict.fromkeys(RATING_OPTIONAL),
+                **values, "rated_at": conn.moment_param(values["rated_at"]),
+            },
+        )  # fmt: skip
     if changed:
         refresh_totals(conn, [session_id])
     return bool(changed)
@@ -181,11 +232,20 @@ def record_rating(scope: Scope, session_id: str, step: tuple[int, str, str, str,
 
 def delete_rating(scope: Scope, session_id: str, step_index: int) -> None:
     """Remove one rating of a session."""
-    scope.conn.execute(
-        "DELETE FROM ratings WHERE session_id = :id AND step_index = :step AND profile_id = :profile",
-        {"id": session_id, "step": step_index, "profile": scope.profile},
-    )
+    with count_spots(scope, session_id, _step_spot(scope, session_id, step_index)):
+        scope.conn.execute(
+            "DELETE FROM ratings WHERE session_id = :id AND step_index = :step AND profile_id = :profile",
+            {"id": session_id, "step": step_index, "profile": scope.profile},
+        )
     refresh_totals(scope.conn, [session_id])
+
+
+def _step_spot(scope: Scope, session_id: str, step_index: int) -> tuple[str, str] | None:
+    row = scope.conn.one(
+        "SELECT spot_id, side FROM ratings WHERE session_id = :id AND step_index = :step",
+        {"id": session_id, "step": step_index},
+    )
+    return None if row is None else (row[0], row[1])
 
 
 def update_rating(scope: Scope, session_id: str, step_index: int, values: dict) -> None:
@@ -193,11 +253,12 @@ def update_rating(scope: Scope, session_id: str, step_index: int, values: dict) 
     conn = scope.conn
     assignments = ", ".join(f"{name} = :{name}" for name in values)
     columns_sql(values)  # names come from the caller's code: check them anyway
-    conn.execute(
-        f"UPDATE ratings SET {assignments} WHERE session_id = :id AND step_index = :step "
-        "AND profile_id = :profile",
-        {**_stored(conn, values), "id": session_id, "step": step_index, "profile": scope.profile},
-    )
+    with count_spots(scope, session_id, _step_spot(scope, session_id, step_index)):
+        conn.execute(
+            f"UPDATE ratings SET {assignments} WHERE session_id = :id AND step_index = :step "
+            "AND profile_id = :profile",
+            {**_stored(conn, values), "id": session_id, "step": step_index, "profile": scope.profile},
+        )
     refresh_totals(conn, [session_id])
 
 
@@ -215,5 +276,6 @@ def set_session_fields(scope: Scope, session_id: str, **values) -> None:
 def delete_session(scope: Scope, session_id: str) -> None:
     """Remove a session and its ratings."""
     params = {"id": session_id, "profile": scope.profile}
-    scope.conn.execute("DELETE FROM ratings WHERE session_id = :id AND profile_id = :profile", params)
+    with count_spots(scope, session_id):
+        scope.conn.execute("DELETE FROM ratings WHERE session_id = :id AND profile_id = :profile", params)
     scope.conn.execute("DELETE FROM sessions WHERE id = :id AND profile_id = :profile", params)
