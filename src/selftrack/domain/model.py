@@ -6,7 +6,6 @@ spine and +x toward the person's right; y = 0 at the lowest ribs, y = 1 at the g
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -73,6 +72,8 @@ class SpotSpec:
     @property
     def digest(self) -> str:
         """A stable hash of the definition, to store each version of a spot once."""
+        import hashlib  # only where definitions are stored (reading history needs none)
+
         text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from selftrack.domain.model import SpotSpec
 from selftrack.domain.terms import SessionStatus
+
+if TYPE_CHECKING:  # the routines' model is not imported to read history
+    from selftrack.domain.model import SpotSpec
 
 
 class SessionSummary(NamedTuple):

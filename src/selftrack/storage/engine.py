@@ -346,7 +346,7 @@ def open_database(location: str, *, create: bool = True, upgrade: bool = True) -
 def _open_sqlite(where: Location, *, create: bool, upgrade: bool) -> Database:
     path = where.path
     assert path is not None
-    created = _check_sqlite_location(path, create=create, is_default=path == default_db_path())
+    created = _check_sqlite_location(path, create=create)
     try:
         if created:
             migrate(where.text, None)
@@ -406,8 +406,11 @@ def _check_revision(where: Location, revision: str | None, *, upgrade: bool) -> 
         )
 
 
-def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> bool:
-    """Refuse what selftrack must not open or touch; True when a new, empty file was made."""
+def _check_sqlite_location(path: Path, *, create: bool) -> bool:
+    """Refuse what selftrack must not open or touch; True when a new, empty file was made.
+
+    Only the default database's folder is made when missing (the user data folder is looked
+    up only then: an existing file opens without it)."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -429,7 +432,7 @@ def _check_sqlite_location(path: Path, *, create: bool, is_default: bool) -> boo
     if not create:
         raise DatabaseError(f"no database at {path}")
     if not path.parent.exists():
-        if not is_default:
+        if path != default_db_path():
             raise DatabaseError(f"cannot create database {path}: folder {path.parent} does not exist")
         make_private_dir(path.parent)
     if not os.access(path.parent, os.W_OK):

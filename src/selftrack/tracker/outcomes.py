@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 
 from selftrack.analysis import care
 from selftrack.analysis.insights import Insights, build_days, compare
-from selftrack.analysis.trends import Point, Subject
 from selftrack.domain.instruments import PSFS_MAX_ACTIVITIES, PSFS_NAME_MAX
 from selftrack.domain.outcomes import CheckIn, CheckInSaved, OutcomePrompts, Peg, PsfsActivity, WeeklyForm
 from selftrack.domain.text import TextError, check_text
@@ -254,39 +253,6 @@ def _activity_names(names: Sequence[str]) -> list[str]:
 
 
 # -- series for trends -------------------------------------------------------------------------
-
-
-def outcome_points(
-    scope: Scope, subject: Subject, start: datetime | None, end: datetime | None
-) -> tuple[list[Point], tuple[str, ...]]:
-    """An outcome subject's values in the period, oldest first, and what they are drawn from
-    (for the PSFS: the activities of the latest form; only the forms that rated exactly those
-    are used, so a change of activities cannot move the line)."""
-    if subject.id in ("pain:morning", "leg:morning"):
-        column = "back_pain" if subject.key == "pain" else "leg_pain"
-        return [Point(at, float(value)) for at, value in stored.morning_series(scope, column, start, end)], ()
-    forms = stored.weekly_forms(scope, start, end)
-    if subject.id == "peg":
-        return [Point(f.answered_at, f.peg_score) for f in forms if f.peg is not None], ()
-    rated = [f for f in forms if f.psfs]
-    if not rated:
-        return [], ()
-    latest = rated[-1]
-    same = [f for f in rated if f.psfs_activities == latest.psfs_activities]
-    return [Point(f.answered_at, f.psfs_score) for f in same], tuple(r.name for r in latest.psfs)
-
-
-def outcomes_present(scope: Scope, start: datetime | None, end: datetime | None) -> set[str]:
-    """The outcome subject ids that have values in the period."""
-    present = set()
-    if stored.checkins(scope, start, end):
-        present |= {"pain:morning", "leg:morning"}
-    forms = stored.weekly_forms(scope, start, end)
-    if any(f.peg is not None for f in forms):
-        present.add("peg")
-    if any(f.psfs for f in forms):
-        present.add("psfs")
-    return present
 
 
 # -- what the person's own data says -----------------------------------------------------------

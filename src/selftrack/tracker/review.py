@@ -34,7 +34,7 @@ from selftrack.analysis.trends import (
 from selftrack.domain.records import FlaggedSpot, Note, SessionSummary, SpotInfo
 from selftrack.domain.terms import pressed_sides, region_order
 from selftrack.storage import history, queries
-from selftrack.storage.store import Store
+from selftrack.storage.store import Scope, Store
 
 FOCUS_LOOKBACK_DAYS = 120
 ASYMMETRY_LOOKBACK_SESSIONS = 60
@@ -82,8 +82,6 @@ def trends(
     PSFS). `known_spots` adds spots (with their sides) that have no ratings yet. Raises
     SubjectError for a name that is neither a spot, a region, `pain` nor an outcome.
     """
-    from selftrack.tracker import outcomes
-
     with store.reading() as scope:
         infos = queries.spot_infos(scope.conn)
         chosen = [s for s in subjects if isinstance(s, Subject)]
@@ -96,7 +94,7 @@ def trends(
         if not chosen:
             chosen = default_subjects(
                 {(infos[spot].region, side) for spot, side in levels if spot in infos},
-                outcomes.outcomes_present(scope, start, end),
+                outcomes_present(scope, start, end),
             )
         members = {s: _members(s, levels, infos) for s in chosen if s.kind == "region"}
         cores = {s: core_spots({key: levels[key].sessions for key in keys}) for s, keys in members.items()}
@@ -105,7 +103,7 @@ def trends(
         series = history.spot_series(scope, wanted, start, end) if wanted else {}
         pain = history.pain_series(scope, start, end) if any(s.kind == "pain" for s in chosen) else []
         outcome_series = {
-            s: outcomes.outcome_points(scope, s, start, end) for s in chosen if s.kind == "outcome"
+            s: outcome_points(scope, s, start, end) for s in chosen if s.kind == "outcome"
         }
     out = []
     for subject in chosen:
@@ -127,6 +125,43 @@ def trends(
             points = [Point(row[0], float(row[column])) for row in pain if row[column] is not None]
             out.append(series_trend(subject, subject_name(subject), points, measure=Measure.PAIN))
     return out
+
+
+def outcome_points(
+    scope: Scope, subject: Subject, start: datetime | None, end: datetime | None
+) -> tuple[list[Point], tuple[str, ...]]:
+    """An outcome subject's values in the period, oldest first, and what they are drawn from
+    (for the PSFS: the activities of the latest form; only the forms that rated exactly those
+    are used, so a change of activities cannot move the line)."""
+    from selftrack.storage import outcomes as stored  # only for these (a spot's trend starts quicker)
+
+    if subject.id in ("pain:morning", "leg:morning"):
+        column = "back_pain" if subject.key == "pain" else "leg_pain"
+        return [Point(at, float(value)) for at, value in stored.morning_series(scope, column, start, end)], ()
+    forms = stored.weekly_forms(scope, start, end)
+    if subject.id == "peg":
+        return [Point(f.answered_at, f.peg_score) for f in forms if f.peg is not None], ()
+    rated = [f for f in forms if f.psfs]
+    if not rated:
+        return [], ()
+    latest = rated[-1]
+    same = [f for f in rated if f.psfs_activities == latest.psfs_activities]
+    return [Point(f.answered_at, f.psfs_score) for f in same], tuple(r.name for r in latest.psfs)
+
+
+def outcomes_present(scope: Scope, start: datetime | None, end: datetime | None) -> set[str]:
+    """The outcome subject ids that have values in the period."""
+    from selftrack.storage import outcomes as stored
+
+    present = set()
+    if stored.checkins(scope, start, end):
+        present |= {"pain:morning", "leg:morning"}
+    forms = stored.weekly_forms(scope, start, end)
+    if any(f.peg is not None for f in forms):
+        present.add("peg")
+    if any(f.psfs for f in forms):
+        present.add("psfs")
+    return present
 
 
 def _members(subject: Subject, levels, infos: Mapping[str, SpotInfo]) -> list[tuple[str, str]]:
