@@ -404,6 +404,7 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
 
     Ends with a chart of the overall pain over time (dots: sessions; line: running median).
     """
+    from selftrack.domain.terms import SessionStatus
     from selftrack.render import history as text
 
     obj.existing_database()
@@ -423,11 +424,12 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
             for row in rows_:
                 count += 1
                 rated += row.rated
-                finished += row.status.value == "finished"
+                finished += row.status is SessionStatus.FINISHED
                 if row.pain_before is not None:
                     pain.append((row.started_at, row.pain_before))
-                if row.pain_change is not None:
-                    changes.append(row.pain_change)
+                    change = row.pain_change
+                    if change is not None:
+                        changes.append(change)
                 yield row
 
         lines = text.history_lines(seen(rows), tracker.clock.now(), tz)
@@ -447,7 +449,8 @@ def history(obj: Context, since: str | None, until: str | None, as_json: bool) -
     if pain:
         from selftrack.render.charts import trend_chart
 
-        trend = text.pain_before_trend(sorted(pain))
+        pain.reverse()  # oldest first
+        trend = text.pain_before_trend(pain)
         out += ["", "Overall pain before each session:", trend_chart([trend], tz=tz, colour=_colour())]
     click.echo("\n".join(out))
 

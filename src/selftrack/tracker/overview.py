@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from selftrack.analysis.adherence import streak
 from selftrack.analysis.trends import Trend
@@ -40,9 +40,11 @@ class Overview:
 def build_overview(store: Store) -> Overview:
     """Read the home screen's figures for the store's profile in one transaction."""
     clock = store.clock
+    tz = clock.tz
     now = clock.now()
-    today = clock.local(now)
-    week_start = today.start_of("week").in_timezone("UTC")
+    today = now.astimezone(tz).date()
+    monday = datetime.combine(today - timedelta(days=today.weekday()), time(), tzinfo=tz)
+    week_start = monday.astimezone(timezone.utc)
     # abandoned sessions (and those closed with nothing rated) count nowhere on this screen
     counted = [SessionStatus.FINISHED.value, SessionStatus.IN_PROGRESS.value]
     with store.reading() as scope:
@@ -54,13 +56,13 @@ def build_overview(store: Store) -> Overview:
         starts = history.session_starts(scope, now - timedelta(days=400))
         pain = [(at, before) for at, before, _after in history.pain_series(scope, now - timedelta(days=365)) if before is not None]
         spots = levels_trends(scope, now - timedelta(days=LATELY_DAYS), None)
-    days = {clock.local(moment).date() for moment in starts}
+    days = {moment.astimezone(tz).date() for moment in starts}
     return Overview(
         total_sessions=total,
         last_session=last,
         unfinished=unfinished,
         sessions_this_week=sum(1 for moment in starts if moment >= week_start),
-        streak_days=streak(days, today.date()),
+        streak_days=streak(days, today),
         pain_series=pain[-PAIN_SESSIONS:],
         top_spots=spots[:TOP_SPOTS],
     )

@@ -221,7 +221,8 @@ class HomeScreen(Screen):
         if session is None:
             return text
         clock = self.app.tracker.clock
-        when = clock.local(session.started_at).format("ddd D MMM, HH:mm")
+        local = session.started_at.astimezone(clock.tz)
+        when = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"  # Thu 3 Dec, 09:30
         text.append(f"{clock.human(session.started_at)} ({when})\n")
         text.append(printable(session.protocol_name), style="italic")
         text.append(f" · {session.sides} side{'s' if session.sides == 'both' else ''}")
