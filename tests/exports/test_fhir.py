@@ -14,7 +14,7 @@ import pytest
 from selftrack.exports import ExportError
 from selftrack.exports import fhir_codes as codes
 from selftrack.exports.fhir_resources import PatientRef, narrative, parse_patient
-from exports.conftest import NOTES, RATING_EXTRAS, SESSIONS, check_golden
+from exports.conftest import FIRST_SESSION, NOTES, RATING_EXTRAS, SESSIONS, check_golden, set_clock
 from exports.fhir_support import (
     OBSERVATION_STATUSES,
     bundle_of,
@@ -25,6 +25,7 @@ from exports.fhir_support import (
     log_unfinished,
     session_resources,
 )
+from support import FIXED_NOW
 
 SNOMED = "http://snomed.info/sct"
 
@@ -269,3 +270,28 @@ def test_an_empty_bundle(empty_tracker):
     text = export_text(empty_tracker)
     bundle = bundle_of(text)
     assert bundle.entry is None and "entry" not in text
+
+
+FREE_TEXT = 'said "ouch" \\ <b>&amp;</b>\ttab, Größer – 東京 😀'
+
+
+def test_a_rating_s_free_text_and_dose_reach_its_observation_unchanged(empty_tracker):
+    """A rated spot's Observation is written from parts encoded apart: its text survives."""
+    set_clock(empty_tracker, FIRST_SESSION)
+    session = empty_tracker.start_session("export-test", "left", tool="hands")
+    empty_tracker.record_rating(
+        session.id, 0, 6, recognised=True, referred=True, referred_to=FREE_TEXT, note=FREE_TEXT,
+        hold_seconds=40, tool="elbow", pressure="firm",
+    )  # fmt: skip
+    set_clock(empty_tracker, FIXED_NOW)
+    (rating,) = [r for r in resources(export_text(empty_tracker)) if kind_of(r) == "tenderness"]
+    assert rating["note"] == [{"text": f"Spreads to: {FREE_TEXT}"}, {"text": FREE_TEXT}]
+    by_code = {c["code"]["coding"][0]["code"]: c for c in rating["component"]}
+    assert by_code["referred-to"]["valueString"] == FREE_TEXT
+    assert [by_code[flag]["valueBoolean"] for flag in ("recognised", "referred", "nerve-like")] == [True, True, False]
+    assert by_code["hold-seconds"]["valueQuantity"]["value"] == 40
+    assert by_code["spot-tool"]["valueCodeableConcept"]["coding"][0]["code"] == "elbow"
+    assert by_code["pressure"]["valueCodeableConcept"]["text"] == "firm"
+    assert check_narrative(rating).endswith(
+        "; recognised, referred, held 40 s, with an elbow, firm pressure."
+    )

@@ -12,11 +12,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import TextIO
 
 from selftrack.domain.outcomes import OutcomeRecords
 from selftrack.domain.records import SessionRecord
 from selftrack.exports.fhir_resources import (
+    EncodedResource,
     OutcomeResources,
     PatientRef,
     SessionResources,
@@ -42,18 +44,22 @@ def _count(session: SessionRecord) -> int:
 
 
 def _outcome_resources(builder: OutcomeResources, outcomes: OutcomeRecords | None):
-    """(identifier value, resource) of every outcome record, check-ins then weekly forms."""
+    """The resources of each outcome record, a list per record: check-ins, then weekly forms."""
     if outcomes is None:
         return
     for checkin in outcomes.checkins:
-        yield from builder.checkin(checkin)
+        yield list(builder.checkin(checkin))
     for form in outcomes.forms:
-        yield from builder.weekly_form(form)
+        yield list(builder.weekly_form(form))
 
 
-def _identifier_of(resource: dict) -> dict:
-    found = resource["identifier"]
-    return found[0] if isinstance(found, list) else found  # QuestionnaireResponse has one
+def _request(resource: EncodedResource) -> str:
+    """A transaction entry's request: create the resource unless its identifier is known."""
+    condition = f"identifier={resource.identifier_system}|{resource.identifier_value}"
+    return (
+        f'{{"method": "POST", "url": {encode_basestring(resource.type)}, '
+        f'"ifNoneExist": {encode_basestring(condition)}}}'
+    )
 
 
 def write_fhir(
@@ -80,31 +86,23 @@ def write_fhir(
     out.write(f'  "timestamp": {_dumps(local.iso(exported_at))}')
     count_sessions = count_ratings = count = 0
 
+    def entry(resource: EncodedResource) -> str:
+        head = f'    {{"fullUrl": "urn:uuid:{resource.id}", "resource": '
+        if transaction:  # a server assigns its own id on create
+            return f'{head}{resource.json(with_id=False)}, "request": {_request(resource)}}}'
+        return f"{head}{resource.json()}}}"
+
     def session_resources():
         nonlocal count_sessions, count_ratings
         for session in sessions:
             count_sessions += 1
             count_ratings += _count(session)
-            yield from builder.resources(session)
+            yield builder.resources(session)
 
     for group in (session_resources(), _outcome_resources(outcome_builder, outcomes)):
-        for identifier, resource in group:
-            out.write(",\n" if count else ',\n  "entry": [\n')
-            full_url = f"urn:uuid:{resource['id']}"
-            if transaction:
-                del resource["id"]  # a server assigns its own on create
-                request = {
-                    "method": "POST",
-                    "url": resource["resourceType"],
-                    "ifNoneExist": f"identifier={_identifier_of(resource)['system']}|{identifier}",
-                }
-                out.write(
-                    f'    {{"fullUrl": "{full_url}", "resource": {_dumps(resource)}, '
-                    f'"request": {_dumps(request)}}}'
-                )
-            else:
-                out.write(f'    {{"fullUrl": "{full_url}", "resource": {_dumps(resource)}}}')
-            count += 1
+        for resources in group:  # a session's, or an outcome record's: one write each
+            out.write((",\n" if count else ',\n  "entry": [\n') + ",\n".join(map(entry, resources)))
+            count += len(resources)
     out.write("\n  ]\n}\n" if count else "\n}\n")
     return FhirCounts(count_sessions, count_ratings, count)
 
@@ -129,14 +127,16 @@ def write_fhir_ndjson(
     builder = SessionResources(local, who, lambda rid: f"Observation/{rid}")
     outcome_builder = OutcomeResources(local, who, lambda kind, rid: f"{kind}/{rid}")
     count_sessions = count_ratings = count = 0
+
+    def write(resources: list[EncodedResource]) -> None:
+        nonlocal count
+        out.write("".join(f"{resource.json()}\n" for resource in resources))
+        count += len(resources)
+
     for session in sessions:
         count_sessions += 1
         count_ratings += _count(session)
-        lines = [_dumps(resource) for _identifier, resource in builder.resources(session)]
-        count += len(lines)
-        lines.append("")
-        out.write("\n".join(lines))
-    for _identifier, resource in _outcome_resources(outcome_builder, outcomes):
-        out.write(_dumps(resource) + "\n")
-        count += 1
+        write(builder.resources(session))
+    for resources in _outcome_resources(outcome_builder, outcomes):
+        write(resources)
     return FhirCounts(count_sessions, count_ratings, count)

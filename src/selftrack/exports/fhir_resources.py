@@ -1,16 +1,21 @@
 """FHIR R4 Observations for one session: a panel for the session, its pain scores and ratings.
 
-Plain dicts, ready for JSON; the Bundle and NDJSON writers decide how resources refer to each
-other (`urn:uuid:` inside a Bundle, `Observation/<id>` across NDJSON lines).
+Resources come as JSON text (EncodedResource): the parts that repeat (a spot's code and body
+site, the subject, the flags, a dose) are encoded once and reused, so ten years of ratings are
+not encoded member by member. The Bundle and NDJSON writers decide how resources refer to
+each other (`urn:uuid:` inside a Bundle, `Observation/<id>` across NDJSON lines).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _string  # a str as JSON, as _dumps writes it
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from selftrack.exports import ExportError
@@ -23,6 +28,8 @@ ID_NAMESPACE = uuid.UUID("5b0d7a6e-3c1f-4f43-9a57-2f6f1e0c8d21")
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
 DEFAULT_SUBJECT = "Person not named"
 BUNDLE_TYPES = ("collection", "transaction")
+# How resources are written as JSON (compact separators would change every byte of an export)
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 _TOOL_WORDS = {
     "ball": "a ball",
@@ -127,16 +134,70 @@ def status_of(session: SessionRecord) -> str:
     return "preliminary" if session.status == "in_progress" else "final"
 
 
+def _narrative_div(text: str) -> str:
+    clean = _NOT_XML.sub("\ufffd", text)
+    return f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(clean)}</div>'
+
+
 def narrative(text: str) -> dict:
     """Observation.text: one escaped line of generated XHTML."""
-    clean = _NOT_XML.sub("\ufffd", text)
-    return {
-        "status": "generated",
-        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{escape(clean)}</div>',
-    }
+    return {"status": "generated", "div": _narrative_div(text)}
+
+
+def narrative_json(text: str) -> str:
+    """narrative(text) as JSON text."""
+    return f'{{"status": "generated", "div": {_string(_narrative_div(text))}}}'
+
+
+class EncodedResource(NamedTuple):
+    """A resource as JSON text, its id apart: a transaction's entries leave the id out."""
+
+    type: str
+    id: str
+    identifier_system: str
+    identifier_value: str
+    members: str  # the JSON members after resourceType and id, each after ", "
+
+    def json(self, *, with_id: bool = True) -> str:
+        if with_id:
+            return f'{{"resourceType": "{self.type}", "id": "{self.id}"{self.members}}}'
+        return f'{{"resourceType": "{self.type}"{self.members}}}'
+
+
+def encode_resource(resource: dict) -> EncodedResource:
+    """A resource built as a dict (resourceType and id its first members) as JSON text."""
+    rest = dict(resource)
+    kind = rest.pop("resourceType")
+    rid = rest.pop("id")
+    found = rest["identifier"]
+    identifier = found[0] if isinstance(found, list) else found  # QuestionnaireResponse has one
+    body = _dumps(rest)
+    return EncodedResource(
+        kind, rid, identifier["system"], identifier["value"], ", " + body[1:-1] if rest else ""
+    )
 
 
 _CATEGORY = [{"coding": [{"system": codes.CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}]
+_CATEGORY_JSON = _dumps(_CATEGORY)
+_IDENTIFIER_SYSTEM_JSON = _string(codes.IDENTIFIER_SYSTEM)
+
+
+@dataclass(frozen=True, slots=True)
+class _SpotParts:
+    """The members of a rating's Observation that depend only on its spot and side, as JSON."""
+
+    code_and_subject: str  # `, "code": …, "subject": …`
+    body_site: str  # `, "bodySite": …`
+    where: str  # the words for it: "<spot name> (left side)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """Rating members that depend on a few small values (the flags, or the dose), as JSON
+    components each after ", ", and the words the narrative gives them."""
+
+    components: str
+    words: tuple[str, ...]
 
 
 class SessionResources:
@@ -146,7 +207,10 @@ class SessionResources:
         self.iso = local.iso
         self.subject = subject
         self.refer = refer
-        self._spots: dict[tuple[str, str], tuple[dict, dict, str]] = {}
+        self._subject_json = _dumps(subject)
+        self._spots: dict[tuple[str, str], _SpotParts] = {}
+        self._flags: dict[tuple[bool, bool, bool], _Said] = {}
+        self._doses: dict[tuple, _Said] = {}
         self._flag_codes = {
             name: {"coding": [codes.coding(codes.OBSERVATION_SYSTEM, pair)]}
             for name, pair in (
@@ -156,26 +220,29 @@ class SessionResources:
                 ("nerve", codes.NERVE),
             )
         }
+        self._referred_to_code = _dumps(self._flag_codes["referred-to"])
 
-    def resources(self, session: SessionRecord) -> Iterator[tuple[str, dict]]:
-        """(identifier value, resource) for the panel, then pain before, ratings, pain after.
+    def resources(self, session: SessionRecord) -> list[EncodedResource]:
+        """The panel, then pain before, ratings, pain after.
 
         Skipped spots have no value, so they get no Observation.
         """
         status = status_of(session)
-        parts: list[dict] = []
+        parts: list[EncodedResource] = []
         if session.pain_before is not None:
             parts.append(self._pain(session, status, "before", session.pain_before, session.started_at))
+        # the members every rating of the session shares
+        shared_status = f', "status": "{status}", "category": {_CATEGORY_JSON}'
+        method = f', "method": {_dumps({"text": method_text(session.tool)})}'
         for rating in session.ratings:
             if not rating.skipped:
-                parts.append(self._rating(session, status, rating))
+                parts.append(self._rating(session, shared_status, method, rating))
         if session.pain_after is not None:
             moment = session.ended_at or session.started_at
             parts.append(self._pain(session, status, "after", session.pain_after, moment))
-        members = [{"reference": self.refer(resource["id"])} for resource in parts]
-        yield identifier_value(session.id), self._panel(session, status, members, len(parts))
-        for resource in parts:
-            yield resource["identifier"][0]["value"], resource
+        members = [{"reference": self.refer(resource.id)} for resource in parts]
+        panel = encode_resource(self._panel(session, status, members, len(parts)))
+        return [panel, *parts]
 
     def _base(self, session: SessionRecord, key, status: str, code: dict) -> dict:
         return {
@@ -227,7 +294,9 @@ class SessionResources:
         )
         return resource
 
-    def _pain(self, session: SessionRecord, status: str, when: str, value: int, moment) -> dict:
+    def _pain(
+        self, session: SessionRecord, status: str, when: str, value: int, moment
+    ) -> EncodedResource:
         ours = codes.PAIN_BEFORE if when == "before" else codes.PAIN_AFTER
         code = {
             "coding": [codes.PAIN_SCALE, codes.coding(codes.OBSERVATION_SYSTEM, ours)],
@@ -237,10 +306,10 @@ class SessionResources:
         resource["effectiveDateTime"] = effective = self.iso(moment)
         resource["valueInteger"] = value
         resource["text"] = narrative(f"Overall pain {when} the session: {value} of 10 ({effective}).")
-        return resource
+        return encode_resource(resource)
 
-    def _spot(self, definition, side: str) -> tuple[dict, dict, str]:
-        """(code, bodySite, words for where) of a spot definition on one side, made once."""
+    def _spot(self, definition, side: str) -> _SpotParts:
+        """The members of a spot definition on one side, encoded once."""
         key = (definition.digest, side)
         known = self._spots.get(key)
         if known is None:
@@ -267,47 +336,91 @@ class SessionResources:
             if structure:
                 site["coding"] = [codes.coding(codes.SNOMED, structure)]
             site["text"] = where
-            known = self._spots[key] = (code, site, where)
+            known = self._spots[key] = _SpotParts(
+                f', "code": {_dumps(code)}, "subject": {self._subject_json}',
+                f', "bodySite": {_dumps(site)}',
+                where,
+            )
         return known
 
-    def _rating(self, session: SessionRecord, status: str, r: RatingRecord) -> dict:
-        code, site, where = self._spot(session.spots[r.spot_id], r.side)
-        resource = self._base(session, r.step_index, status, code)
-        resource["effectiveDateTime"] = effective = self.iso(r.rated_at)
-        resource["valueInteger"] = r.tenderness
-        resource["bodySite"] = site
-        resource["method"] = {"text": method_text(session.tool)}
-        flags = self._flag_codes
-        components = [
-            {"code": flags["recognised"], "valueBoolean": bool(r.recognised)},
-            {"code": flags["referred"], "valueBoolean": bool(r.referred)},
-            {"code": flags["nerve"], "valueBoolean": bool(r.nerve)},
-        ]
-        if r.referred_to:
-            components.append({"code": flags["referred-to"], "valueString": r.referred_to})
-        components += dose_components(r)
-        resource["component"] = components
+    def _flag_parts(self, recognised: bool, referred: bool, nerve: bool) -> _Said:
+        """The three flags as components (each always there) and the words for those set."""
+        key = (recognised, referred, nerve)
+        known = self._flags.get(key)
+        if known is None:
+            flags = self._flag_codes
+            components = [
+                {"code": flags["recognised"], "valueBoolean": recognised},
+                {"code": flags["referred"], "valueBoolean": referred},
+                {"code": flags["nerve"], "valueBoolean": nerve},
+            ]
+            said = [word for word, flag in (("recognised", recognised), ("referred", referred),
+                                             ("nerve-like", nerve)) if flag]  # fmt: skip
+            known = self._flags[key] = _Said(_components_json(components), tuple(said))
+        return known
+
+    def _dose_parts(self, r: RatingRecord) -> _Said:
+        """The dose as components (only what was recorded) and the words for it."""
+        key = (r.hold_seconds, r.tool, r.pressure)
+        known = self._doses.get(key)
+        if known is None:
+            said = []
+            if r.hold_seconds is not None:
+                said.append(f"held {r.hold_seconds} s")
+            if r.tool:
+                said.append(f"with {_TOOL_WORDS.get(r.tool, r.tool)}")
+            if r.pressure:
+                said.append(f"{r.pressure} pressure")
+            known = self._doses[key] = _Said(_components_json(dose_components(r)), tuple(said))
+        return known
+
+    def _rating(
+        self, session: SessionRecord, shared_status: str, method: str, r: RatingRecord
+    ) -> EncodedResource:
+        """A rated spot's Observation, its members in the order a dict of them was written."""
+        spot = self._spot(session.spots[r.spot_id], r.side)
+        flags = self._flag_parts(bool(r.recognised), bool(r.referred), bool(r.nerve))
+        dose = self._dose_parts(r)
+        components = flags.components
         notes = []
         if r.referred_to:
-            notes.append({"text": f"Spreads to: {r.referred_to}"})
+            spreads_to = _string(r.referred_to)
+            components += f', {{"code": {self._referred_to_code}, "valueString": {spreads_to}}}'
+            notes.append(_note_json(f"Spreads to: {r.referred_to}"))
+        components += dose.components
         if r.note:
-            notes.append({"text": r.note})
-        if notes:
-            resource["note"] = notes
-        said = [word for word, flag in (("recognised", r.recognised), ("referred", r.referred),
-                                         ("nerve-like", r.nerve)) if flag]  # fmt: skip
-        if r.hold_seconds is not None:
-            said.append(f"held {r.hold_seconds} s")
-        if r.tool:
-            said.append(f"with {_TOOL_WORDS.get(r.tool, r.tool)}")
-        if r.pressure:
-            said.append(f"{r.pressure} pressure")
-        resource["text"] = narrative(
-            f"Tenderness at {where}: {r.tenderness} of 10 ({effective})"
+            notes.append(_note_json(r.note))
+        said = flags.words + dose.words
+        effective = self.iso(r.rated_at)
+        text = narrative_json(
+            f"Tenderness at {spot.where}: {r.tenderness} of 10 ({effective})"
             + (f"; {', '.join(said)}" if said else "")
             + "."
         )
-        return resource
+        value = identifier_value(session.id, r.step_index)
+        members = "".join((
+            f', "text": {text}',
+            f', "identifier": [{{"system": {_IDENTIFIER_SYSTEM_JSON}, "value": {_string(value)}}}]',
+            shared_status,
+            spot.code_and_subject,
+            f', "effectiveDateTime": {_string(effective)}',
+            f', "valueInteger": {r.tenderness:d}',
+            spot.body_site,
+            method,
+            f', "component": [{components.removeprefix(", ")}]',
+            f', "note": [{", ".join(notes)}]' if notes else "",
+        ))  # fmt: skip
+        rid = resource_id(session.id, r.step_index)
+        return EncodedResource("Observation", rid, codes.IDENTIFIER_SYSTEM, value, members)
+
+
+def _note_json(text: str) -> str:
+    return f'{{"text": {_string(text)}}}'
+
+
+def _components_json(components: list[dict]) -> str:
+    """Components as JSON, each after ", " (to follow others in a component list)."""
+    return "".join(f", {_dumps(component)}" for component in components)
 
 
 def _coded(pair: tuple[str, str]) -> dict:
@@ -372,8 +485,8 @@ class OutcomeResources:
             "effectiveDateTime": effective,
         }
 
-    def checkin(self, c) -> Iterator[tuple[str, dict]]:
-        """(identifier value, Observation) of back pain, leg pain and the night."""
+    def checkin(self, c) -> Iterator[EncodedResource]:
+        """The Observations of back pain, leg pain and the night."""
         base = f"checkin/{moment_key(c.answered_at)}"
         when = self.iso(c.answered_at)
         back = self._observation(
@@ -402,10 +515,10 @@ class OutcomeResources:
         )
         night["valueInteger"] = c.night
         for resource in (back, leg, night):
-            yield resource["identifier"][0]["value"], resource
+            yield encode_resource(resource)
 
-    def weekly_form(self, f) -> Iterator[tuple[str, dict]]:
-        """(identifier value, resource) of the QuestionnaireResponse, then the PEG and PSFS scores."""
+    def weekly_form(self, f) -> Iterator[EncodedResource]:
+        """The QuestionnaireResponse, then the Observations of the PEG and PSFS scores."""
         from selftrack.domain.instruments import PEG_QUESTIONS, PGIC_CHOICES
 
         key = f"weekly-form/{moment_key(f.answered_at)}"
@@ -441,8 +554,8 @@ class OutcomeResources:
             "authored": when,
             "item": items,
         }
-        source = [{"reference": self.refer("QuestionnaireResponse", response["id"])}]  # before a writer drops the id
-        yield key, response
+        source = [{"reference": self.refer("QuestionnaireResponse", response["id"])}]
+        yield encode_resource(response)
         if f.peg is not None:
             peg = self._observation(
                 f"{key}/peg-score",
@@ -451,7 +564,7 @@ class OutcomeResources:
             )
             peg["valueQuantity"] = _score(f.peg.score)
             peg["derivedFrom"] = source
-            yield peg["identifier"][0]["value"], peg
+            yield encode_resource(peg)
         if f.psfs:
             psfs = self._observation(
                 f"{key}/psfs-score",
@@ -465,7 +578,7 @@ class OutcomeResources:
                 for r in f.psfs
             ]
             psfs["derivedFrom"] = source
-            yield psfs["identifier"][0]["value"], psfs
+            yield encode_resource(psfs)
 
 
 def _score(value: float) -> dict:
