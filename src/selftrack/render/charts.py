@@ -46,9 +46,10 @@ def trend_chart(
     """
     import plotille
 
-    drawn = [t for t in trends if _drawable(t.points)]
-    if not drawn:
+    shown = [(t, points) for t in trends if (points := _drawable(t.points))]
+    if not shown:
         return "(no ratings in this period)"
+    drawn = [t for t, _points in shown]
     fig = plotille.Figure()
     fig.width, fig.height = width, height
     fig.with_colors = colour
@@ -57,8 +58,8 @@ def trend_chart(
     fig.y_label = "0–10"
     fig.x_label = "date"
     fig.y_ticks_fkt = lambda value, _delta: f"{value:.0f}"
-    start = min(_drawable(t.points)[0].moment for t in drawn)
-    end = max(_drawable(t.points)[-1].moment for t in drawn)
+    start = min(points[0].moment for _t, points in shown)
+    end = max(points[-1].moment for _t, points in shown)
     if end - start < timedelta(days=1):
         start, end = start - timedelta(days=1), end + timedelta(days=1)
     fig.set_x_limits(_local(start, tz), _local(end, tz))

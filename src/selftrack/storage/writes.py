@@ -162,7 +162,12 @@ def rated_spots(conn: Connection, session_id: str, spot: tuple[str, str] | None 
 def count_spots(scope: Scope, session_id: str, spot: tuple[str, str] | None = None) -> Iterator[None]:
     """Keep the spot counts right across a change to one session's ratings (of `spot` only,
     if given): the pairs it rated before and after are compared, a few rows of one session
-    whatever the length of the history."""
+    whatever the length of the history.
+
+    The session's row is locked first: PostgreSQL lets writers run side by side, and two
+    programs changing one session's ratings at once must count one after the other (each
+    then sees what the other did). SQLite has one writer at a time anyway."""
+    scope.conn.execute("UPDATE sessions SET edited_at = edited_at WHERE id = :id", {"id": session_id})
     before = rated_spots(scope.conn, session_id, spot)
     yield
     after = rated_spots(scope.conn, session_id, spot)
