@@ -64,3 +64,26 @@ def test_json_written_item_by_item_is_what_json_dumps_gives():
     empty = io.StringIO()
     write_json_list(iter([]), empty)
     assert json.loads(empty.getvalue()) == []
+
+
+def test_each_line_has_its_own_age_though_days_share_their_text():
+    """A day's date and age are formatted once, but a session just before midnight is still
+    '20 minutes ago' after it, and sessions of one day get the same words."""
+    now = datetime(2026, 7, 2, 0, 10, tzinfo=timezone.utc)
+    starts = [now - timedelta(minutes=20), now - timedelta(hours=5), now - timedelta(days=2, hours=1),
+              now - timedelta(days=2, hours=3), now + timedelta(hours=1)]  # fmt: skip
+    rows = [
+        SessionSummary(
+            id=f"s{n}", started_at=at, protocol_id="quick-check", protocol_name="Quick check",
+            status=SessionStatus.FINISHED, sides="both", tool="", pain_before=None, pain_after=None,
+            rated=1, skipped=0, mean=1.0, highest=1,
+        )
+        for n, at in enumerate(starts)
+    ]
+    lines = history_table(rows, now, timezone.utc).splitlines()[2:]
+    assert [line[18:32].strip() for line in lines] == [
+        "20 minutes ago", "yesterday", "3 days ago", "3 days ago", "in the future",
+    ]  # fmt: skip
+    assert [line[:16] for line in lines] == [
+        "2026-07-01 23:50", "2026-07-01 19:10", "2026-06-29 23:10", "2026-06-29 21:10", "2026-07-02 01:10",
+    ]  # fmt: skip

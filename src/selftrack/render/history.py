@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TextIO
 
 from selftrack.analysis.stats import READING_OUTCOMES, READING_TRENDS, rounded
@@ -75,12 +75,22 @@ def history_lines(rows: Iterable[SessionSummary], now: datetime, tz: tzinfo) -> 
     yield HISTORY_HEADER
     yield "-" * len(HISTORY_HEADER)
     today = now.astimezone(tz).date()
+    # a local day: its date text, and its age when that is in days alone (two days or more
+    # back; nearer, the age may be in minutes or hours)
+    days: dict[date, tuple[str, str]] = {}
     routines: dict[tuple, str] = {}
     figures: dict[tuple, str] = {}
     pains: dict[tuple, str] = {}
     for row in rows:
         local = row.started_at.astimezone(tz)
-        age = age_in_words((now - row.started_at).total_seconds(), (today - local.date()).days)
+        day = local.date()
+        known = days.get(day)
+        if known is None:
+            ago = (today - day).days
+            known = days[day] = (day.isoformat(), age_in_words(86400.0 * ago, ago) if ago >= 2 else "")
+        day_text, age = known
+        if not age:
+            age = age_in_words((now - row.started_at).total_seconds(), (today - day).days)
         key = (row.protocol_id, row.sides, row.status)
         routine = routines.get(key)
         if routine is None:
@@ -94,8 +104,7 @@ def history_lines(rows: Iterable[SessionSummary], now: datetime, tz: tzinfo) -> 
         pain = pains.get(key)
         if pain is None:
             pain = pains[key] = pain_text(row.pain_before, row.pain_after)
-        # ISO text to the minute ("0987-03-09 07:05"), four-digit years included
-        yield f"{local.isoformat(' ', 'minutes')[:16]}  {age:<14}  {routine}  {counts}  {pain}"
+        yield f"{day_text} {local.hour:02d}:{local.minute:02d}  {age:<14}  {routine}  {counts}  {pain}"
 
 
 def pain_before_trend(points: Sequence[tuple[datetime, int]]) -> Trend:
