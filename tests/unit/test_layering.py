@@ -80,7 +80,7 @@ def test_importing_the_package_does_nothing():
 @pytest.mark.parametrize("args", [["history"], ["trend"], ["trend", "test-dimple-spot:left"]])
 def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(args, tmp_path, clock):
     """On a SQLite file at the current schema these commands need neither SQLAlchemy, the
-    protocol files (pydantic), pendulum nor the domain dataclasses."""
+    protocol files (pydantic), pendulum nor the routines' model (selftrack.domain.model)."""
     from history_support import add_session, at
     from support import TEST_PROTOCOLS
 
@@ -94,6 +94,6 @@ def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(ar
         "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
     )
     loaded = _loaded_after(code)
-    assert "selftrack.storage.queries" in loaded
-    heavy = {"sqlalchemy", "pydantic", "pendulum", "textual"}
+    assert "selftrack.storage.history" in loaded
+    heavy = {"sqlalchemy", "pydantic", "pendulum", "textual", "selftrack.domain.model"}
     assert not heavy & loaded

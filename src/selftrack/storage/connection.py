@@ -181,6 +181,18 @@ def placeholders(prefix: str, values: Iterable, params: dict) -> str:
     return ", ".join(names) or "NULL"
 
 
+def period(conn: Connection, start: datetime | None, end: datetime | None, params: dict, column: str) -> str:
+    """` AND column >= :start AND column <= :end` for the ends that are given."""
+    sql = ""
+    if start is not None:
+        params["start"] = conn.moment_param(start)
+        sql += f" AND {column} >= :start"
+    if end is not None:
+        params["end"] = conn.moment_param(end)
+        sql += f" AND {column} <= :end"
+    return sql
+
+
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 

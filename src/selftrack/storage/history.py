@@ -1,15 +1,19 @@
-"""Reads for history and trends: sessions with their totals, spot levels and series, heat,
-flags, notes, the pain series and session starts.
+"""Reads for history and trends: sessions with their totals, the spots' names and places,
+spot levels and series, the regions' lines, heat, flags, notes, the pain series and session
+starts. None of them needs the routines' model (selftrack.domain.model), so `history` and
+`trend` do not import it.
 
 The summing happens in SQL over the right index, so no read builds an object per rating:
-history reads one row per session (their totals are kept up to date), a spot's series is one
-range of `ix_ratings_profile_spot`, and what the ratings add up to per spot comes back as a
-few rows per spot. With a period, the period's sessions are walked and their ratings read
+history reads one row per session from the sessions' index alone (their totals are kept up to
+date), a spot's series is one range of `ix_ratings_profile_spot`, each spot's count of
+sessions is kept in `spot_counts`, and what the ratings add up to per spot or per region comes
+back as a few rows. With a period, the period's sessions are walked and their ratings read
 through the session index; over all history the spot index is read in its own order.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
@@ -19,13 +23,13 @@ from selftrack.domain.records import (
     Note,
     RecentRating,
     SessionSummary,
+    SpotInfo,
     SpotLevels,
     SpotValue,
 )
 from selftrack.domain.terms import SessionStatus
-from selftrack.storage.connection import Connection, placeholders
+from selftrack.storage.connection import Connection, period, placeholders
 from selftrack.storage.indexes import MARKED
-from selftrack.storage.queries import period, spot_infos
 from selftrack.storage.store import Scope
 
 LEVEL_SESSIONS = 3  # how many first and last sessions of a spot `spot_levels` gives
@@ -41,6 +45,29 @@ def _rated(conn: Connection, scope: Scope, start, end, params: dict) -> str:
         "FROM sessions s JOIN ratings r ON r.session_id = s.id "
         f"WHERE s.profile_id = :profile AND r.tenderness IS NOT NULL{period(conn, start, end, params, 's.started_at')}"
     )
+
+
+# -- spots' names and places -----------------------------------------------------------------
+
+# the ids of the spots' latest definitions (a spot's definition is stored again when it changes)
+LATEST_DEFINITIONS = "SELECT max(id) FROM spot_definitions{where} GROUP BY spot_id"
+
+
+def spot_infos(conn: Connection, spot_ids: Iterable[str] | None = None) -> dict[str, SpotInfo]:
+    """Name, region, view and place of each stored spot, from its latest definition."""
+    params: dict = {}
+    where = ""
+    if spot_ids is not None:
+        where = f" WHERE spot_id IN ({placeholders('spot', set(spot_ids), params)})"
+    sql = (
+        "SELECT spot_id, name, region, view, x, y, definition FROM spot_definitions "
+        f"WHERE id IN ({LATEST_DEFINITIONS.format(where=where)})"
+    )
+    out = {}
+    for spot, name, region, view, x, y, text in conn.rows(sql, params):
+        sided = json.loads(text).get("sided", True)
+        out[spot] = SpotInfo(spot, name, region, view, x, y, sided)
+    return out
 
 
 # -- sessions ----------------------------------------------------------------------------------

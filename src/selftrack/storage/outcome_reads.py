@@ -19,7 +19,7 @@ from selftrack.domain.outcomes import CheckIn, ConditionsSet, OutcomeRecords, Ps
 from selftrack.storage import care
 from selftrack.storage import outcomes as stored
 from selftrack.storage.connection import placeholders
-from selftrack.storage.queries import period
+from selftrack.storage.connection import period
 from selftrack.storage.store import Scope
 
 

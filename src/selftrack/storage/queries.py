@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from selftrack.domain.model import ProfileSummary, Rating, Session, SpotSpec, Step
-from selftrack.domain.records import SpotInfo
 from selftrack.domain.terms import SessionStatus
-from selftrack.storage.connection import Connection, placeholders
+from selftrack.storage.connection import Connection, period, placeholders
+from selftrack.storage.history import LATEST_DEFINITIONS
 from selftrack.storage.store import Scope
 
 PlanStep = tuple[str, str, str, int]  # route, spot, side, stored definition id
@@ -28,18 +28,6 @@ RATING_COLUMNS = (
     "r.rated_at, r.recognised, r.referred, r.referred_to, r.nerve, r.note, r.hold_seconds, "
     "r.tool, r.pressure"
 )
-
-
-def period(conn: Connection, start: datetime | None, end: datetime | None, params: dict, column: str) -> str:
-    """` AND column >= :start AND column <= :end` for the ends that are given."""
-    sql = ""
-    if start is not None:
-        params["start"] = conn.moment_param(start)
-        sql += f" AND {column} >= :start"
-    if end is not None:
-        params["end"] = conn.moment_param(end)
-        sql += f" AND {column} <= :end"
-    return sql
 
 
 # -- sessions ----------------------------------------------------------------------------------
@@ -308,31 +296,13 @@ def definitions_by_digest(conn: Connection, digests: Iterable[str]) -> dict[str,
     return dict(conn.rows(sql, params))
 
 
-_LATEST = "SELECT max(id) FROM spot_definitions{where} GROUP BY spot_id"
-
-
-def spot_infos(conn: Connection, spot_ids: Iterable[str] | None = None) -> dict[str, SpotInfo]:
-    """Name, region, view and place of each stored spot, from its latest definition."""
-    params: dict = {}
-    where = ""
-    if spot_ids is not None:
-        where = f" WHERE spot_id IN ({placeholders('spot', set(spot_ids), params)})"
-    sql = (
-        "SELECT spot_id, name, region, view, x, y, definition FROM spot_definitions "
-        f"WHERE id IN ({_LATEST.format(where=where)})"
-    )
-    out = {}
-    for spot, name, region, view, x, y, text in conn.rows(sql, params):
-        sided = json.loads(text).get("sided", True)
-        out[spot] = SpotInfo(spot, name, region, view, x, y, sided)
-    return out
 
 
 def latest_specs(conn: Connection, spot_ids: Iterable[str]) -> dict[str, SpotSpec]:
     """Each spot's latest stored definition."""
     params: dict = {}
     where = f" WHERE spot_id IN ({placeholders('spot', set(spot_ids), params)})"
-    sql = f"SELECT definition FROM spot_definitions WHERE id IN ({_LATEST.format(where=where)})"
+    sql = f"SELECT definition FROM spot_definitions WHERE id IN ({LATEST_DEFINITIONS.format(where=where)})"
     specs = (SpotSpec.from_dict(json.loads(text)) for (text,) in conn.rows(sql, params))
     return {spec.id: spec for spec in specs}
 

@@ -170,7 +170,7 @@ def resting_now(store: Store) -> list[RestingSpot]:
         soreness = _soreness(scope, stored.latest_soreness(scope))
         if soreness is not None:
             pairs |= soreness.hard_spots
-        names = {spot: info.name for spot, info in queries.spot_infos(scope.conn, {s for s, _ in pairs}).items()}
+        names = {spot: info.name for spot, info in history.spot_infos(scope.conn, {s for s, _ in pairs}).items()}
     found = dose(store, pairs, now).resting
     return [
         RestingSpot(spot, side, names.get(spot, spot), reason)

@@ -33,7 +33,7 @@ from selftrack.analysis.trends import (
 )
 from selftrack.domain.records import FlaggedSpot, Note, SessionSummary, SpotInfo
 from selftrack.domain.terms import pressed_sides, region_order
-from selftrack.storage import history, queries
+from selftrack.storage import history
 from selftrack.storage.store import Scope, Store
 
 FOCUS_LOOKBACK_DAYS = 120
@@ -83,7 +83,7 @@ def trends(
     SubjectError for a name that is neither a spot, a region, `pain` nor an outcome.
     """
     with store.reading() as scope:
-        infos = queries.spot_infos(scope.conn)
+        infos = history.spot_infos(scope.conn)
         chosen = [s for s in subjects if isinstance(s, Subject)]
         words = [s for s in subjects if isinstance(s, str)]
         if words:
@@ -197,7 +197,7 @@ def levels_trends(scope, start: datetime | None, end: datetime | None, *, slices
     """Every spot and side rated in the period as a trend from its levels, most tender now
     first (inside a transaction the caller opened)."""
     levels = history.spot_levels(scope, start, end, slices=slices)
-    infos = queries.spot_infos(scope.conn, {spot for spot, _side in levels})
+    infos = history.spot_infos(scope.conn, {spot for spot, _side in levels})
     out = []
     for (spot, side), found in levels.items():
         info = infos.get(spot)
@@ -209,14 +209,14 @@ def levels_trends(scope, start: datetime | None, end: datetime | None, *, slices
 def spot_places(store: Store, spot_ids) -> dict[str, SpotInfo]:
     """Name, region, view and body-map place of stored spots (their latest definitions)."""
     with store.reading() as scope:
-        return queries.spot_infos(scope.conn, spot_ids)
+        return history.spot_infos(scope.conn, spot_ids)
 
 
 def asymmetries(store: Store, start: datetime | None = None, end: datetime | None = None) -> list[Asymmetry]:
     """Left against right in each region, over its last sessions that rated both sides."""
     with store.reading() as scope:
         rows = history.both_sides_values(scope, start, end, ASYMMETRY_LOOKBACK_SESSIONS)
-        infos = queries.spot_infos(scope.conn, {spot for _at, spot, _side, _value in rows})
+        infos = history.spot_infos(scope.conn, {spot for _at, spot, _side, _value in rows})
     by_session: dict[datetime, dict[str, dict[str, dict[str, float]]]] = {}
     for at, spot, side, value in rows:
         if spot not in infos or side == "mid":
@@ -278,6 +278,7 @@ def adherence(store: Store, start: datetime | None = None, end: datetime | None 
 def focus_protocol(store: Store):
     """The `focus` routine built from the last 14 days, or None when nothing stood out."""
     from selftrack.analysis.focus import FOCUS_DAYS, FOCUS_LEVEL, QUIET_SESSIONS, build_focus_spec, pick_focus
+    from selftrack.storage import queries  # the routines' model, only for this
 
     now = store.clock.now()
     since = now - timedelta(days=FOCUS_DAYS)
