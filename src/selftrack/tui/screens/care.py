@@ -53,10 +53,6 @@ class ScreeningScreen(OneAtATime["Screening | None"]):
     def question(self) -> safety.ScreenQuestion:
         return safety.RED_FLAG_SCREEN[self.index]
 
-    @property
-    def ready_for_keys(self) -> bool:
-        return not self._storing
-
     def compose(self) -> ComposeResult:
         why = TRIGGER_WORDS.get(self.trigger, self.trigger)
         with Vertical(id="screening-box", classes="dialog"):

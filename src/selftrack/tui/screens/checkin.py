@@ -60,10 +60,8 @@ class CheckInDialog(OneAtATime["object | None"]):
         self.prompts = None
         self.answers: dict[str, object] = {}
 
-    @property
-    def ready_for_keys(self) -> bool:
-        """Keys typed while the dialog opens wait until it knows its questions."""
-        return self.prompts is not None and not self._storing
+    def _questions_known(self) -> bool:
+        return self.prompts is not None
 
     @property
     def steps(self) -> list[str]:

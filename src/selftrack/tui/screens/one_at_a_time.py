@@ -24,6 +24,16 @@ class OneAtATime(ModalScreen[Result], Generic[Result]):
         self._storing = False
 
     @property
+    def ready_for_keys(self) -> bool:
+        """Keys typed while the dialog reads its questions, or stores the answers, wait for
+        it (selftrack.tui.typeahead)."""
+        return self._questions_known() and not self._storing
+
+    def _questions_known(self) -> bool:
+        """Whether the questions are known (a dialog that reads them first says when)."""
+        return True
+
+    @property
     def steps(self) -> list[str]:
         raise NotImplementedError
 

@@ -57,9 +57,8 @@ class WeeklyFormDialog(OneAtATime["object | None"]):
         self.new_names = False  # named here: stored with the form
         self.answers: dict[str, int] = {}
 
-    @property
-    def ready_for_keys(self) -> bool:
-        return self.prompts is not None and not self._storing
+    def _questions_known(self) -> bool:
+        return self.prompts is not None
 
     @property
     def steps(self) -> list[str]:
