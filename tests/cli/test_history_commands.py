@@ -198,3 +198,20 @@ def test_export_refuses_to_replace_a_file_without_force(run, history_db, tmp_pat
     assert target.read_text().startswith("session_id,")
     assert "wrote 4 sessions with 23 ratings" in replaced.stderr or "wrote 4 sessions" in replaced.stderr
 
+
+
+def test_a_long_history_lists_every_session_once_newest_first(run, db_path):
+    """The table is written some hundreds of lines at a time: no line is lost or repeated at
+    the joins, and the order holds across them."""
+    assert run("demo", "--days", "1100").exit_code == 0
+    result = run("history", "--json")
+    sessions = json.loads(result.output)
+    assert len(sessions) > 1000  # more than two of the table's writes
+    table = run("history").output.splitlines()
+    lines = table[2 : 2 + len(sessions)]
+    assert table[2 + len(sessions)] == ""  # then the totals
+    assert f"{len(sessions)} sessions" in table[3 + len(sessions)]
+    starts = [line[:16] for line in lines]
+    assert starts == sorted(starts, reverse=True)
+    expected = [s["started_at"][:10] + " " + s["started_at"][11:16] for s in sessions]
+    assert starts == expected
