@@ -43,19 +43,23 @@ def history_record(row: SessionSummary, tz: tzinfo) -> dict:
 
 
 def write_json_list(items: Iterable[dict], out: TextIO, indent: int | None = 1) -> int:
-    """Write a JSON list one item at a time (the same text json.dumps would give); returns
-    how many items were written."""
+    """Write a JSON list as its items come (the same text json.dumps would give), a few
+    hundred items a write; returns how many items were written."""
     count = 0
     pad = "" if indent is None else "\n" + " " * indent
     between = "," if indent is not None else ", "
+    parts: list[str] = []
     for item in items:
         text = json.dumps(item, indent=indent, ensure_ascii=False)
         if indent is not None:
             text = text.replace("\n", pad)
-        out.write((between if count else "[") + pad + text)
+        parts.append((between if count else "[") + pad + text)
         count += 1
-    out.write(("\n]" if indent is not None else "]") if count else "[]")
-    out.write("\n")
+        if len(parts) == 256:
+            out.write("".join(parts))
+            parts.clear()
+    parts.append(("\n]" if indent is not None else "]") if count else "[]")
+    out.write("".join(parts) + "\n")
     return count
 
 
