@@ -43,9 +43,9 @@ def history_record(row: SessionSummary, tz: tzinfo) -> dict:
 
 
 def write_json_list(items: Iterable[dict], out: TextIO, indent: int | None = 1) -> int:
-    """Write a JSON list as its items come (the same text json.dumps would give), a few
-    hundred items a write; returns how many items were written."""
-    count = 0
+    """Write a JSON list as its items come (the same text json.dumps would give), about 64 KB
+    a write; returns how many items were written."""
+    count = held = 0
     pad = "" if indent is None else "\n" + " " * indent
     between = "," if indent is not None else ", "
     parts: list[str] = []
@@ -55,9 +55,11 @@ def write_json_list(items: Iterable[dict], out: TextIO, indent: int | None = 1) 
             text = text.replace("\n", pad)
         parts.append((between if count else "[") + pad + text)
         count += 1
-        if len(parts) == 256:
+        held += len(text)
+        if held > 65536:
             out.write("".join(parts))
             parts.clear()
+            held = 0
     parts.append(("\n]" if indent is not None else "]") if count else "[]")
     out.write("".join(parts) + "\n")
     return count
