@@ -864,7 +864,7 @@ def import_(obj: Context, file: Path, into_profile: str | None) -> None:
         _say(
             f"and {counted(result.added_checkins, 'morning check-in')}, "
             f"{counted(result.added_forms, 'weekly form')} and "
-            f"{counted(result.added_other, 'safety record')} (red-flag screens, conditions)",
+            f"{counted(result.added_other, 'safety record')} (red-flag screens, conditions, soreness answers)",
             err=True,
         )
 

@@ -60,6 +60,7 @@ CHECKINS = [
     (59, 3, 1, 7, False, None),
     (79, 2, 0, 8, False, "none"),
 ]
+SORENESS_BEFORE_SESSION = "sore-48h"  # about the last session, answered before the next
 PSFS_ACTIVITIES = ("Sitting through a film", "Lifting my daughter", "Gardening")
 # weekly forms: (day, PEG pain/enjoyment/activity, PSFS scores, PGIC)
 WEEKLY_FORMS = [
@@ -121,6 +122,9 @@ def log_history(tracker: Tracker) -> list[str]:
         tracker.record_checkin(back=back, leg=leg, night=night, below_knee=below, soreness=soreness)
     set_clock(tracker, FIXED_NOW - timedelta(days=2))
     tracker.set_conditions(ConditionProfile.of("osteoporosis"))
+    # the soreness question asked before a session, about the last one (not in a check-in)
+    set_clock(tracker, FIXED_NOW - timedelta(hours=20))
+    tracker.answer_soreness(ids[-1], SORENESS_BEFORE_SESSION)
     set_clock(tracker, FIXED_NOW)
     return ids
 

@@ -99,7 +99,7 @@ def test_export_then_import_elsewhere_then_again(db, tmp_path):
     ratings = sum(len(s["t"]) for s in SESSIONS)
     assert first.stderr.strip() == (
         f"imported {len(SESSIONS)} sessions with {ratings} ratings from {target}; 0 already present\n"
-        "and 6 morning check-ins, 3 weekly forms and 2 safety records (red-flag screens, conditions)"
+        "and 6 morning check-ins, 3 weekly forms and 3 safety records (red-flag screens, conditions, soreness answers)"
     )
     second = run("--db", other, "import", str(target))
     assert second.stderr.strip().startswith("imported 0 sessions with 0 ratings")

@@ -44,6 +44,9 @@ def test_import_into_a_named_profile(history, new_database_url, tmp_path):
     assert f"; {len(SESSIONS)} already present" in again.stderr
     other = run("--db", clinic, "--profile", "sam", "import", str(export))
     assert "belongs to another profile" in other.stderr
+    # so is the soreness answer about one of them: it cannot be kept without its session
+    assert "soreness answer of 2026-11-19T13:30:00+00:00: its session" in other.stderr
+    assert "is not in this profile" in other.stderr
     assert len(sessions("--profile", "alex")) == len(SESSIONS)
 
 

@@ -23,14 +23,16 @@ S1 = "sessions[1] (id e0000000-0000-4000-8000-000000000002)"
 
 # file: (what the message says after the file name, what the named line holds)
 CASES = {
-    "bad-json.json": (":3:15: not valid JSON: expected a key in double quotes", '"version": 2,,'),
-    "truncated.json": (":447:21: not valid JSON: the file ends in the middle (is it complete?)", None),
+    "bad-json.json": (":3:15: not valid JSON: expected a key in double quotes", '"version": 3,,'),
+    "truncated.json": (":452:1: not valid JSON: the file ends in the middle (is it complete?)", None),
     "not-an-object.json": (": not a selftrack export: the file is not a JSON object", None),
     "not-utf8.json": (": not UTF-8 text (byte 2271)", None),
     "wrong-format.json": (":2: not a selftrack export (format is 'other-app-export', expected 'selftrack-export')", "other-app-export"),
-    "wrong-version.json": (":3: format version 3 is not supported (this selftrack reads versions 1, 2; it writes 2)", '"version": 3'),
+    "wrong-version.json": (":3: format version 4 is not supported (this selftrack reads versions 1, 2, 3; it writes 3)", '"version": 4'),
+    "soreness-answers-in-version-2.json": (':764: unexpected key "soreness_answers": a version 2 file has no soreness_answers', '"soreness_answers"'),
+    "soreness-answer-unknown.json": (":768: soreness_answers[0].answer: 'agony' is not one of", '"agony"'),
     "no-sessions.json": (': no "sessions" list', None),
-    "unexpected-key.json": (':764: unexpected key "patients" at the top level', '"patients"'),
+    "unexpected-key.json": (':771: unexpected key "patients" at the top level', '"patients"'),
     "tenderness-out-of-range.json": (f":465: {S1}.ratings[3].tenderness: 11 is not a whole number from 0 to 10", '"tenderness": 11'),
     "skipped-with-tenderness.json": (f":533: {S1}.ratings[7].tenderness: a skipped spot has no tenderness", '"tenderness": 3'),
     "unknown-spot.json": (f":124: {S0}.spot_definitions.test-under-dimple: unknown spot: no definition '0000deadbeef0000deadbeef00000000' in the file", "0000deadbeef"),

@@ -47,7 +47,7 @@ def test_document_shape(history):
     assert doc["sessions"][0]["ratings"][0]["pressure"] == "firm"
     dose = {k: doc["sessions"][3]["ratings"][2][k] for k in ("hold_seconds", "tool", "pressure")}
     assert dose == {"hold_seconds": 20, "tool": "hands", "pressure": "light"}
-    assert list(doc)[-5:] == ["psfs_activities", "checkins", "weekly_forms", "screenings", "conditions"]
+    assert list(doc)[-6:] == ["psfs_activities", "checkins", "weekly_forms", "screenings", "conditions", "soreness_answers"]
 
 
 def test_round_trip_into_an_empty_database_gives_identical_json(history, empty_tracker, tmp_path):
@@ -60,7 +60,7 @@ def test_round_trip_into_an_empty_database_gives_identical_json(history, empty_t
     assert export_json(empty_tracker) == first
     assert {s.origin for s in empty_tracker.sessions()} == {"import"}
     assert (result.added_checkins, result.added_forms, result.added_other) == (
-        len(CHECKINS), len(WEEKLY_FORMS), 2,  # one red-flag screen, one condition profile
+        len(CHECKINS), len(WEEKLY_FORMS), 3,  # a red-flag screen, a condition profile, a soreness answer
     )  # fmt: skip
     assert [c.back_pain for c in empty_tracker.checkins()] == [c[1] for c in CHECKINS]
     assert {c.origin for c in empty_tracker.checkins()} == {"import"}

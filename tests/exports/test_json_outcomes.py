@@ -1,5 +1,6 @@
-"""JSON format 2: the outcome records and the dose travel, import once, and are checked like
-sessions; version 1 files still import (issue 16)."""
+"""JSON formats 2 and 3: the outcome records and the dose travel, import once, and are checked
+like sessions; version 1 and 2 files still import (issue 16; the soreness answers given before
+a session came in version 3)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import json
 import pytest
 
 from selftrack.exports import ExportRequest
+from selftrack.exports.json_export import FORMAT_VERSION
 from selftrack.exports.json_reader import ImportRefused
-from exports.conftest import CHECKINS, SESSIONS, WEEKLY_FORMS, set_clock
-from support import DATA
+from exports.conftest import CHECKINS, SESSIONS, SORENESS_BEFORE_SESSION, WEEKLY_FORMS, set_clock
+from history_support import add_session, at
+from selftrack.tracker import Tracker
+from support import DATA, TEST_PROTOCOLS
 
 V1_FILE = DATA / "imports" / "export-v1.json"  # the golden export of format 1, kept as it was
 
@@ -53,7 +57,7 @@ def test_importing_twice_adds_no_outcome_twice(history, empty_tracker, tmp_path)
     empty_tracker.import_file(path)
     again = empty_tracker.import_file(path)
     assert (again.added_checkins, again.added_forms, again.added_other) == (0, 0, 0)
-    assert again.unchanged_outcomes == len(CHECKINS) + len(WEEKLY_FORMS) + 2
+    assert again.unchanged_outcomes == len(CHECKINS) + len(WEEKLY_FORMS) + 3
     assert again.conflicts == []
     assert export_json(empty_tracker) == export_json(history)
 
@@ -72,6 +76,55 @@ def test_a_check_in_of_the_same_day_with_other_answers_is_kept_and_reported(hist
     assert empty_tracker.checkins()[0].back_pain == 9
 
 
+def test_a_bruising_answered_before_a_session_rests_the_same_spots_after_a_move(tracker, new_database_url, tmp_path):
+    """The soreness question asked before a session (not in a morning check-in) travels in the
+    file: in the database it is imported into, the bruised spot still rests and the question
+    is not asked again."""
+    hard = add_session(tracker, at(3), [9, 2, 2, 2, 2, 2])
+    tracker.answer_soreness(hard, "bruised")
+    resting = tracker.resting_now()
+    assert [spot.spot_id for spot in resting] == ["test-line-1"] and "bruise" in resting[0].reason
+    assert tracker.care_state().soreness_about is None
+    doc = json.loads(export_json(tracker))
+    assert doc["checkins"] == []
+    assert [(o["session"], o["answer"]) for o in doc["soreness_answers"]] == [(hard, "bruised")]
+    path = tmp_path / "move.json"
+    path.write_bytes(export_json(tracker))
+    with Tracker(new_database_url("moved"), protocols_dir=TEST_PROTOCOLS, clock=tracker.clock) as moved:
+        result = moved.import_file(path)
+        assert (result.added_sessions, result.added_other, result.conflicts) == (1, 1, [])
+        assert moved.resting_now() == resting
+        assert moved.care_state().soreness_about is None
+        assert export_json(moved) == export_json(tracker)
+        again = moved.import_file(path)
+        assert (again.added_other, again.unchanged_outcomes, again.conflicts) == (0, 1, [])
+
+
+def test_a_soreness_answer_stored_otherwise_is_kept_and_reported(history, tmp_path):
+    doc = json.loads(export_json(history))
+    (answer,) = doc["soreness_answers"]
+    assert answer["answer"] == SORENESS_BEFORE_SESSION
+    answer["answer"] = "none"
+    path = tmp_path / "changed.json"
+    path.write_text(_layout(doc), encoding="utf-8")
+    result = history.import_file(path)
+    assert result.conflicts == [f"soreness answer of {answer['answered_at']}: a different one is stored"]
+    assert json.loads(export_json(history))["soreness_answers"][0]["answer"] == SORENESS_BEFORE_SESSION
+
+
+def test_a_version_2_file_still_imports_with_its_check_ins_soreness(history, empty_tracker, tmp_path):
+    doc = json.loads(export_json(history))
+    doc["version"] = 2
+    del doc["soreness_answers"]
+    path = tmp_path / "v2.json"
+    path.write_text(_layout(doc), encoding="utf-8")
+    result = empty_tracker.import_file(path)
+    assert result.conflicts == [] and result.added_checkins == len(CHECKINS)
+    moved = json.loads(export_json(empty_tracker))
+    assert moved["soreness_answers"] == []
+    assert [c["soreness"] for c in moved["checkins"]] == [c["soreness"] for c in doc["checkins"]]
+
+
 def test_a_version_1_file_still_imports_with_no_dose_and_no_outcomes(empty_tracker):
     v1 = json.loads(V1_FILE.read_text(encoding="utf-8"))
     assert v1["version"] == 1 and "hold_seconds" not in v1["sessions"][0]["ratings"][0]
@@ -79,7 +132,7 @@ def test_a_version_1_file_still_imports_with_no_dose_and_no_outcomes(empty_track
     assert result.added_sessions == len(SESSIONS) and result.conflicts == []
     assert (result.added_checkins, result.added_forms, result.added_other) == (0, 0, 0)
     doc = json.loads(export_json(empty_tracker))
-    assert doc["version"] == 2
+    assert doc["version"] == FORMAT_VERSION
     assert {(r["hold_seconds"], r["tool"], r["pressure"]) for s in doc["sessions"] for r in s["ratings"]} == {(None, None, None)}
     assert all(s["hold_guidance"] is None for s in doc["sessions"])
     assert doc["checkins"] == [] and doc["weekly_forms"] == []
@@ -111,7 +164,10 @@ def test_a_version_1_file_of_sessions_holding_a_dose_is_unchanged_not_in_conflic
         (lambda d: d.update(version=1), 'ratings[0].hold_seconds: unexpected key "hold_seconds"', '"hold_seconds"'),
         # a key holding a line break is shown through the text gate: the refusal stays one line
         (lambda d: d["checkins"][0].update({"\n": 1}), 'checkins[0].\\x0a: unexpected key "\\x0a"', None),
-        (lambda d: d.update(version=3), "format version 3 is not supported (this selftrack reads versions 1, 2; it writes 2)", '"version": 3'),
+        (lambda d: d.update(version=4), "format version 4 is not supported (this selftrack reads versions 1, 2, 3; it writes 3)", '"version": 4'),
+        (lambda d: d["soreness_answers"][0].update(answer="agony"), "soreness_answers[0].answer: 'agony' is not one of", '"agony"'),
+        (lambda d: d["soreness_answers"][0].update(session="not-an-id"), "soreness_answers[0].session: 'not-an-id' is not a session id", '"not-an-id"'),
+        (lambda d: d["soreness_answers"][0].update(answered_at="2099-01-01T00:00:00+00:00"), "soreness_answers[0].answered_at: 2099-01-01T00:00:00+00:00 is after the file was exported", "2099"),
     ],
 )
 def test_a_bad_outcome_value_is_refused_at_its_line_and_nothing_is_imported(
@@ -144,3 +200,12 @@ def test_a_version_1_file_with_outcome_lists_is_refused_at_the_list(history, emp
 def _layout(doc: dict) -> str:
     """The document with one value per line below each list item (so each value has its own line)."""
     return json.dumps(doc, indent=1, ensure_ascii=False)
+
+
+def test_the_reader_knows_every_outcome_list():
+    """The stream reader refuses a top-level key it does not know: each list the format holds
+    must be one of its keys."""
+    from selftrack.exports.json_reader import HEADER_KEYS
+    from selftrack.exports.json_schema import OUTCOME_KEYS
+
+    assert set(OUTCOME_KEYS) <= set(HEADER_KEYS)

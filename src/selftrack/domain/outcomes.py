@@ -34,6 +34,16 @@ class CheckIn:
 
 
 @dataclass(frozen=True, slots=True)
+class SorenessAnswer:
+    """How a session left the person (none, mild, sore-48h, bruised), answered before the next
+    session; one answered in a morning check-in is kept with that check-in instead."""
+
+    session_id: str
+    answered_at: datetime
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckInSaved:
     """A stored check-in, and the earlier one of the same day it replaced (if any)."""
 
@@ -142,11 +152,13 @@ class ConditionsSet:
 
 @dataclass(frozen=True, slots=True)
 class OutcomeRecords:
-    """What the data exports carry beside the sessions: the outcomes of a period and the
-    profile's PSFS activities, red-flag screens and condition profiles (oldest first)."""
+    """What the data exports carry beside the sessions: the outcomes of a period, the
+    profile's PSFS activities, red-flag screens and condition profiles, and the soreness
+    answers given before a session about the period's sessions (oldest first)."""
 
     checkins: tuple[CheckIn, ...] = ()
     activities: tuple[PsfsActivity, ...] = ()
     forms: tuple[WeeklyForm, ...] = ()
     screenings: tuple[Screening, ...] = ()
     conditions: tuple[ConditionsSet, ...] = ()
+    soreness: tuple[SorenessAnswer, ...] = ()

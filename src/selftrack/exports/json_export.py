@@ -176,4 +176,8 @@ def outcome_lists(records: OutcomeRecords) -> dict[str, list[dict]]:
              "pregnancy_weeks": c.pregnancy_weeks}  # fmt: skip
             for c in records.conditions
         ],
+        "soreness_answers": [
+            {"session": o.session_id, "answered_at": utc_iso(o.answered_at), "answer": o.answer}
+            for o in records.soreness
+        ],
     }

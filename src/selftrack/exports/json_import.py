@@ -8,10 +8,11 @@ writers do not lock each other out, they are written in one transaction as they 
 
 Sessions already present with the same content are skipped, so importing a file twice adds
 nothing; a session present with different content is left alone and reported. The outcome
-records of a version 2 file (check-ins, weekly forms, PSFS activities, red-flag screens,
-condition profiles) are written in the same transaction as the sessions, after them, each
-once in the same way (selftrack.storage.outcome_reads). A version 1 file still imports: its
-ratings carry no dose, and it has no outcome records. A file with any
+records (check-ins, weekly forms, PSFS activities, red-flag screens, condition profiles and,
+from version 3, the soreness answers given before a session) are written in the same
+transaction as the sessions, after them, each once in the same way
+(selftrack.storage.outcome_reads). A version 1 file still imports: its ratings carry no dose,
+and it has no outcome records. A file with any
 problem is refused with the first problem and the line of the bad value, and the database is
 not changed.
 """
@@ -32,6 +33,7 @@ from selftrack.exports.json_schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
     OUTCOME_KEYS,
+    OUTCOME_SINCE,
     READ_VERSIONS,
     Bad,
     Checked,
@@ -63,7 +65,7 @@ class ImportResult:
     conflicts: list[str] = field(default_factory=list)
     added_checkins: int = 0
     added_forms: int = 0
-    added_other: int = 0  # PSFS-free records: red-flag screens and condition profiles
+    added_other: int = 0  # red-flag screens, condition profiles, soreness answers
     unchanged_outcomes: int = 0
 
 
@@ -125,7 +127,7 @@ class _Counted:
     """A sink that only counts what it is given."""
 
     sessions = ratings = 0
-    version = 2
+    version = FORMAT_VERSION
 
     def add(self, batch, _definitions, _result) -> None:
         self.sessions += len(batch)
@@ -199,7 +201,7 @@ class _Importer:
         """The checks an outcome list waits for until the whole file is read."""
         version = self.header.get("version")
         for key in self.outcomes:
-            if version is not None and version < 2:
+            if version is not None and version < OUTCOME_SINCE[key]:
                 raise self.refuse(self.outcome_lines[key], f'unexpected key "{key}": a version {version} file has no {key}')
         exported_at = self.header.get("exported_at")
         for key, items in self.outcomes.items():
@@ -218,7 +220,8 @@ class _Importer:
         from datetime import date
 
         from selftrack.domain.outcomes import (
-            CheckIn, ConditionsSet, OutcomeRecords, Peg, PsfsActivity, PsfsRating, Screening, WeeklyForm,
+            CheckIn, ConditionsSet, OutcomeRecords, Peg, PsfsActivity, PsfsRating, Screening, SorenessAnswer,
+            WeeklyForm,
         )  # fmt: skip
 
         def at(text):
@@ -257,6 +260,10 @@ class _Importer:
             conditions=tuple(
                 ConditionsSet(at(c["updated_at"]), tuple(c["conditions"]), c["pregnancy_weeks"])
                 for c in found.get("conditions", ())
+            ),
+            soreness=tuple(
+                SorenessAnswer(o["session"], at(o["answered_at"]), o["answer"])
+                for o in found.get("soreness_answers", ())
             ),
         )
 
@@ -319,7 +326,7 @@ class _Sink:
     """Classifies each batch against the database (new, unchanged, in conflict) and writes the
     new sessions."""
 
-    version = 2  # of the file: a version 1 session is compared without the dose it cannot hold
+    version = FORMAT_VERSION  # of the file: a version 1 session is compared without the dose it cannot hold
 
     def __init__(self, store) -> None:
         self.store = store
@@ -395,6 +402,7 @@ def _add_outcomes(scope, outcomes, result: ImportResult) -> None:
         ("forms", outcome_reads.add_weekly_forms(scope, outcomes.activities, outcomes.forms)),
         ("other", outcome_reads.add_screenings(scope, outcomes.screenings)),
         ("other", outcome_reads.add_condition_profiles(scope, outcomes.conditions)),
+        ("other", outcome_reads.add_soreness_answers(scope, outcomes.soreness)),
     ):
         setattr(result, f"added_{kind}", getattr(result, f"added_{kind}") + done.added)
         result.unchanged_outcomes += done.unchanged

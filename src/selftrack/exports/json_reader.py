@@ -24,8 +24,8 @@ VALUE_MAX_CHARS = 64 << 20  # one session (notes of 20,000 characters on every s
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 HEADER_KEYS = (
     "format", "version", "exported_at", "selection", "spot_definitions", "sessions",
-    # version 2: the outcome records (selftrack.exports.json_schema.OUTCOME_KEYS)
-    "psfs_activities", "checkins", "weekly_forms", "screenings", "conditions",
+    # versions 2 and 3: the outcome records (selftrack.exports.json_schema.OUTCOME_KEYS)
+    "psfs_activities", "checkins", "weekly_forms", "screenings", "conditions", "soreness_answers",
 )  # fmt: skip
 
 

@@ -1,9 +1,12 @@
-"""The `selftrack-export` format, version 2, as pydantic models shared by exporter and importer.
+"""The `selftrack-export` format, version 3, as pydantic models shared by exporter and importer.
 
-Version 2 adds the dose on each rating (hold seconds, tool, pressure), the routine's hold
+Version 2 added the dose on each rating (hold seconds, tool, pressure), the routine's hold
 guidance on each session, and the outcome records beside the sessions: morning check-ins,
 PSFS activities, weekly forms, red-flag screens and condition profiles (`check_outcomes`).
-Version 1 files are still read: their ratings carry no dose and they hold no outcomes.
+Version 3 adds `soreness_answers`: how a session left the person, answered before the next
+one (an answer given in a morning check-in was, and is, kept with the check-in).
+Files of versions 1 and 2 are still read: version 1 ratings carry no dose and hold no
+outcomes; version 2 files hold no soreness answers besides the check-ins'.
 
 The exporter writes the header through the model and each session's head in its key order
 (`header_json`, `session_head_json`); the importer validates every value with them, then
@@ -43,8 +46,8 @@ from selftrack.domain.text import (
 )
 
 FORMAT_NAME = "selftrack-export"
-FORMAT_VERSION = 2
-READ_VERSIONS = (1, 2)  # the versions an import reads
+FORMAT_VERSION = 3
+READ_VERSIONS = (1, 2, 3)  # the versions an import reads
 
 # the real world's bounds
 YEAR_FIRST, YEAR_LAST = 1900, 2199
@@ -121,7 +124,7 @@ class Header(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
 
     format: Literal["selftrack-export"]
-    version: Literal[1, 2]
+    version: Literal[READ_VERSIONS]  # type: ignore[valid-type]
     exported_at: Moment
     selection: Selection
     spot_definitions: dict[Digest, SpotDefinitionModel]
@@ -583,9 +586,14 @@ def to_record(checked: Checked, definitions: dict[str, SpotDefinition]) -> Sessi
 
 
 
-# -- the outcome records (version 2) ----------------------------------------------------------
+# -- the outcome records (version 2; the soreness answers version 3) ----------------------------
 
-OUTCOME_KEYS = ("psfs_activities", "checkins", "weekly_forms", "screenings", "conditions")
+# each list, and the version of the format that brought it
+OUTCOME_SINCE = {
+    "psfs_activities": 2, "checkins": 2, "weekly_forms": 2, "screenings": 2, "conditions": 2,
+    "soreness_answers": 3,
+}  # fmt: skip
+OUTCOME_KEYS = tuple(OUTCOME_SINCE)
 OUTCOMES_MAX = 200_000  # of each kind: 500 years of daily check-ins
 _DAY = r"^\d{4}-\d\d-\d\d$"
 _PATTERN_WORDS[_DAY] = "is not a day (YYYY-MM-DD)"
@@ -604,6 +612,16 @@ class SorenessModel(TypedDict):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
 
     session: SessionId
+    answer: Literal[SORENESS_ANSWERS]  # type: ignore[valid-type]
+
+
+class SorenessAnswerModel(TypedDict):
+    """The soreness answered before a session, about an earlier one (version 3)."""
+
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+
+    session: SessionId
+    answered_at: Moment
     answer: Literal[SORENESS_ANSWERS]  # type: ignore[valid-type]
 
 
@@ -687,6 +705,7 @@ _OUTCOME_MODELS = {
     "weekly_forms": WeeklyFormModel,
     "screenings": ScreeningModel,
     "conditions": ConditionsModel,
+    "soreness_answers": SorenessAnswerModel,
 }
 _OUTCOME_MOMENTS = {
     "psfs_activities": ("since", "until"),
@@ -694,8 +713,10 @@ _OUTCOME_MOMENTS = {
     "weekly_forms": ("answered_at",),
     "screenings": ("answered_at",),
     "conditions": ("updated_at",),
+    "soreness_answers": ("answered_at",),
 }
-# the key that may appear once per list (a second record for it is refused)
+# the key that may appear once per list (a second record for it is refused); soreness answers
+# are matched by their session and moment on import, as the database keeps them
 _OUTCOME_UNIQUE = {
     "psfs_activities": "id",
     "checkins": "day",
@@ -706,7 +727,7 @@ _OUTCOME_UNIQUE = {
 
 
 def check_outcomes(key: str, raw: Any, exported_at: str | None) -> list[dict]:
-    """Validate one outcome list of a version 2 file (`key` in OUTCOME_KEYS); moments come back
+    """Validate one outcome list (`key` in OUTCOME_KEYS); moments come back
     as stored UTC text. A Bad names the first problem, its path starting with the item's index.
     Which PSFS activities the weekly forms name is checked by the caller (`activity_refs`), as
     the lists may come in any order."""
@@ -722,11 +743,12 @@ def check_outcomes(key: str, raw: Any, exported_at: str | None) -> list[dict]:
                 item[name] = moment(item[name], (number, name))
                 if latest is not None and item[name] > latest:
                     raise Bad((number, name), f"{_stored_iso(item[name])} is after the file was exported")
-        unique = item[_OUTCOME_UNIQUE[key]]
-        if unique in seen:
-            shown = _stored_iso(unique) if name_is_moment(key) else _shown(unique)
-            raise Bad((number, _OUTCOME_UNIQUE[key]), f"{shown} appears twice in {key}")
-        seen.add(unique)
+        if key in _OUTCOME_UNIQUE:
+            unique = item[_OUTCOME_UNIQUE[key]]
+            if unique in seen:
+                shown = _stored_iso(unique) if name_is_moment(key) else _shown(unique)
+                raise Bad((number, _OUTCOME_UNIQUE[key]), f"{shown} appears twice in {key}")
+            seen.add(unique)
         if key == "checkins":
             _check_day(item, number)
         elif key == "psfs_activities":

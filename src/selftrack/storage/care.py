@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
+from selftrack.storage.connection import period
 from selftrack.storage.indexes import MARKED
 from selftrack.storage.store import Scope
 
@@ -97,6 +98,21 @@ def add_soreness(scope: Scope, session_id: str, now: datetime, answer: str) -> N
         "VALUES (:profile, :session, :now, :answer)",
         {"profile": scope.profile, "session": session_id, "now": conn.moment_param(now), "answer": answer},
     )
+
+
+def soreness_answers(scope: Scope, start: datetime | None = None, end: datetime | None = None) -> list[tuple]:
+    """(session id, answered at, answer) of the soreness answers about the sessions that started
+    in [start, end], oldest first, leaving out those given in a morning check-in (they are read
+    with it)."""
+    conn = scope.conn
+    params: dict = {"profile": scope.profile}
+    rows = conn.rows(
+        "SELECT o.session_id, o.answered_at, o.answer FROM soreness o JOIN sessions s ON s.id = o.session_id "
+        "WHERE o.profile_id = :profile AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.soreness_id = o.id)"
+        f"{period(conn, start, end, params, 's.started_at')} ORDER BY o.answered_at, o.id",
+        params,
+    )
+    return [(session, conn.moment(at), answer) for session, at, answer in rows]
 
 
 def session_doses(scope: Scope, since: datetime) -> list[tuple[str, datetime, int | None, int | None, int | None]]:

@@ -3,10 +3,11 @@
 One function each, scoped to the profile, like selftrack.storage.export_reads:
 - `checkins_in`, `weekly_forms_in`, `psfs_activities_all`: the outcome records of a range;
 - `rating_doses`, `hold_guidance`: the dose stored with ratings and sessions;
-- `outcome_records`: all of these at once, with the red-flag screens and condition profiles;
-- `add_checkins`, `add_weekly_forms`, `add_screenings`, `add_condition_profiles`: an import's
-  records, each added once (importing the same file twice adds nothing; a record present with
-  other values is left alone and reported).
+- `outcome_records`: all of these at once, with the red-flag screens, condition profiles and
+  the soreness answers given before a session;
+- `add_checkins`, `add_weekly_forms`, `add_screenings`, `add_condition_profiles`,
+  `add_soreness_answers`: an import's records, each added once (importing the same file twice
+  adds nothing; a record present with other values is left alone and reported).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from selftrack.domain.outcomes import CheckIn, ConditionsSet, OutcomeRecords, PsfsActivity, Screening, WeeklyForm
+from selftrack.domain.outcomes import (
+    CheckIn, ConditionsSet, OutcomeRecords, PsfsActivity, Screening, SorenessAnswer, WeeklyForm,
+)  # fmt: skip
 from selftrack.storage import care
 from selftrack.storage import outcomes as stored
-from selftrack.storage.connection import placeholders
-from selftrack.storage.connection import period
+from selftrack.storage.connection import period, placeholders
 from selftrack.storage.store import Scope
 
 
@@ -48,6 +50,7 @@ def outcome_records(scope: Scope, start: datetime | None = None, end: datetime |
         forms=tuple(stored.weekly_forms(scope, start, end)),
         screenings=tuple(Screening(*row) for row in care.screenings(scope)),
         conditions=tuple(ConditionsSet(at, tuple(ids), weeks) for at, ids, weeks in care.condition_profiles(scope)),
+        soreness=tuple(SorenessAnswer(*row) for row in care.soreness_answers(scope, start, end)),
     )
 
 
@@ -205,17 +208,30 @@ def add_condition_profiles(scope: Scope, profiles: Iterable[ConditionsSet]) -> A
     return result
 
 
-def add_outcome_records(scope: Scope, records: OutcomeRecords) -> Added:
-    """Add everything an import carries beside its sessions (after them: a check-in's soreness
-    answer is about one of them), each record once; returns the totals."""
-    total = Added()
-    for done in (
-        add_checkins(scope, records.checkins),
-        add_weekly_forms(scope, records.activities, records.forms),
-        add_screenings(scope, records.screenings),
-        add_condition_profiles(scope, records.conditions),
-    ):
-        total.added += done.added
-        total.unchanged += done.unchanged
-        total.conflicts += done.conflicts
-    return total
+def add_soreness_answers(scope: Scope, answers: Iterable[SorenessAnswer]) -> Added:
+    """Add imported soreness answers, matched by their session and when they were answered,
+    each once; one present with another answer is left alone and reported, and so is one
+    about a session that is not this person's (it cannot be kept without it)."""
+    result = Added()
+    conn = scope.conn
+    for answer in answers:
+        owner = conn.scalar(
+            "SELECT count(*) FROM sessions WHERE id = :id AND profile_id = :profile",
+            {"id": answer.session_id, "profile": scope.profile},
+        )
+        when = answer.answered_at.isoformat()
+        if not owner:
+            result.conflicts.append(f"soreness answer of {when}: its session {answer.session_id} is not in this profile")
+            continue
+        found = conn.scalar(
+            "SELECT answer FROM soreness WHERE profile_id = :profile AND session_id = :session AND answered_at = :at",
+            {"profile": scope.profile, "session": answer.session_id, "at": conn.moment_param(answer.answered_at)},
+        )
+        if found is None:
+            care.add_soreness(scope, answer.session_id, answer.answered_at, answer.answer)
+            result.added += 1
+        elif found == answer.answer:
+            result.unchanged += 1
+        else:
+            result.conflicts.append(f"soreness answer of {when}: a different one is stored")
+    return result

@@ -43,11 +43,13 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     good = text(base())
     files = {
-        "bad-json.json": good.replace('"version": 2,', '"version": 2,,', 1),
+        "bad-json.json": good.replace('"version": 3,', '"version": 3,,', 1),
         "truncated.json": good[: len(good) * 3 // 5],
         "not-an-object.json": "[1, 2]\n",
         "wrong-format.json": mutated(lambda d: d.update(format="other-app-export")),
-        "wrong-version.json": mutated(lambda d: d.update(version=3)),
+        "wrong-version.json": mutated(lambda d: d.update(version=4)),
+        "soreness-answers-in-version-2.json": mutated(lambda d: d.update(version=2)),
+        "soreness-answer-unknown.json": mutated(lambda d: d["soreness_answers"][0].update(answer="agony")),
         "tenderness-out-of-range.json": mutated(lambda d: second(d)["ratings"][3].update(tenderness=11)),
         "unknown-spot.json": mutated(
             lambda d: first(d)["spot_definitions"].update({"test-under-dimple": "0000deadbeef" * 2 + "00000000"})
