@@ -68,6 +68,7 @@ SETTINGS = settings(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(operations=st.lists(operation, min_size=1, max_size=25))
 def test_totals_equal_the_ratings_after_any_sequence(new_database_url, operations):

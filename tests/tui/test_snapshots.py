@@ -230,8 +230,14 @@ STATES = {
 FIRST_RUN = {"home-empty", "screening", "emergency", "conditions"}
 
 
+# walking a whole routine to its last spot takes several seconds
+SLOW_STATES = {"walk-long-caution"}
+
+
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize(
+    "state", [pytest.param(state, marks=pytest.mark.slow) if state in SLOW_STATES else state for state in STATES]
+)
 def test_screen(state, size, request, fixed_folder, snap_compare):
     if state in FIRST_RUN:
         safety.acknowledge(FIXED_NOW)
