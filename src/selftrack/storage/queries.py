@@ -296,8 +296,6 @@ def definitions_by_digest(conn: Connection, digests: Iterable[str]) -> dict[str,
     return dict(conn.rows(sql, params))
 
 
-
-
 def latest_specs(conn: Connection, spot_ids: Iterable[str]) -> dict[str, SpotSpec]:
     """Each spot's latest stored definition."""
     params: dict = {}

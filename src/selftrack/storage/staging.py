@@ -29,7 +29,7 @@ from selftrack.storage.writes import (
     RATING_OPTIONAL,
     SESSION_FIELDS,
     SESSION_OPTIONAL,
-    add_spot_counts,
+    count_new_sessions,
 )
 
 TOTALS = ("rated", "skipped", "tenderness_sum", "tenderness_max")
@@ -170,16 +170,7 @@ class Staging:
                     {"profile": scope.profile},
                 )
                 # the sessions are all new (a raced one was refused above): their spots add up
-                add_spot_counts(
-                    conn,
-                    [
-                        (scope.profile, spot, side, count)
-                        for spot, side, count in conn.rows(
-                            "SELECT spot_id, side, count(DISTINCT session_id) FROM stage.stage_ratings "
-                            "WHERE tenderness IS NOT NULL GROUP BY spot_id, side"
-                        )
-                    ],
-                )
+                count_new_sessions(conn, "SELECT id FROM stage.stage_sessions")
                 if then is not None:
                     then(scope)
             finally:

@@ -124,12 +124,20 @@ def insert_sessions(conn: Connection, sessions: Sequence[dict], ratings: Sequenc
         [_stored(conn, {**empty_rating, **r}) for r in ratings],
     )
     refresh_totals(conn, [s["id"] for s in sessions])
-    pairs: dict[tuple[int, str, str], set[str]] = {}
-    owner = {s["id"]: s["profile_id"] for s in sessions}
-    for r in ratings:
-        if r.get("tenderness") is not None:
-            pairs.setdefault((owner[r["session_id"]], r["spot_id"], r["side"]), set()).add(r["session_id"])
-    add_spot_counts(conn, [(*key, len(ids)) for key, ids in pairs.items()])
+    params: dict = {}
+    count_new_sessions(conn, placeholders("id", [s["id"] for s in sessions], params), params)
+
+
+_COUNT_NEW = (
+    "SELECT profile_id, spot_id, side, count(DISTINCT session_id) FROM ratings "
+    "WHERE tenderness IS NOT NULL AND session_id IN ({ids}) GROUP BY profile_id, spot_id, side"
+)
+
+
+def count_new_sessions(conn: Connection, ids: str, params: dict | None = None) -> None:
+    """Add to the spot counts the spots of sessions just stored, none of them counted yet;
+    `ids` is the SQL of their ids (placeholders, or a SELECT)."""
+    add_spot_counts(conn, conn.rows(_COUNT_NEW.format(ids=ids), params or {}))
 
 
 _ADD_SPOT_COUNT = """

@@ -252,9 +252,6 @@ def _activity_names(names: Sequence[str]) -> list[str]:
     return cleaned
 
 
-# -- series for trends -------------------------------------------------------------------------
-
-
 # -- what the person's own data says -----------------------------------------------------------
 
 
