@@ -79,6 +79,11 @@ class Clock:
             day = day.end_of("day")
         return day.in_timezone("UTC")
 
+    def day_and_time(self, moment: datetime) -> str:
+        """`moment` as the screens head it, local: 'Thu 3 Dec, 09:30'."""
+        local = moment.astimezone(self.tz)
+        return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
     def human(self, moment: datetime) -> str:
         """`moment` as a person says it: 'just now', '3 days ago', 'yesterday'."""
         return human_age(moment, self.now(), self.tz)

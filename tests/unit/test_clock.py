@@ -75,3 +75,10 @@ def test_human_age_counts_local_calendar_days():
     earlier = datetime(2026, 7, 1, 22, 0, tzinfo=timezone.utc)  # 23:00 on 1 July in London
     assert human_age(earlier, now, ZoneInfo("Europe/London")) == "yesterday"
     assert human_age(earlier, now, timezone.utc) == "1 hour ago"
+
+
+def test_day_and_time_is_the_local_day_and_time():
+    """The screens' heading of a moment: local (summer time included), the day unpadded."""
+    clock = Clock(tz_name="Europe/London")
+    assert clock.day_and_time(datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)) == "Thu 3 Dec, 09:30"
+    assert clock.day_and_time(datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc)) == "Thu 2 Jul, 00:30"

@@ -13,8 +13,7 @@ from datetime import datetime
 
 from selftrack.domain.model import SpotSpec
 from selftrack.domain.records import RatingRecord, SessionRecord, SpotDefinition
-from selftrack.storage.connection import Connection, placeholders
-from selftrack.storage.connection import period
+from selftrack.storage.connection import Connection, period, placeholders
 from selftrack.storage.store import Scope
 
 BATCH_SESSIONS = 200

@@ -12,8 +12,7 @@ from datetime import date, datetime
 
 from selftrack.domain.outcomes import CheckIn, Peg, PsfsActivity, PsfsRating, WeeklyForm
 from selftrack.domain.terms import SessionStatus
-from selftrack.storage.connection import Connection, placeholders
-from selftrack.storage.connection import period
+from selftrack.storage.connection import Connection, period, placeholders
 from selftrack.storage.store import Scope
 
 _CHECKIN = (

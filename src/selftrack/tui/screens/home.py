@@ -221,9 +221,7 @@ class HomeScreen(Screen):
         if session is None:
             return text
         clock = self.app.tracker.clock
-        local = session.started_at.astimezone(clock.tz)
-        when = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"  # Thu 3 Dec, 09:30
-        text.append(f"{clock.human(session.started_at)} ({when})\n")
+        text.append(f"{clock.human(session.started_at)} ({clock.day_and_time(session.started_at)})\n")
         text.append(printable(session.protocol_name), style="italic")
         text.append(f" · {session.sides} side{'s' if session.sides == 'both' else ''}")
         if session.tool:

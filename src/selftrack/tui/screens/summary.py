@@ -103,7 +103,7 @@ class SummaryScreen(Screen):
         session = summary.session
         clock = self.app.tracker.clock
         head = Text(printable(session.protocol_name), style="bold")
-        head.append(f" · started {clock.local(session.started_at).format('ddd D MMM, HH:mm')}")
+        head.append(f" · started {clock.day_and_time(session.started_at)}")
         if not summary.rated:
             head.append("\nNothing was rated", style="bold")
             if summary.skipped:
