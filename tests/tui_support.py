@@ -25,7 +25,16 @@ def text_of(app, selector: str) -> str:
     """The plain text a Static on the current screen shows."""
     widget = app.screen.query_one(selector)
     content = widget.render()
-    return getattr(content, "plain", str(content))
+    if hasattr(content, "plain"):
+        return content.plain
+    # a Rich renderable drawn by itself (the home screen's cards): its lines at the widget's width
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=widget.content_size.width, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return console.export_text()
 
 
 class ScreenHost(App):

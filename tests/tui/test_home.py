@@ -29,7 +29,7 @@ async def test_empty_database_welcomes_and_shows_the_safety_note_once(tracker):
         assert "Welcome to selftrack" in welcome
         assert "selftrack --db /tmp/try.db demo" in welcome
         assert "press  s" in welcome
-        assert not app.screen.query("#home-figures")
+        assert not app.screen.query_one("#home-figures").display
     assert safety.is_acknowledged()
     app = build_app(tracker)
     async with app.run_test(size=SIZE) as pilot:
@@ -53,10 +53,12 @@ async def test_home_shows_the_figures_with_data(tracker, acknowledged):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#home-figures").display
-        assert "Pain before 6 → after 3" in text_of(app, "#home-last")
-        assert "Test mini routine" in text_of(app, "#home-last")
+        cards = text_of(app, "#home-figures")
+        assert "Pain before 6 → after 3" in cards
+        assert "Test mini routine" in cards
+        assert "1 session this week · streak 1 day" in cards and "1 session in all" in cards
+        assert "Two sessions with pain noted" in cards
         assert "resume" not in text_of(app, "#home-next")
-        assert "1 session this week · streak 1 day\n1 session in all" in text_of(app, "#home-regular")
 
 
 async def test_a_database_that_cannot_open_is_a_message_not_a_crash(tmp_path, acknowledged):

@@ -2,73 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from selftrack.domain.terms import SessionStatus
 from selftrack.domain.text import printable
-from selftrack.render.words import status_word, verdict_words
 from selftrack.tui import core
+from selftrack.tui.home_view import QUICK_CHECK, HomeData, HomeFigures, load_home
 from selftrack.tui.messages import CareLoaded, HomeLoaded, SessionAbandoned
 from selftrack.tui.typeahead import keys_ready
-from selftrack.tui.widgets.heat import colour
 from selftrack.tui.widgets.key_footer import KeyFooter
 from selftrack.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from selftrack.domain.model import Session
 
-    from rich.console import RenderableType
-    from rich.table import Table
-
-    from selftrack.domain.model import ProtocolSpec, Session
-    from selftrack.domain.outcomes import OutcomePrompts
-    from selftrack.tracker.care import CareState, RestingSpot
-    from selftrack.tracker.overview import Overview
-
-QUICK_CHECK = "quick-check"
-
-
-@dataclass(frozen=True)
-class HomeData:
-    """Everything the home screen shows, read in one worker."""
-
-    overview: Overview
-    protocols: list[ProtocolSpec] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    acknowledged: bool = True
-    database: str = ""
-    command: str = "selftrack"
-    care: CareState | None = None
-    resting: list[RestingSpot] = field(default_factory=list)
-    prompts: OutcomePrompts | None = None
-
-
-def load_home(tracker, command: str = "selftrack") -> HomeData:
-    """Open the database (the first time) and read the home screen's figures."""
-    from selftrack import safety
-
-    overview = tracker.overview()
-    loaded = tracker.load()
-    return HomeData(
-        overview=overview,
-        protocols=list(loaded.specs.values()),
-        problems=[str(p) for p in loaded.problems],
-        acknowledged=safety.is_acknowledged(),
-        database=tracker.database.display,
-        command=command,
-        care=tracker.care_state(),
-        resting=tracker.resting_now() if overview.total_sessions else [],
-        prompts=tracker.outcome_prompts(),
-    )
+__all__ = ["HomeData", "HomeScreen", "load_home"]
 
 
 class HomeScreen(Screen):
@@ -121,29 +76,9 @@ class HomeScreen(Screen):
         with VerticalScroll(id="home-body"):
             yield Static(id="home-due")
             yield Static("Opening your records…", id="home-status")
+            yield Static(id="home-figures")
             yield Static(id="home-next")
         yield KeyFooter()
-
-    def _figures(self) -> Horizontal:
-        """The figure cards, built once there is something to show (keeps first paint light)."""
-        from textual.widgets import Sparkline
-
-        return Horizontal(
-            Vertical(
-                Static(id="home-last", classes="card"),
-                Static(id="home-regular", classes="card"),
-                Vertical(
-                    Static(id="home-pain-title"),
-                    Sparkline([], id="home-sparkline"),
-                    Static(id="home-pain-range"),
-                    id="home-pain",
-                    classes="card",
-                ),
-                id="home-left",
-            ),
-            Static(id="home-spots", classes="card"),
-            id="home-figures",
-        )
 
     def on_screen_resume(self) -> None:
         # the first load waits for the first frame (the app calls it when Ready): importing
@@ -187,114 +122,47 @@ class HomeScreen(Screen):
     # -- drawing ----------------------------------------------------------------------
 
     async def show(self, data: HomeData) -> None:
-        view = data.overview
+        view = data.view
+        assert view is not None
         status = self.query_one("#home-status", Static)
-        found = self.query("#home-figures")
-        if not view.total_sessions:
-            if found:
-                found.first().display = False
+        figures = self.query_one("#home-figures", Static)
+        if view.figures is None:
+            figures.display = False
             status.display = True
-            status.update(_welcome(data))
+            status.update(view.welcome or "")
             status.add_class("welcome")
         else:
-            if not found:
-                await self.query_one("#home-body").mount(self._figures(), after=status)
-            self.query_one("#home-figures").display = True
             status.remove_class("welcome")
-            status.update("")
             status.display = False
-            self.query_one("#home-last", Static).update(self._last_text(view.last_session))
-            self.query_one("#home-regular", Static).update(_regular_text(view))
-            self._show_pain(view)
-            self.query_one("#home-spots", Static).update(_spots_text(view, data.resting))
-        self.query_one("#home-next", Static).update(self._next_text(data))
-        due = _due_text(data)
-        self.query_one("#home-due", Static).update(due)
-        self.query_one("#home-due").display = bool(due.plain)
+            figures.display = True
+            figures.update(self._coloured(view.figures))
+        self.query_one("#home-next", Static).update(view.next)
+        due = self.query_one("#home-due", Static)
+        due.update(view.due)
+        due.display = bool(view.due.plain)
         for problem in data.problems:
             self.notify(
                 printable(problem), title="A protocol file has a problem", severity="warning", markup=False
             )
 
-    def _last_text(self, session: Session | None) -> Text:
-        text = Text("Last session\n", style="bold")
-        if session is None:
-            return text
-        clock = self.app.tracker.clock
-        text.append(f"{clock.human(session.started_at)} ({clock.day_and_time(session.started_at)})\n")
-        text.append(printable(session.protocol_name), style="italic")
-        text.append(f" · {session.sides} side{'s' if session.sides == 'both' else ''}")
-        if session.tool:
-            text.append(f" · {printable(session.tool)}")
-        text.append("\n")
-        if session.pain_before is not None or session.pain_after is not None:
-            before = "–" if session.pain_before is None else str(session.pain_before)
-            after = "–" if session.pain_after is None else str(session.pain_after)
-            text.append(f"Pain before {before} → after {after}")
-            if session.pain_before is not None and session.pain_after is not None:
-                change = session.pain_after - session.pain_before
-                word = "better" if change < 0 else "worse" if change > 0 else "the same"
-                text.append(f"  ({word})", style="italic")
-        if session.status is not SessionStatus.FINISHED:
-            text.append(f"\nStatus: {status_word(session.status)}")
-        return text
+    def _coloured(self, figures: HomeFigures) -> HomeFigures:
+        """The cards in this theme's colours, laid out for this terminal's height."""
+        from textual.color import Color
 
-    def _show_pain(self, view: Overview) -> None:
-        values = [value for _when, value in view.pain_series]
-        title = self.query_one("#home-pain-title", Static)
-        spark = self.query_one("#home-sparkline")
-        span = self.query_one("#home-pain-range", Static)
-        if len(values) < 2:
-            title.update(Text("Pain before each session\n", style="bold"))
-            spark.display = False
-            span.update("Two sessions with pain noted are needed for a trend.")
-            return
-        spark.display = True
-        title.update(Text(f"Pain before each session (last {len(values)})", style="bold"))
-        spark.data = values
-        first, last = values[0], values[-1]
-        clock = self.app.tracker.clock
-        since = clock.human(view.pain_series[0][0])
-        span.update(
-            f"{since}: {first}  →  now: {last}   (lowest {min(values)}, highest {max(values)})"
-        )
+        colours = self.app.theme_variables
+        primary, background = Color.parse(colours["primary"]), Color.parse(colours["background"])
+        figures.border = background.blend(primary, 0.6).hex
+        figures.spark_low = background.blend(primary, 0.3).hex
+        figures.spark_high = primary.hex
+        figures.compact = self.has_class("-short")
+        return figures
 
-    def _next_text(self, data: HomeData) -> Text:
-        view = data.overview
-        text = Text()
-        care = data.care
-        if care is not None and care.blocked:
-            advice = (
-                "go to an emergency department today"
-                if care.screening.outcome == "emergency"
-                else "see a clinician before the next session"
-            )
-            text.append(f"Sessions are paused by your safety answers: {advice}. ", style="bold")
-            text.append(" c ", style="reverse bold")
-            text.append(" what to do, and answer again after seeing a clinician\n")
-        elif care is not None and care.due and view.total_sessions:
-            from selftrack.analysis.care import TRIGGER_WORDS
-
-            text.append(f"The safety questions come first next time ({TRIGGER_WORDS.get(care.due, care.due)}).\n",
-                        style="italic")  # fmt: skip
-        if view.unfinished is not None:
-            clock = self.app.tracker.clock
-            text.append(" r ", style="reverse bold")
-            text.append(
-                f" resume the unfinished {printable(view.unfinished.protocol_name)} "
-                f"({clock.human(view.unfinished.started_at)})    "
-            )
-        text.append(" s ", style="reverse bold")
-        text.append(" start a session    ")
-        if any(p.id == QUICK_CHECK for p in data.protocols):
-            text.append(" b ", style="reverse bold")
-            text.append(" bad day? a quick check of a few key spots    ")
-        if view.total_sessions:
-            text.append(" i ", style="reverse bold")
-            text.append(" what helps    ")
-        text.append(" ? ", style="reverse bold")
-        text.append(" keys and safety")
-        return text
+    def on_resize(self) -> None:
+        figures = self.query_one("#home-figures", Static)
+        if self.data is not None and self.data.view is not None and self.data.view.figures is not None:
+            compact = self.has_class("-short")
+            if compact != self.data.view.figures.compact:
+                figures.update(self._coloured(self.data.view.figures))
 
     # -- what happens first ------------------------------------------------------------
 
@@ -528,99 +396,3 @@ class HomeScreen(Screen):
             "adherence": AdherenceScreen,
         }
         self.app.push_screen(screens[which]())
-
-
-def _due_text(data: HomeData) -> Text:
-    """The outcome questions due now, each with its key (the first lines of the home screen)."""
-    prompts = data.prompts
-    text = Text()
-    if prompts is None:
-        return text
-    if prompts.checkin_due:
-        text.append(" k ", style="reverse bold")
-        if prompts.soreness_about is not None:
-            text.append(" morning check-in: pain, the night, how yesterday's session left you\n")
-        else:
-            text.append(" morning check-in: back and leg pain, the night (a key each, until noon)\n")
-    if prompts.weekly_due:
-        text.append(" w ", style="reverse bold")
-        pgic = ", change since starting" if prompts.ask_pgic else ""
-        text.append(f" weekly form: pain this week, your activities{pgic} (about a minute)\n")
-    text.rstrip()
-    return text
-
-
-def _regular_text(view: Overview) -> Text:
-    from selftrack.clock import counted
-
-    text = Text("Regularity\n", style="bold")
-    text.append(f"{counted(view.sessions_this_week, 'session')} this week")
-    text.append(f" · streak {counted(view.streak_days, 'day')}")
-    text.append(f"\n{counted(view.total_sessions, 'session')} in all")
-    return text
-
-def _spots_text(view: Overview, resting: Sequence[RestingSpot] = ()) -> RenderableType:
-    from rich.console import Group
-
-    table = _tender_table(view)
-    if not resting:
-        return table
-    text = Text("\nResting today", style="bold")
-    text.append(" (passed over in the walk; you can still rate them)")
-    for spot in resting:
-        side = "" if spot.side == "mid" else f" ({spot.side})"
-        text.append(f"\n• {printable(spot.name)}{side}: ", style="bold")
-        text.append(spot.reason)
-    return Group(table, text)
-
-
-def _tender_table(view: Overview) -> Table | Text:
-    from rich.table import Table
-
-    title = "Most tender lately (median of the last 3 sessions, last 90 days)"
-    if not view.top_spots:
-        return Text(f"{title}\nNo ratings in the last 90 days.")
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=None,
-        show_header=False,
-        padding=(0, 1, 0, 0),
-        caption="Over the last 90 days, by the rule in help (?).",
-        caption_justify="left",
-    )
-    table.add_column(no_wrap=True)
-    table.add_column(ratio=1)
-    table.add_column(no_wrap=True)
-    for trend in view.top_spots:
-        latest = trend.summary.latest or 0.0
-        table.add_row(
-            Text(f"● {latest:4.1f}", style=f"bold {colour(round(latest))}"),
-            printable(trend.name),
-            Text(verdict_words(trend.summary), style="italic"),
-        )
-    return table
-
-
-def _welcome(data: HomeData) -> Text:
-    text = Text()
-    text.append("Welcome to selftrack\n\n", style="bold")
-    text.append(
-        "selftrack guides a self-massage session for low back and buttock pain spot by spot, "
-        "and keeps a record of how tender each spot is (0 to 10), so you can see what gets "
-        "better over weeks and show your therapist.\n\n"
-    )
-    text.append("To begin: ", style="bold")
-    text.append("press ")
-    text.append(" s ", style="reverse bold")
-    text.append(" to choose a routine, which sides and your pain now. Each spot is then shown "
-                "on a body map with how to find it; press one key (0–9, t for 10) to rate it "
-                "and the next one comes up. Every rating is saved at once.\n\n")
-    text.append("To look around first: ", style="bold")
-    text.append("quit with q and load months of sample history into a separate database:\n")
-    command = data.command or "selftrack"
-    text.append(f"    {command} --db /tmp/try.db demo && {command} --db /tmp/try.db\n\n", style="bold")
-    text.append(f"There are {len(data.protocols)} routines. Your records are kept in {data.database}.\n")
-    text.append("Press ? for the keys and the safety note (when to see a clinician first).")
-    return text
