@@ -28,7 +28,7 @@ class SelftrackApp(App[int]):
     `keys_ready()` (selftrack.tui.typeahead) when that changes.
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "app.tcss"  # the home screen's; the others' come once the first frame is up
     TITLE = "selftrack"
     SUB_TITLE = "tenderness at named spots"
     # the screens lay out by the terminal's size: these classes are set on every screen
@@ -88,11 +88,26 @@ class SelftrackApp(App[int]):
         return [*super().get_line_filters(), SAFE_TEXT]
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: now open the database."""
+        """The first frame is on the terminal: now the other screens' styles, and the database."""
         self.first_frame_shown = True
+        self.add_screen_styles()
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.start_reload()
+
+    def add_screen_styles(self) -> None:
+        """Read the styles of every screen but home (screens.tcss), once.
+
+        Parsing them is a good part of what a first frame costs, and the home screen needs none
+        of them; no other screen opens before the first frame is up.
+        """
+        from pathlib import Path
+
+        path = str(Path(__file__).with_name("screens.tcss"))
+        if not self.stylesheet.has_source(path):
+            self.stylesheet.read(path)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
 
     def action_help(self) -> None:
         from selftrack.tui.screens.help import HelpScreen
