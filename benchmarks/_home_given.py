@@ -16,7 +16,7 @@ from pathlib import Path
 
 def save(db: str, file: str) -> None:
     from selftrack.tracker import Tracker
-    from selftrack.tui.screens.home import load_home
+    from selftrack.tui.home_view import load_home
 
     with Tracker(db) as tracker, open(file, "wb") as out:
         pickle.dump(load_home(tracker), out)
@@ -34,9 +34,9 @@ def show(db: str, file: str) -> None:
         def start_reload(self) -> None:
             """Nothing to read: the figures were handed in."""
 
-        async def on_mount(self) -> None:
+        def on_mount(self) -> None:
             self.data = data
-            await self.show(data)
+            self.show(data)
 
     class GivenApp(SelftrackApp):
         CSS_PATH = str(Path(sys.modules[SelftrackApp.__module__].__file__).with_name("app.tcss"))

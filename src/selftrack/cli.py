@@ -52,10 +52,14 @@ class Context:
     @property
     def tracker(self):
         if self._tracker is None:
-            from selftrack.tracker import Tracker
-
-            self._tracker = Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
+            self._tracker = self.new_tracker()
         return self._tracker
+
+    def new_tracker(self):
+        """A Tracker over these options, apart from the one the commands share."""
+        from selftrack.tracker import Tracker
+
+        return Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
 
     def existing_database(self) -> None:
         """For commands that only read: a missing database is said in one line, never created."""
@@ -154,9 +158,14 @@ def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: 
 
 
 def _run_tui(obj: Context, **start) -> None:
+    from selftrack.tui import prefetch
+
+    command = _command_name()
+    # the home screen's figures are read by a child process while Textual is imported
+    figures = prefetch.start(obj.new_tracker, command)
     from selftrack.tui.app import run_app
 
-    code = run_app(lambda: obj.tracker, command=_command_name(), **start)
+    code = run_app(lambda: obj.tracker, command=command, prefetch=figures, **start)
     if code:
         sys.exit(code)
 

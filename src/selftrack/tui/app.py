@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ from selftrack.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from selftrack.tracker import Tracker
+    from selftrack.tui.home_view import HomeData, HomeView
+    from selftrack.tui.prefetch import Prefetch
 
 QUIT_KEYS = ("ctrl+q", "ctrl+c")
 
@@ -48,8 +51,11 @@ class SelftrackApp(App[int]):
         protocol: str | None = None,
         side: str | None = None,
         command: str = "selftrack",
+        prefetch: Prefetch | None = None,
     ) -> None:
         super().__init__()
+        self._prefetch = prefetch
+        self._making_tracker = threading.Lock()
         self._tracker: Tracker | None = None if callable(tracker) else tracker
         self._make_tracker = tracker if callable(tracker) else None
         self.start_protocol = protocol
@@ -67,13 +73,30 @@ class SelftrackApp(App[int]):
     def tracker(self) -> Tracker:
         """The core façade; made on first use when the app was given a factory for it.
 
-        The home screen first asks for it after the first frame, so importing the core
-        does not delay the first paint.
+        The home screen first asks for it in a worker after the first frame (`read_home`), so
+        importing the core delays neither the first paint nor the keys' line.
         """
         if self._tracker is None:
-            assert self._make_tracker is not None
-            self._tracker = self._make_tracker()
+            with self._making_tracker:
+                if self._tracker is None:
+                    assert self._make_tracker is not None
+                    self._tracker = self._make_tracker()
         return self._tracker
+
+    def prefetched_view(self) -> HomeView | None:
+        """The home screen's figures drawn by the prefetch, if they came in time for the first
+        frame (selftrack.tui.prefetch)."""
+        return self._prefetch.view() if self._prefetch is not None else None
+
+    def read_home(self) -> HomeData:
+        """The home screen's figures: the first time from the prefetch, if it read them; else
+        read here. Run in a worker (core.call); makes the tracker, which the next steps use."""
+        from selftrack.tui.home_view import load_home
+
+        prefetch, self._prefetch = self._prefetch, None
+        data = prefetch.data() if prefetch is not None else None
+        tracker = self.tracker
+        return data if data is not None else load_home(tracker, self.command)
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
@@ -90,16 +113,20 @@ class SelftrackApp(App[int]):
     def on_ready(self) -> None:
         """The first frame is on the terminal: now the other screens' styles, and the database."""
         self.first_frame_shown = True
-        self.add_screen_styles()
+        self.call_after_refresh(self.add_screen_styles)  # after the frame with the keys' line
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.start_reload()
+
+    def push_screen(self, *args, **kwargs):
+        self.add_screen_styles()  # read already, unless a screen comes very early
+        return super().push_screen(*args, **kwargs)
 
     def add_screen_styles(self) -> None:
         """Read the styles of every screen but home (screens.tcss), once.
 
         Parsing them is a good part of what a first frame costs, and the home screen needs none
-        of them; no other screen opens before the first frame is up.
+        of them: they are read once the first frames are up, or before any other screen opens.
         """
         from pathlib import Path
 
@@ -215,13 +242,15 @@ def build_app(
     protocol: str | None = None,
     side: str | None = None,
     command: str = "selftrack",
+    prefetch: Prefetch | None = None,
 ) -> SelftrackApp:
     """The app over `tracker` (or a factory that makes it when first needed).
 
     `protocol`/`side` open the start screen with those choices; `command` is how the person
-    runs selftrack (the welcome screen's examples use it).
+    runs selftrack (the welcome screen's examples use it); `prefetch` brings the home screen's
+    figures read by a second process (selftrack.tui.prefetch).
     """
-    return SelftrackApp(tracker, protocol=protocol, side=side, command=command)
+    return SelftrackApp(tracker, protocol=protocol, side=side, command=command, prefetch=prefetch)
 
 
 def run_app(
@@ -229,11 +258,12 @@ def run_app(
     protocol: str | None = None,
     side: str | None = None,
     command: str = "selftrack",
+    prefetch: Prefetch | None = None,
 ) -> int:
     """Run the program in the terminal; returns the exit status.
 
     The tracker is made after the first frame is drawn, off the start-up path.
     """
-    app = build_app(make_tracker, protocol=protocol, side=side, command=command)
+    app = build_app(make_tracker, protocol=protocol, side=side, command=command, prefetch=prefetch)
     app.run()
     return app.return_code or 0

@@ -1,4 +1,4 @@
-"""What the home screen shows, read and drawn in plain Python (no Textual here).
+"""What the home screen shows, read and drawn in plain Python (Textual is not imported here).
 
 `load_home` reads the figures and draws them into Rich renderables (`HomeView`) in one go, off
 the screen's thread; the screen only puts them up. Because nothing here imports Textual, a
@@ -54,8 +54,20 @@ class HomeFigures:
     border: str = "blue"
     spark_low: str = "blue"
     spark_high: str = "bright_blue"
+    # lines drawn, by width and look: Textual asks for the same drawing several times a frame
+    _drawn: dict[tuple, list[list[Segment]]] = field(default_factory=dict, repr=False, compare=False)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        look = (options.max_width, self.compact, self.border, self.spark_low, self.spark_high)
+        lines = self._drawn.get(look)
+        if lines is None:
+            lines = self._drawn[look] = self._lines(console, options)
+        new_line = Segment.line()
+        for line in lines:
+            yield from line
+            yield new_line
+
+    def _lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         width = options.max_width
         gap = [] if self.compact else [[]]
         if width >= WIDE:
@@ -75,10 +87,7 @@ class HomeFigures:
                 *self._card(console, options, self._pain(), width),
                 *self._card(console, options, self.spots, width),
             ]
-        new_line = Segment.line()
-        for line in lines:
-            yield from line
-            yield new_line
+        return lines
 
     def _pain(self) -> RenderableType:
         from rich.console import Group

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from selftrack.domain.text import printable
 from selftrack.tui import core
-from selftrack.tui.home_view import QUICK_CHECK, HomeData, HomeFigures, load_home
+from selftrack.tui.home_view import QUICK_CHECK, HomeData, HomeFigures, HomeView
 from selftrack.tui.messages import CareLoaded, HomeLoaded, SessionAbandoned
 from selftrack.tui.typeahead import keys_ready
 from selftrack.tui.widgets.key_footer import KeyFooter
@@ -22,9 +22,6 @@ from selftrack.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from selftrack.domain.model import Session
-
-__all__ = ["HomeData", "HomeScreen", "load_home"]
-
 
 class HomeScreen(Screen):
     """The first screen: last session, regularity, pain lately, the most tender spots."""
@@ -86,10 +83,16 @@ class HomeScreen(Screen):
         if self.app.first_frame_shown:
             self.start_reload()
 
+    def on_mount(self) -> None:
+        # figures read while the program started (selftrack.tui.prefetch) go in the first frame
+        view = self.app.prefetched_view()
+        if view is not None:
+            self.show_view(view)
+
     def start_reload(self) -> None:
         """Read the figures again; a newer reload replaces one still running."""
         core.call(
-            self, load_home, self.app.tracker, getattr(self.app, "command", "selftrack"),
+            self, self.app.read_home,
             done=HomeLoaded, doing="open your records",
             group="home-load", exclusive=True,
         )  # fmt: skip
@@ -105,9 +108,9 @@ class HomeScreen(Screen):
             )
 
     @on(HomeLoaded)
-    async def _loaded(self, event: HomeLoaded) -> None:
+    def _loaded(self, event: HomeLoaded) -> None:
         self.data = event.result
-        await self.show(self.data)
+        self.show(self.data)
         self.refresh_bindings()
         if not self._started:
             self._started = True
@@ -121,9 +124,15 @@ class HomeScreen(Screen):
 
     # -- drawing ----------------------------------------------------------------------
 
-    async def show(self, data: HomeData) -> None:
-        view = data.view
-        assert view is not None
+    def show(self, data: HomeData) -> None:
+        assert data.view is not None
+        self.show_view(data.view)
+        for problem in data.problems:
+            self.notify(
+                printable(problem), title="A protocol file has a problem", severity="warning", markup=False
+            )
+
+    def show_view(self, view: HomeView) -> None:
         status = self.query_one("#home-status", Static)
         figures = self.query_one("#home-figures", Static)
         if view.figures is None:
@@ -140,10 +149,6 @@ class HomeScreen(Screen):
         due = self.query_one("#home-due", Static)
         due.update(view.due)
         due.display = bool(view.due.plain)
-        for problem in data.problems:
-            self.notify(
-                printable(problem), title="A protocol file has a problem", severity="warning", markup=False
-            )
 
     def _coloured(self, figures: HomeFigures) -> HomeFigures:
         """The cards in this theme's colours, laid out for this terminal's height."""

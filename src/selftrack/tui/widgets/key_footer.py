@@ -56,16 +56,9 @@ class KeyFooter(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._entries: list[FooterEntry] = []
-        self._shown = False
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        # like Footer, the keys come in the frame after the screen's first: that one stays light
-        self.call_after_refresh(self._show)
-
-    def _show(self) -> None:
-        self._shown = True
-        self.refresh()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -78,8 +71,6 @@ class KeyFooter(Widget):
         description_style = self.get_component_rich_style("key-footer--description")
         dim = Style(dim=True)
         text = Text(no_wrap=True, overflow="crop", end="")
-        if not self._shown:
-            return text
         width = self.size.width
         candidates = self._candidates(short=False)
         if sum(len(key) + len(words) for _b, _e, key, words in candidates) > width:
