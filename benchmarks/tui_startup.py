@@ -7,20 +7,13 @@ lately") on 180 days and on ten years of the benchmarks' heavy history. Target (
 figures shown at <= 1.25x the bare app, whatever the length of the history. (The figures are
 read by a second process while the program imports Textual, selftrack.tui.prefetch, so they
 are usually in the first frame.)
-
-A fourth line is the least that target could get: the program's own app and home screen
-handed the ten years' figures already read (`_home_given.py`: no command line parsed, no
-database opened, nothing read), to the same figures on the terminal. What it takes beyond the
-bare app is Textual putting up this screen's cards, whatever reads the figures.
 """
 
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 from _demo import busy_demo
 from _common import TerminalProcess, private_env, selftrack_command, summary, temp_folder
@@ -57,11 +50,7 @@ def main() -> None:
     demo_db = folder / "demo.db"
     busy_demo(demo_db, 180, env=env)  # the heavy history it always measured with
     long_db = ten_year_db()
-    given_script = Path(__file__).with_name("_home_given.py")
-    given = folder / "home-figures.pickle"
-    subprocess.run([sys.executable, str(given_script), "save", str(long_db), str(given)], env=env, check=True)
-    given_home = [sys.executable, str(given_script), "show", str(long_db), str(given)]
-    bare, painted, keys, filled, filled_long, floor = [], [], [], [], [], []
+    bare, painted, keys, filled, filled_long = [], [], [], [], []
     for _ in range(RUNS):
         bare.append(measure([sys.executable, str(bare_script)], b"bare app ready", env)[0])
         # home screen painted: its title is in the first frame, figures or not
@@ -76,7 +65,6 @@ def main() -> None:
         filled_long.append(
             measure(selftrack_command("--db", str(long_db)), b"Most tender lately", env)[0]
         )
-        floor.append(measure(given_home, b"Most tender lately", env)[0])
         time.sleep(0.05)
     base = statistics.median(bare)
 
@@ -89,7 +77,6 @@ def main() -> None:
     print(f"  ... footer keys shown              {summary(keys)}  {ratio(keys)}")
     print(f"  ... figures of 180 days filled in  {summary(filled)}  {ratio(filled)}  (target <= 1.25)")
     print(f"  ... figures of ten years filled in {summary(filled_long)}  {ratio(filled_long)}  (target <= 1.25)")
-    print(f"  home screen handed its figures     {summary(floor)}  {ratio(floor)}  (the least reachable)")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,7 @@ def _child(make_tracker: Callable[[], Tracker], command: str, fd: int) -> None:
     quiet = os.open(os.devnull, os.O_RDWR)
     for stream in (0, 1, 2):
         os.dup2(quiet, stream)  # nothing of this process ever reaches the terminal
+    sys.stdin = sys.stdout = sys.stderr = open(os.devnull, "r+")  # noqa: SIM115 - until os._exit
     try:
         from selftrack.tui.home_view import load_home
 

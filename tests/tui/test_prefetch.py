@@ -1,0 +1,121 @@
+"""The home screen's figures read by a child process while the program starts (tui.prefetch)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import pytest
+from rich.console import Console
+
+from selftrack.tracker import Tracker
+from selftrack.tui import prefetch
+from selftrack.tui.app import build_app
+from selftrack.tui.home_view import load_home
+from selftrack.tui.screens.home import HomeScreen
+from support import TEST_PROTOCOLS
+from tui_support import settle, text_of
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the prefetch forks on Linux only")
+
+
+def _drawn(renderable, width: int = 116) -> str:
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.fixture
+def rated(tracker):
+    """Two finished sessions with pain noted and ratings."""
+    for pain, values in ((6, (7, 4, 2)), (4, (5, 3, 1))):
+        session = tracker.start_session("test-mini", "left", tool="ball", pain_before=pain)
+        for step, value in enumerate(values):
+            tracker.record_rating(session.id, step, value)
+        tracker.finish(session.id, pain_after=pain - 2)
+    return tracker
+
+
+def test_the_child_reads_and_draws_what_the_program_would(rated, database_url, clock, acknowledged):
+    rated.start_session("test-mini", "right", pain_before=3)  # left unfinished
+    expected = load_home(rated, "selftrack")
+    figures = prefetch.start(
+        lambda: Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=clock), "selftrack"
+    )
+    assert figures is not None
+    view = figures.view(timeout=60)
+    assert view is not None and view.figures is not None
+    assert _drawn(view.figures) == _drawn(expected.view.figures)
+    assert "Last session" in _drawn(view.figures) and "Test mini routine" in _drawn(view.figures)
+    assert view.next.plain == expected.view.next.plain and "resume the unfinished" in view.next.plain
+    assert view.due.plain == expected.view.due.plain
+    data = figures.data()
+    assert data is not None
+    assert data.overview == expected.overview
+    assert [spec.id for spec in data.protocols] == [spec.id for spec in expected.protocols]
+    assert data.acknowledged and data.care == expected.care and data.prompts == expected.prompts
+    assert _reaped(figures.pid)
+    assert figures.data() is None  # taken once
+
+
+def test_a_child_that_fails_sends_nothing_and_says_nothing(tmp_path, capfd):
+    broken = tmp_path / "not-a-db.db"
+    broken.write_text("hello, not sqlite")
+
+    def make_tracker():
+        print("this must not reach the terminal")
+        print("nor this", file=sys.stderr)
+        return Tracker(str(broken), protocols_dir=TEST_PROTOCOLS)
+
+    figures = prefetch.start(make_tracker, "selftrack")
+    assert figures is not None
+    assert figures.view(timeout=60) is None
+    assert figures.data() is None
+    assert _reaped(figures.pid)
+    out, err = capfd.readouterr()
+    assert "must not reach" not in out and "nor this" not in err
+    assert broken.read_text() == "hello, not sqlite"
+
+
+async def test_the_first_frame_carries_the_prefetched_figures(rated, database_url, clock, acknowledged, monkeypatch):
+    figures = prefetch.start(
+        lambda: Tracker(database_url, protocols_dir=TEST_PROTOCOLS, clock=clock), "selftrack"
+    )
+    assert figures is not None
+    assert figures.view(timeout=60) is not None  # here before the app starts
+    shown_before_first_frame: list[bool] = []
+    show_view = HomeScreen.show_view
+
+    def recording(screen, view):
+        shown_before_first_frame.append(not screen.app.first_frame_shown)
+        show_view(screen, view)
+
+    monkeypatch.setattr(HomeScreen, "show_view", recording)
+    made: list[bool] = []
+
+    def make_tracker():
+        made.append(app.first_frame_shown)
+        return rated
+
+    app = build_app(make_tracker, prefetch=figures)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert shown_before_first_frame[0] is True
+        screen = app.screen
+        assert isinstance(screen, HomeScreen) and screen.data is not None
+        assert screen.data.overview == load_home(rated).overview
+        cards = text_of(app, "#home-figures")
+        assert "Pain before 4 → after 2" in cards and "Last session" in cards
+        assert "start a session" in text_of(app, "#home-next")
+        assert not screen.query_one("#home-status").display
+    assert made == [True]  # the program's own tracker: once, after the first frame
+    assert _reaped(figures.pid)
