@@ -44,13 +44,13 @@ class Prefetch:
 
     def view(self, timeout: float = FIRST_FRAME_WAIT) -> HomeView | None:
         """The figures drawn, if they come within `timeout` seconds (else None, for now)."""
-        if self._view is None and not self._done:
-            if select.select([self.fd], [], [], timeout)[0]:
-                payload = self._message()
-                if payload is None:
-                    self._finish()
-                else:
-                    self._view = pickle.loads(payload)
+        waiting = self._view is None and not self._done
+        if waiting and select.select([self.fd], [], [], timeout)[0]:
+            payload = self._message()
+            if payload is None:
+                self._finish()
+            else:
+                self._view = pickle.loads(payload)
         return self._view
 
     def data(self) -> HomeData | None:

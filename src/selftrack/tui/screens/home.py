@@ -23,6 +23,7 @@ from selftrack.tui.widgets.title_bar import TitleBar
 if TYPE_CHECKING:
     from selftrack.domain.model import Session
 
+
 class HomeScreen(Screen):
     """The first screen: last session, regularity, pain lately, the most tender spots."""
 
@@ -60,6 +61,7 @@ class HomeScreen(Screen):
         # side) or ("walk", session id)
         self._after_checks: tuple | None = None
         self._checking = False
+        self._figures: HomeFigures | None = None  # the cards shown (drawn again on a new height)
 
     @property
     def ready_for_keys(self) -> bool:
@@ -145,6 +147,7 @@ class HomeScreen(Screen):
             status.display = False
             figures.display = True
             figures.update(self._coloured(view.figures))
+        self._figures = view.figures
         self.query_one("#home-next", Static).update(view.next)
         due = self.query_one("#home-due", Static)
         due.update(view.due)
@@ -163,11 +166,8 @@ class HomeScreen(Screen):
         return figures
 
     def on_resize(self) -> None:
-        figures = self.query_one("#home-figures", Static)
-        if self.data is not None and self.data.view is not None and self.data.view.figures is not None:
-            compact = self.has_class("-short")
-            if compact != self.data.view.figures.compact:
-                figures.update(self._coloured(self.data.view.figures))
+        if self._figures is not None and self._figures.compact != self.has_class("-short"):
+            self.query_one("#home-figures", Static).update(self._coloured(self._figures))
 
     # -- what happens first ------------------------------------------------------------
 
