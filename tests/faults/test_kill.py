@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ class Walkers:
 def _check_after_kill(location: str, backend: str, acked: dict, finished: set, tracker: Tracker):
     """The promises, checked from outside the killed process."""
     if backend == "sqlite":
-        with sqlite3.connect(location) as conn:
+        with closing(sqlite3.connect(location)) as conn:  # closed: see test_kill_tui._check
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     with tracker.database.reading() as db:

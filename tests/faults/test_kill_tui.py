@@ -7,6 +7,7 @@ import random
 import signal
 import sqlite3
 import time
+from contextlib import closing
 
 import pytest
 
@@ -20,7 +21,12 @@ STEPS = 6  # test-mini on both sides
 
 def _check(db_path, acked: dict[int, int]) -> int:
     """Integrity, every acknowledged rating, and where a restart resumes; returns that step."""
-    with sqlite3.connect(db_path) as conn:
+    # closed, not left to the collector: a connection still open in this process loses its
+    # POSIX locks when the Tracker below opens and closes the file to check it (SQLite's "How
+    # to corrupt", 2.2), and another process's last close (the program's figures reader) then
+    # removes the -shm file under it; reading through that stale index missed ratings that
+    # were on disk (this test failed so, falsely, once the program forked that reader)
+    with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     with Tracker(str(db_path), protocols_dir=TEST_PROTOCOLS) as reader:
         session = unfinished(reader)

@@ -8,10 +8,12 @@ through a pipe: the drawing first, so that the first frame carries the person's 
 (`HomeScreen` asks for it with `view`), then the whole HomeData, taken after that frame
 (`data`). Measured in benchmarks/tui_startup.py.
 
-The child only reads (opening a database for the first time creates it, as the program itself
-would); it makes its own Tracker, never the parent's, and sends nothing when anything fails,
-so the program then reads the figures itself, as it does where there is no fork (only Linux is
-measured, so only Linux forks).
+The child only reads, as any selftrack command that reads does (opening a database for the
+first time creates it; the last connection to close folds the write-ahead log into the file).
+It makes its own Tracker, never the parent's, and sends nothing when anything fails, so the
+program then reads the figures itself, as it does where there is no fork (only Linux is
+measured, so only Linux forks). The pipe is the parent's own, so what comes through it is
+trusted and unpickled.
 """
 
 from __future__ import annotations
