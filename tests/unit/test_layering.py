@@ -97,3 +97,28 @@ def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(ar
     assert "selftrack.storage.history" in loaded
     heavy = {"sqlalchemy", "pydantic", "pendulum", "textual", "selftrack.domain.model"}
     assert not heavy & loaded
+
+
+def test_the_home_screens_figures_are_read_and_drawn_without_textual(tmp_path, clock):
+    """What the prefetch child does (selftrack.tui.prefetch) while the program imports
+    Textual: if it loaded Textual itself, the figures would come after the first frame."""
+    from history_support import add_session, at
+    from support import TEST_PROTOCOLS
+
+    db = tmp_path / "x.db"
+    with Tracker(str(db), protocols_dir=TEST_PROTOCOLS, clock=clock) as tracker:
+        add_session(tracker, at(2), [3, 4, 2, 5, 6, 7], pain_before=5, pain_after=3)
+        add_session(tracker, at(1), [2, 3, 2, 4, 5, 6], pain_before=4, pain_after=2)
+    code = (
+        "import pickle\n"
+        "from selftrack.tracker import Tracker\n"
+        "from selftrack.tui import prefetch\n"
+        "from selftrack.tui.home_view import load_home\n"
+        f"with Tracker({str(db)!r}, protocols_dir={str(TEST_PROTOCOLS)!r}) as tracker:\n"
+        "    data = load_home(tracker)\n"
+        "assert data.view.figures is not None\n"
+        "pickle.dumps((data.view, data))\n"
+    )
+    loaded = _loaded_after(code)
+    assert "selftrack.tui.home_view" in loaded and "selftrack.tui.prefetch" in loaded
+    assert "textual" not in loaded
