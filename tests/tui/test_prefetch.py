@@ -14,6 +14,7 @@ from selftrack.tui import prefetch
 from selftrack.tui.app import build_app
 from selftrack.tui.home_view import load_home
 from selftrack.tui.screens.home import HomeScreen
+from history_support import add_session, at
 from support import TEST_PROTOCOLS
 from tui_support import settle, text_of
 
@@ -36,12 +37,9 @@ def _reaped(pid: int) -> bool:
 
 @pytest.fixture
 def rated(tracker):
-    """Two finished sessions with pain noted and ratings."""
-    for pain, values in ((6, (7, 4, 2)), (4, (5, 3, 1))):
-        session = tracker.start_session("test-mini", "left", tool="ball", pain_before=pain)
-        for step, value in enumerate(values):
-            tracker.record_rating(session.id, step, value)
-        tracker.finish(session.id, pain_after=pain - 2)
+    """Two finished sessions with pain noted and ratings, two days and a day ago."""
+    add_session(tracker, at(2), [7, 4, 2, 5, 6, 7], pain_before=6, pain_after=4)
+    add_session(tracker, at(1), [5, 3, 1, 4, 5, 6], pain_before=4, pain_after=2)
     return tracker
 
 

@@ -75,19 +75,19 @@ class HomeFigures:
             for card in (self.last, self.regular, self._pain()):
                 left += self._card(console, options, card, LEFT) + gap
             right = self._card(console, options, self.spots, width - LEFT - 2)  # a column's margin each
-            lines = _beside(left, LEFT + 1, right)
-        else:
-            half = width // 2
-            top = _beside(
-                self._card(console, options, self.last, half), half,
-                self._card(console, options, self.regular, width - half),
-            )  # fmt: skip
-            lines = [
-                *top,
-                *self._card(console, options, self._pain(), width),
-                *self._card(console, options, self.spots, width),
-            ]
-        return lines
+            return _beside(left, LEFT + 1, right)
+        half = width // 2
+        last = self._card(console, options, self.last, half)
+        regular = self._card(console, options, self.regular, width - half)
+        if len(last) != len(regular):  # side by side, as tall as each other
+            height = max(len(last), len(regular))
+            last = self._card(console, options, self.last, half, height)
+            regular = self._card(console, options, self.regular, width - half, height)
+        return [
+            *_beside(last, half, regular),
+            *self._card(console, options, self._pain(), width),
+            *self._card(console, options, self.spots, width),
+        ]
 
     def _pain(self) -> RenderableType:
         from rich.console import Group
@@ -104,11 +104,13 @@ class HomeFigures:
         )  # fmt: skip
         return Group(self.pain_title, *gap, _EndsLine(spark), self.pain_range)
 
-    def _card(self, console: Console, options: ConsoleOptions, body, width: int) -> list[list[Segment]]:
+    def _card(
+        self, console: Console, options: ConsoleOptions, body, width: int, height: int | None = None
+    ) -> list[list[Segment]]:
         from rich import box
         from rich.panel import Panel
 
-        panel = Panel(body, box=box.ROUNDED, border_style=self.border, padding=(0, 1))
+        panel = Panel(body, box=box.ROUNDED, border_style=self.border, padding=(0, 1), height=height)
         return console.render_lines(panel, options.update(width=width, height=None), pad=True)
 
 
