@@ -77,10 +77,8 @@ def test_importing_the_package_does_nothing():
     assert not {"sqlalchemy", "textual", "click", "platformdirs"} & loaded
 
 
-@pytest.mark.parametrize("args", [["history"], ["trend"], ["trend", "test-dimple-spot:left"]])
-def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(args, tmp_path, clock):
-    """On a SQLite file at the current schema these commands need neither SQLAlchemy, the
-    protocol files (pydantic), pendulum nor the routines' model (selftrack.domain.model)."""
+def _two_sessions(tmp_path, clock):
+    """A SQLite file holding two finished sessions of the test routine, a day apart."""
     from history_support import add_session, at
     from support import TEST_PROTOCOLS
 
@@ -88,6 +86,14 @@ def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(ar
     with Tracker(str(db), protocols_dir=TEST_PROTOCOLS, clock=clock) as tracker:
         add_session(tracker, at(2), [3, 4, 2, 5, 6, 7], pain_before=5, pain_after=3)
         add_session(tracker, at(1), [2, 3, 2, 4, 5, 6], pain_before=4, pain_after=2)
+    return db
+
+
+@pytest.mark.parametrize("args", [["history"], ["trend"], ["trend", "test-dimple-spot:left"]])
+def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(args, tmp_path, clock):
+    """On a SQLite file at the current schema these commands need neither SQLAlchemy, the
+    protocol files (pydantic), pendulum nor the routines' model (selftrack.domain.model)."""
+    db = _two_sessions(tmp_path, clock)
     code = (
         "from selftrack.cli import cli\n"
         f"try:\n    cli({['--db', str(db), *args]!r}, prog_name='selftrack')\n"
@@ -102,13 +108,9 @@ def test_history_and_trends_of_a_sqlite_file_read_it_without_the_heavy_layers(ar
 def test_the_home_screens_figures_are_read_and_drawn_without_textual(tmp_path, clock):
     """What the prefetch child does (selftrack.tui.prefetch) while the program imports
     Textual: if it loaded Textual itself, the figures would come after the first frame."""
-    from history_support import add_session, at
     from support import TEST_PROTOCOLS
 
-    db = tmp_path / "x.db"
-    with Tracker(str(db), protocols_dir=TEST_PROTOCOLS, clock=clock) as tracker:
-        add_session(tracker, at(2), [3, 4, 2, 5, 6, 7], pain_before=5, pain_after=3)
-        add_session(tracker, at(1), [2, 3, 2, 4, 5, 6], pain_before=4, pain_after=2)
+    db = _two_sessions(tmp_path, clock)
     code = (
         "import pickle\n"
         "from selftrack.tracker import Tracker\n"
