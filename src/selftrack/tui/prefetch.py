@@ -95,8 +95,16 @@ def start(make_tracker: Callable[[], Tracker], command: str) -> Prefetch | None:
     fork (the program then reads them itself)."""
     if not sys.platform.startswith("linux"):
         return None
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the program reads the figures itself
+        os.close(read_end)
+        os.close(write_end)
+        return None
     if pid:
         os.close(write_end)
         return Prefetch(pid, read_end)
