@@ -18,7 +18,10 @@ from history_support import add_session, at
 from support import TEST_PROTOCOLS
 from tui_support import settle, text_of
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the prefetch forks on Linux only")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the prefetch forks on Linux only"),
+    pytest.mark.backends,  # the child opens its own connection: SQLite and PostgreSQL
+]
 
 
 def _drawn(renderable, width: int = 116) -> str:
