@@ -6,7 +6,8 @@ painted (its title, in the first frame), and filled with the person's figures ("
 lately") on 180 days and on ten years of the benchmarks' heavy history. Target (issue 17): the
 figures shown at <= 1.25x the bare app, whatever the length of the history. (The figures are
 read by a second process while the program imports Textual, selftrack.tui.prefetch, so they
-are usually in the first frame.)
+are usually in the first frame; a bare `selftrack --db PATH` opens without importing click,
+selftrack.launch.)
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`python -m selftrack` runs the command line."""
 
-from selftrack.cli import main
+from selftrack.launch import main
 
 main()

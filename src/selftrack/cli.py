@@ -1,4 +1,8 @@
-"""The command line: a thin click layer over the Tracker. Bare `selftrack` opens the TUI."""
+"""The command line: a thin click layer over the Tracker.
+
+Bare `selftrack`, with at most --db and --profile, is opened by selftrack.launch without
+building this table; here it is what `--protocols-dir` or `session` opens.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import click
 from selftrack import __version__
 from selftrack.clock import WHEN_HELP, counted
 from selftrack.errors import SelftrackError
+from selftrack.launch import Options, open_program
+from selftrack.paths import DB_ENV, DEFAULT_PROFILE, PROFILE_ENV, PROTOCOLS_ENV
 
 
 class UserError(click.ClickException):
@@ -40,26 +46,8 @@ def _user_errors(func):
     return wrapper
 
 
-class Context:
+class Context(Options):
     """What every command receives: the global options and a lazily built Tracker."""
-
-    def __init__(self, db: str | None, protocols_dir: str | None, profile: str) -> None:
-        self.db = db
-        self.protocols_dir = protocols_dir
-        self.profile = profile
-        self._tracker = None
-
-    @property
-    def tracker(self):
-        if self._tracker is None:
-            self._tracker = self.new_tracker()
-        return self._tracker
-
-    def new_tracker(self):
-        """A Tracker over these options, apart from the one the commands share."""
-        from selftrack.tracker import Tracker
-
-        return Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
 
     def existing_database(self) -> None:
         """For commands that only read: a missing database is said in one line, never created."""
@@ -78,10 +66,6 @@ class Context:
         if self._tracker is not None and name != self.profile:
             raise RuntimeError("the profile must be chosen before the tracker is used")
         self.profile = name
-
-    def close(self) -> None:
-        if self._tracker is not None:
-            self._tracker.close()
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -124,21 +108,21 @@ def _side_option(func):
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    envvar="SELFTRACK_DB",
+    envvar=DB_ENV,
     metavar="PATH_OR_URL",
     help="Database file or SQLAlchemy URL (env SELFTRACK_DB). Default: the user data folder.",
 )
 @click.option(
     "--protocols-dir",
-    envvar="SELFTRACK_PROTOCOLS_DIR",
+    envvar=PROTOCOLS_ENV,
     metavar="DIR",
     type=click.Path(file_okay=False),
     help="Extra folder of *.protocol.toml files (env SELFTRACK_PROTOCOLS_DIR).",
 )
 @click.option(
     "--profile",
-    envvar="SELFTRACK_PROFILE",
-    default="default",
+    envvar=PROFILE_ENV,
+    default=DEFAULT_PROFILE,
     show_default=True,
     metavar="NAME",
     help="Whose records to use, when one database holds several people.",
@@ -154,20 +138,7 @@ def cli(ctx: click.Context, db: str | None, protocols_dir: str | None, profile: 
     ctx.obj = Context(db, protocols_dir, profile)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        _run_tui(ctx.obj)
-
-
-def _run_tui(obj: Context, **start) -> None:
-    from selftrack.tui import prefetch
-
-    command = _command_name()
-    # the home screen's figures are read by a child process while Textual is imported
-    figures = prefetch.start(obj.new_tracker, command)
-    from selftrack.tui.app import run_app
-
-    code = run_app(lambda: obj.tracker, command=command, prefetch=figures, **start)
-    if code:
-        sys.exit(code)
+        open_program(ctx.obj)
 
 
 @cli.command()
@@ -181,27 +152,7 @@ def session(obj: Context, protocol: str | None, side: str | None) -> None:
     """
     if protocol:
         _user_errors(obj.tracker.protocol)(protocol)
-    _run_tui(obj, protocol=protocol, side=side)
-
-
-def _command_name() -> str:
-    """How this person runs selftrack, for the examples the program shows: `selftrack` when
-    that name on the PATH is this program, else the path it was started by (e.g.
-    `.venv/bin/selftrack` after the README's install)."""
-    import os
-    import shlex
-    import shutil
-
-    started = sys.argv[0] if sys.argv else ""
-    if os.path.basename(started) != "selftrack":
-        return "selftrack" if not started.endswith("__main__.py") else f"{shlex.quote(sys.executable)} -m selftrack"
-    found = shutil.which("selftrack")
-    try:
-        if found and os.path.samefile(found, started):
-            return "selftrack"
-    except OSError:
-        pass
-    return shlex.quote(started)
+    open_program(obj, protocol=protocol, side=side)
 
 
 # -- protocols ------------------------------------------------------------------------------
@@ -908,30 +859,3 @@ def _progress_printer(label: str):
             click.echo("", err=True)
 
     return show
-
-
-DEBUG_ENV = "SELFTRACK_DEBUG"
-
-
-def main() -> None:
-    """Console-script entry point.
-
-    Every refusal is already a one-line message; anything else that escapes is a fault in
-    selftrack, told in one line too (SELFTRACK_DEBUG=1 shows the traceback for a report).
-    """
-    import os
-
-    try:
-        cli(prog_name="selftrack")  # click turns refusals into a line and an exit status
-    except Exception as fault:
-        if os.environ.get(DEBUG_ENV):
-            raise
-        from selftrack.domain.text import printable
-
-        reason = printable(f"{type(fault).__name__}: {fault}".splitlines()[0])
-        click.echo(
-            f"selftrack: internal error ({reason}); what was saved before is kept. "
-            f"Please report it (run again with {DEBUG_ENV}=1 to see where it happened)",
-            err=True,
-        )
-        sys.exit(2)

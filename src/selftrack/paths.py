@@ -9,6 +9,8 @@ from pathlib import Path
 APP_NAME = "selftrack"
 DB_ENV = "SELFTRACK_DB"
 PROTOCOLS_ENV = "SELFTRACK_PROTOCOLS_DIR"
+PROFILE_ENV = "SELFTRACK_PROFILE"
+DEFAULT_PROFILE = "default"  # whose records, when neither --profile nor SELFTRACK_PROFILE says
 DB_FILENAME = "selftrack.db"
 
 

@@ -88,7 +88,7 @@ def test_a_protocol_version_beyond_the_bound_is_refused_by_the_loader(tmp_path, 
 def test_an_internal_fault_is_one_line_too(db, monkeypatch, capsys):
     """Whatever escapes the refusals (a fault in selftrack) ends in one line, not a traceback;
     SELFTRACK_DEBUG=1 shows it."""
-    import selftrack.cli as command_line
+    import selftrack.launch as command_line
     from selftrack.tracker import Tracker
 
     monkeypatch.setattr(Tracker, "profiles", lambda self: 1 / 0)

@@ -39,8 +39,10 @@ def layer_of(module: str) -> str:
     if not parts:
         return "base"
     head = parts[0]
-    if head in BASE or head == "__main__":
-        return "base" if head != "__main__" else "cli"
+    if head in BASE:
+        return "base"
+    if head in ("__main__", "launch"):
+        return "cli"  # the entry point opens the program or hands over to the command line
     if head == "exports" and len(parts) == 1:
         return "exports-api"  # the package's public names: ExportRequest, FORMATS, …
     return head

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from selftrack.clock import Clock
 from selftrack.errors import SelftrackError
+from selftrack.paths import DEFAULT_PROFILE
 from selftrack.storage.connection import Connection
 
 NO_PROFILE = -1  # matches no row: a profile that has no records yet
@@ -30,7 +31,7 @@ class Scope:
 class Store:
     """One profile's records in one database, with the clock that says when things happen."""
 
-    def __init__(self, location: str, profile: str = "default", clock: Clock | None = None) -> None:
+    def __init__(self, location: str, profile: str = DEFAULT_PROFILE, clock: Clock | None = None) -> None:
         self.location = location
         self.profile = profile
         self.clock = clock or Clock()

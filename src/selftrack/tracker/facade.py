@@ -51,7 +51,7 @@ class Tracker:
         *,
         protocols_dir: str | Path | None = None,
         clock: Clock | None = None,
-        profile: str = "default",
+        profile: str = paths.DEFAULT_PROFILE,
     ) -> None:
         _check_profile(profile)
         self.store = Store(paths.resolve_db(db), profile, clock or Clock())
