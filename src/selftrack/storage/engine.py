@@ -467,6 +467,11 @@ def check_selftrack_file(path: Path) -> None:
 
     Ours: the SQLite header with selftrack's application id, or (a database made before the
     id was set) no id, only selftrack's tables and a schema revision selftrack wrote.
+
+    Call it before this process opens a connection to the file, as every caller does: closing
+    the descriptor it reads through drops every POSIX lock this process holds on the file,
+    SQLite's included, and another process could then fold away a write-ahead log that an
+    open connection here still uses ("How To Corrupt An SQLite Database File", 2.2).
     """
     from selftrack.paths import open_regular
 
