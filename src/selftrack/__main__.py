@@ -1,4 +1,4 @@
-"""`python -m selftrack` runs the command line."""
+"""`python -m selftrack` does what `selftrack` does (selftrack.launch)."""
 
 from selftrack.launch import main
 

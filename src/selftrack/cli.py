@@ -1,7 +1,7 @@
 """The command line: a thin click layer over the Tracker.
 
-Bare `selftrack`, with at most --db and --profile, is opened by selftrack.launch without
-building this table; here it is what `--protocols-dir` or `session` opens.
+A bare `selftrack` with at most --db and --profile is opened by selftrack.launch without
+building this table; with anything more (--protocols-dir, a command) it comes through here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import click
 from selftrack import __version__
 from selftrack.clock import WHEN_HELP, counted
 from selftrack.errors import SelftrackError
-from selftrack.launch import Options, open_program
+from selftrack.options import Options, open_program
 from selftrack.paths import DB_ENV, DEFAULT_PROFILE, PROFILE_ENV, PROTOCOLS_ENV
 
 

@@ -41,7 +41,7 @@ def layer_of(module: str) -> str:
     head = parts[0]
     if head in BASE:
         return "base"
-    if head in ("__main__", "launch"):
+    if head in ("__main__", "launch", "options"):
         return "cli"  # the entry point opens the program or hands over to the command line
     if head == "exports" and len(parts) == 1:
         return "exports-api"  # the package's public names: ExportRequest, FORMATS, …
