@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,31 @@ def test_check_constraints_are_enforced(tracker):
         with tracker.database.writing() as db:
             db.execute("UPDATE sessions SET pain_before = 11 WHERE id = :id", {"id": session.id})
     assert tracker.session(session.id).pain_before is None
+
+
+def test_checking_a_file_this_process_has_open_keeps_its_locks(tmp_path):
+    """Closing any descriptor of a SQLite file drops the process's POSIX locks on it. The
+    file check reads the header through a descriptor of its own, so it must leave alone a
+    file this process is connected to: else another process, closing, takes itself for the
+    last one and folds away the write-ahead log a connection here still uses."""
+    from selftrack.storage.engine import check_selftrack_file, open_database
+
+    db = tmp_path / "x.db"
+    database = open_database(str(db))
+    try:
+        with database.reading() as conn:  # a connection here, idle in the pool afterwards
+            conn.scalar("SELECT count(*) FROM sessions")
+        check_selftrack_file(db)
+        other = (
+            "import sqlite3, sys\n"
+            "raw = sqlite3.connect(sys.argv[1])\n"
+            "raw.execute('PRAGMA journal_mode = WAL')\n"
+            "raw.execute('CREATE TABLE IF NOT EXISTS scratch (x)')\n"
+            "raw.commit()\n"
+            "raw.close()\n"
+        )
+        subprocess.run([sys.executable, "-c", other, str(db)], check=True, timeout=60)
+        assert Path(f"{db}-wal").exists(), "the other process took itself for the last one"
+    finally:
+        database.close()
+    check_selftrack_file(db)  # closed: read and checked again

@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -193,6 +194,7 @@ class SQLiteDatabase(Database):
         self._idle: list[sqlite3.Connection] = []
         self._open: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._held: tuple[int, int] | None = None  # the file, while a connection is open
 
     def connect(self) -> sqlite3.Connection:
         """A new connection with selftrack's settings (autocommit: transactions are explicit)."""
@@ -216,6 +218,9 @@ class SQLiteDatabase(Database):
                 raw = self.connect()
             with self._lock:
                 self._open.append(raw)
+                if self._held is None:
+                    self._held = _file_identity(self.location.path)
+                    _HELD.add(self)
         try:
             yield raw
         finally:
@@ -269,8 +274,32 @@ class SQLiteDatabase(Database):
     def close(self) -> None:
         with self._lock:
             connections, self._open, self._idle = self._open, [], []
+            self._held = None
+            _HELD.discard(self)
         for raw in connections:
             raw.close()
+
+
+# The SQLite databases of this process with a connection open (gone with them when dropped
+# unclosed): check_selftrack_file must not read their files through a descriptor of its own.
+_HELD: weakref.WeakSet[SQLiteDatabase] = weakref.WeakSet()
+
+
+def _file_identity(path: Path | None) -> tuple[int, int] | None:
+    """The file at `path` as (device, inode); None when there is none."""
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _held_here(path: Path) -> bool:
+    """Whether this process has a connection open on the file at `path`."""
+    identity = _file_identity(path)
+    return identity is not None and any(database._held == identity for database in list(_HELD))
 
 
 class AlchemyDatabase(Database):
@@ -468,13 +497,15 @@ def check_selftrack_file(path: Path) -> None:
     Ours: the SQLite header with selftrack's application id, or (a database made before the
     id was set) no id, only selftrack's tables and a schema revision selftrack wrote.
 
-    Call it before this process opens a connection to the file, as every caller does: closing
-    the descriptor it reads through drops every POSIX lock this process holds on the file,
-    SQLite's included, and another process could then fold away a write-ahead log that an
-    open connection here still uses ("How To Corrupt An SQLite Database File", 2.2).
+    A file this process already has a database open on was checked when it was opened, and is
+    not read again: closing a descriptor of the file drops every POSIX lock this process holds
+    on it, SQLite's included, and another process could then fold away a write-ahead log that
+    a connection here still uses ("How To Corrupt An SQLite Database File", 2.2).
     """
     from selftrack.paths import open_regular
 
+    if _held_here(path):
+        return
     try:
         descriptor = open_regular(path)
         try:
