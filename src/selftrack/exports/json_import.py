@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selftrack.domain.records import SpotDefinition
-from selftrack.exports.json_reader import HEADER_KEYS, ImportRefused, Reader, Span, walk
+from selftrack.exports.json_reader import ImportRefused, Reader, Span, walk
 from selftrack.exports.json_schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -539,6 +539,3 @@ _MOMENTS = frozenset({"started_at", "ended_at", "rated_at", "edited_at"})
 
 def _moment(name: str, value):
     return stored_datetime(value) if name in _MOMENTS and isinstance(value, str) else value
-
-
-_ = HEADER_KEYS  # the keys a document may hold (documented in docs/export-formats.md)
