@@ -15,6 +15,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from _demo import busy_demo
 from _common import TerminalProcess, private_env, selftrack_command, summary, temp_folder
@@ -30,7 +31,7 @@ class Bare(App):
 
 Bare().run()
 '''
-RUNS = 15
+RUNS = 31
 
 
 def measure(args: list[str], marker: bytes, env: dict, later: bytes | None = None) -> tuple[float, float | None]:
@@ -40,7 +41,31 @@ def measure(args: list[str], marker: bytes, env: dict, later: bytes | None = Non
         ready = program.read_until(later) - program.started if later else None
         return first * 1000, None if ready is None else ready * 1000
     finally:
+        children = _children(program.process.pid)
         program.close()
+        _wait_for_end(children)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (selftrack's prefetch child), from /proc (Linux)."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _wait_for_end(pids: list[int], timeout: float = 5.0) -> None:
+    """Wait until `pids` have ended, so that no run's leftover work falls on the next run."""
+    deadline = time.perf_counter() + timeout
+    for pid in pids:
+        while time.perf_counter() < deadline:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                break  # gone
+            if state == "Z":
+                break  # ended, waiting to be reaped
+            time.sleep(0.005)
 
 
 def main() -> None:
