@@ -27,14 +27,10 @@ class Options:
     @property
     def tracker(self) -> Tracker:
         if self._tracker is None:
-            self._tracker = self.new_tracker()
+            from selftrack.tracker import Tracker
+
+            self._tracker = Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
         return self._tracker
-
-    def new_tracker(self) -> Tracker:
-        """A Tracker over these options, apart from the one the commands share."""
-        from selftrack.tracker import Tracker
-
-        return Tracker(self.db, protocols_dir=self.protocols_dir, profile=self.profile)
 
     def close(self) -> None:
         if self._tracker is not None:
@@ -50,7 +46,9 @@ def open_program(options: Options, **start) -> None:
     from selftrack.tui import prefetch
 
     command = command_name()
-    figures = prefetch.start(options.new_tracker, command)
+    figures = prefetch.start(
+        options.db, protocols_dir=options.protocols_dir, profile=options.profile, command=command
+    )
     from selftrack.tui.app import run_app
 
     code = run_app(lambda: options.tracker, command=command, prefetch=figures, **start)

@@ -2,18 +2,23 @@
 
 Importing Textual and putting up the first frame takes the program about 200 ms; opening the
 database and reading the figures takes about 100 ms more, and in one process it can only come
-after (both want the same interpreter). A child forked at start (`start`) reads them on the
+after (both want the same interpreter). A child started at once (`start`) reads them on the
 other core meanwhile, draws them (selftrack.tui.home_view, no Textual) and sends them back
 through a pipe: the drawing first, so that the first frame carries the person's figures
 (`HomeScreen` asks for it with `view`), then the whole HomeData, taken after that frame
 (`data`). Measured in benchmarks/tui_startup.py.
 
+The child is a new interpreter (`python -m selftrack.tui.prefetch`), not a fork: after a fork
+the program pays for a copy of every page of memory it writes to while importing Textual,
+which cost more than the child saved (about 25 ms in all on the first frame). It is told which
+database, profile and routines folder through its standard input (never its command line,
+where others could read a password), and nothing of it reaches the terminal.
+
 The child only reads, as any selftrack command that reads does (opening a database for the
 first time creates it; the last connection to close folds the write-ahead log into the file).
-It makes its own Tracker, never the parent's, and sends nothing when anything fails, so the
-program then reads the figures itself, as it does where there is no fork (only Linux is
-measured, so only Linux forks). The pipe is the parent's own, so what comes through it is
-trusted and unpickled.
+It sends nothing when anything fails, so the program then reads the figures itself, as it
+does where there is no child (only Linux is measured, so only Linux starts one). The pipe is
+the program's own, so what comes through it is trusted and unpickled.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ import struct
 import sys
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from selftrack.paths import DEFAULT_PROFILE
 
-    from selftrack.tracker import Tracker
+if TYPE_CHECKING:
+    import subprocess
+    from pathlib import Path
+
+    from selftrack.clock import Clock
     from selftrack.tui.home_view import HomeData, HomeView
 
 FIRST_FRAME_WAIT = 0.1  # seconds the first frame waits for the figures, at most
@@ -38,8 +46,9 @@ _LENGTH = struct.Struct("!Q")
 class Prefetch:
     """The figures on their way from the child process `pid` through the pipe `fd`."""
 
-    def __init__(self, pid: int, fd: int) -> None:
-        self.pid = pid
+    def __init__(self, child: subprocess.Popen, fd: int) -> None:
+        self.child = child
+        self.pid = child.pid
         self.fd = fd
         self._view: HomeView | None = None
         self._done = False
@@ -87,48 +96,72 @@ class Prefetch:
         if not self._done:
             self._done = True
             os.close(self.fd)
-            os.waitpid(self.pid, 0)
+            self.child.wait()
 
 
-def start(make_tracker: Callable[[], Tracker], command: str) -> Prefetch | None:
-    """Fork a child that reads and draws the home screen's figures; None where there is no
-    fork (the program then reads them itself)."""
+def start(
+    db: str | None,
+    *,
+    protocols_dir: str | Path | None = None,
+    profile: str = DEFAULT_PROFILE,
+    command: str = "selftrack",
+    clock: Clock | None = None,
+) -> Prefetch | None:
+    """Start a child that reads and draws the home screen's figures of the Tracker these
+    arguments make; None where there is none (the program then reads them itself)."""
     if not sys.platform.startswith("linux"):
         return None
+    import subprocess
+
+    request = {"db": db, "protocols_dir": protocols_dir, "profile": profile, "command": command, "clock": clock}
     try:
-        read_end, write_end = os.pipe()
+        answers, write_end = os.pipe()
     except OSError:
         return None
     try:
-        pid = os.fork()
+        child = subprocess.Popen(
+            # -P: the program's own selftrack, never a folder of that name where it was started
+            [sys.executable, "-P", "-m", __name__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,  # nothing of the child ever reaches the terminal
+            stderr=subprocess.DEVNULL,
+            pass_fds=(write_end,),
+        )
     except OSError:  # no process to spare: the program reads the figures itself
-        os.close(read_end)
-        os.close(write_end)
+        os.close(answers)
         return None
-    if pid:
-        os.close(write_end)
-        return Prefetch(pid, read_end)
-    os.close(read_end)
-    try:
-        _child(make_tracker, command, write_end)
     finally:
-        os._exit(0)  # never the parent's clean-up: its files and terminal are not this one's
-
-
-def _child(make_tracker: Callable[[], Tracker], command: str, fd: int) -> None:
-    quiet = os.open(os.devnull, os.O_RDWR)
-    for stream in (0, 1, 2):
-        os.dup2(quiet, stream)  # nothing of this process ever reaches the terminal
-    sys.stdin = sys.stdout = sys.stderr = open(os.devnull, "r+")  # noqa: SIM115 - until os._exit
+        os.close(write_end)  # the child's now: the parent sees the end of the answers when it ends
+    request["fd"] = write_end
     try:
+        with child.stdin:
+            child.stdin.write(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # the child ended already: it sends nothing
+    return Prefetch(child, answers)
+
+
+def _child() -> None:
+    """The child's work: read the request, read and draw the figures, send them."""
+    try:
+        request = pickle.load(sys.stdin.buffer)
+        from selftrack.tracker import Tracker
         from selftrack.tui.home_view import load_home
 
-        with make_tracker() as tracker:
-            data = load_home(tracker, command)
-        with os.fdopen(fd, "wb") as pipe:
+        tracker = Tracker(
+            request["db"], protocols_dir=request["protocols_dir"], profile=request["profile"],
+            clock=request["clock"],
+        )  # fmt: skip
+        with tracker:
+            data = load_home(tracker, request["command"])
+        with os.fdopen(request["fd"], "wb") as pipe:
             for part in (data.view, data):
                 payload = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
                 pipe.write(_LENGTH.pack(len(payload)) + payload)
                 pipe.flush()
     except BaseException:  # noqa: BLE001, S110 - nothing sent: the program reads the figures itself
         pass
+
+
+if __name__ == "__main__":
+    _child()
