@@ -44,7 +44,7 @@ _LENGTH = struct.Struct("!Q")
 
 
 class Prefetch:
-    """The figures on their way from the child process `pid` through the pipe `fd`."""
+    """The figures on their way from the `child` process through the pipe `fd`."""
 
     def __init__(self, child: subprocess.Popen, fd: int) -> None:
         self.child = child
@@ -109,11 +109,10 @@ def start(
 ) -> Prefetch | None:
     """Start a child that reads and draws the home screen's figures of the Tracker these
     arguments make; None where there is none (the program then reads them itself)."""
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or not sys.executable:
         return None
     import subprocess
 
-    request = {"db": db, "protocols_dir": protocols_dir, "profile": profile, "command": command, "clock": clock}
     try:
         answers, write_end = os.pipe()
     except OSError:
@@ -132,7 +131,10 @@ def start(
         return None
     finally:
         os.close(write_end)  # the child's now: the parent sees the end of the answers when it ends
-    request["fd"] = write_end
+    request = {
+        "db": db, "protocols_dir": protocols_dir, "profile": profile, "command": command, "clock": clock,
+        "fd": write_end,  # the same number in the child (pass_fds)
+    }  # fmt: skip
     try:
         with child.stdin:
             child.stdin.write(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
