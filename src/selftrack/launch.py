@@ -2,8 +2,8 @@
 
 Opening the program is what a person does most and waits for, so it does not pass through the
 command line's table of commands (selftrack.cli, built with click): importing click and
-building that table takes about a tenth of the time the first screen takes
-(benchmarks/tui_startup.py). `main` opens the program itself when the arguments are only the
+building that table took about 20 ms of the 250 to 350 ms before the first screen
+(benchmarks/tui_startup.py, run by run against the code that went through click). `main` opens the program itself when the arguments are only the
 global options that choose the database and the profile (`opening_options`); everything else,
 a command, `--help`, `--version` or anything it does not recognise, goes to click unchanged,
 which answers or refuses as it always has.

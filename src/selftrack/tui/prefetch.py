@@ -9,8 +9,8 @@ through a pipe: the drawing first, so that the first frame carries the person's 
 (`data`). Measured in benchmarks/tui_startup.py.
 
 The child is a new interpreter (`python -m selftrack.tui.prefetch`), not a fork: after a fork
-the program pays for a copy of every page of memory it writes to while importing Textual,
-which cost more than the child saved (about 25 ms in all on the first frame). It is told which
+the program pays for a copy of every page of memory it then writes to while importing
+Textual, which put its first frame about 25 ms later than a new interpreter does. It is told which
 database, profile and routines folder through its standard input (never its command line,
 where others could read a password), and nothing of it reaches the terminal.
 
