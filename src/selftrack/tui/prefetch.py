@@ -28,6 +28,7 @@ import pickle
 import select
 import struct
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from selftrack.paths import DEFAULT_PROFILE
@@ -48,10 +49,13 @@ class Prefetch:
 
     def __init__(self, child: subprocess.Popen, fd: int) -> None:
         self.child = child
-        self.pid = child.pid
         self.fd = fd
         self._view: HomeView | None = None
         self._done = False
+
+    @property
+    def pid(self) -> int:
+        return self.child.pid
 
     def view(self, timeout: float = FIRST_FRAME_WAIT) -> HomeView | None:
         """The figures drawn, if they come within `timeout` seconds (else None, for now)."""
@@ -72,7 +76,10 @@ class Prefetch:
             if self._view is None and self.view(timeout=None) is None:
                 return None
             payload = self._message()
-            return None if payload is None else pickle.loads(payload)
+            if payload is None:
+                return None
+            # with the very drawing `view` gave, so that a screen showing it need not draw it again
+            return replace(pickle.loads(payload), view=self._view)
         finally:
             self._finish()
 

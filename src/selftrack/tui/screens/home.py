@@ -61,7 +61,7 @@ class HomeScreen(Screen):
         # side) or ("walk", session id)
         self._after_checks: tuple | None = None
         self._checking = False
-        self._figures: HomeFigures | None = None  # the cards shown (drawn again on a new height)
+        self._view: HomeView | None = None  # what is shown (its cards drawn again on a new height)
 
     @property
     def ready_for_keys(self) -> bool:
@@ -135,6 +135,8 @@ class HomeScreen(Screen):
             )
 
     def show_view(self, view: HomeView) -> None:
+        if view is self._view:
+            return  # the prefetch's drawing, shown in the first frame and handed on with its data
         status = self.query_one("#home-status", Static)
         figures = self.query_one("#home-figures", Static)
         if view.figures is None:
@@ -147,7 +149,7 @@ class HomeScreen(Screen):
             status.display = False
             figures.display = True
             figures.update(self._coloured(view.figures))
-        self._figures = view.figures
+        self._view = view
         self.query_one("#home-next", Static).update(view.next)
         due = self.query_one("#home-due", Static)
         due.update(view.due)
@@ -166,8 +168,9 @@ class HomeScreen(Screen):
         return figures
 
     def on_resize(self) -> None:
-        if self._figures is not None and self._figures.compact != self.has_class("-short"):
-            self.query_one("#home-figures", Static).update(self._coloured(self._figures))
+        figures = self._view.figures if self._view is not None else None
+        if figures is not None and figures.compact != self.has_class("-short"):
+            self.query_one("#home-figures", Static).update(self._coloured(figures))
 
     # -- what happens first ------------------------------------------------------------
 
