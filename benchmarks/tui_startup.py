@@ -91,7 +91,6 @@ def main() -> None:
         filled_long.append(
             measure(selftrack_command("--db", str(long_db)), b"Most tender lately", env)[0]
         )
-        time.sleep(0.05)
     base = statistics.median(bare)
 
     def ratio(values: list[float]) -> str:
